@@ -1,0 +1,65 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+/**
+ * One pino logger for the gateway. Every line logged while a request or subscription is being
+ * served carries that request's id (taken from AsyncLocalStorage, so no code has to pass it along),
+ * and the paths that could hold credentials are censored before anything is written.
+ */
+
+export interface RequestScope {
+  requestId: string;
+}
+
+const requestScope = new AsyncLocalStorage<RequestScope>();
+
+export function runInRequestScope<T>(requestId: string, fn: () => T): T {
+  return requestScope.run({ requestId }, fn);
+}
+
+export function currentRequestId(): string | undefined {
+  return requestScope.getStore()?.requestId;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Keeps a caller's X-Request-Id when it is harmless, otherwise makes one. */
+export function requestIdFrom(header: string | string[] | undefined): string {
+  const given = Array.isArray(header) ? header[0] : header;
+  return given && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+export const REDACTED_PATHS = [
+  'password',
+  '*.password',
+  'secretKey',
+  '*.secretKey',
+  'accessKey',
+  '*.accessKey',
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'headers["x-auth-token"]',
+  'connectionParams',
+];
+
+export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
+  return pino(
+    {
+      name: 'backupgraph',
+      level: options.level ?? process.env.LOG_LEVEL ?? 'info',
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId ? { requestId } : {};
+      },
+    },
+    options.destination,
+  );
+}
+
+export type { Logger };

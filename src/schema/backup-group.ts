@@ -1,0 +1,113 @@
+import { localId } from '../core/ids.js';
+import { chainedConnection } from '../core/paging.js';
+import { builder } from './builder.js';
+import { BandwidthInput } from './backup.js';
+import { MUTATION_ERRORS } from './errors.js';
+import { jobOnlySuccess, requireOperation, resolveSibling, resolveTarget, resourceKey, startJob } from './mutation-support.js';
+import { selectProviders } from './provider.js';
+import { BackupGroupConnection, BackupGroupRef, BackupRef, JobRef, ProviderRef } from './refs.js';
+import { BackupStatusEnum, DeleteModeEnum } from './scalars.js';
+
+BackupGroupRef.implement({
+  description: 'A VM backup: the backups of all volumes of one VM, taken together (ZStack groupUuid).',
+  fields: (t) => ({
+    provider: t.field({ type: ProviderRef, nullable: false, resolve: (g, _args, ctx) => ctx.tenant.provider(g.providerKey)! }),
+    vendorId: t.exposeString('vendorId', { nullable: false }),
+    name: t.exposeString('name'),
+    createdAt: t.field({ type: 'DateTime', resolve: (g) => g.createdAt }),
+    status: t.field({ type: BackupStatusEnum, nullable: false, resolve: (g) => g.status }),
+    backups: t.field({
+      type: [BackupRef],
+      nullable: { list: false, items: false },
+      resolve: (g) => g.backupIds.map((id) => localId(g.providerKey, id)),
+    }),
+  }),
+});
+
+builder.queryField('backupGroups', (t) =>
+  t.field({
+    type: BackupGroupConnection,
+    nullable: false,
+    args: { provider: t.arg.id(), first: t.arg.int(), after: t.arg.string() },
+    resolve: (_root, args, ctx) => {
+      const providers = selectProviders(ctx, args.provider as string | null, (p) => Boolean(p.listBackupGroups));
+      return chainedConnection(providers, args, (p, page) => p.listBackupGroups!(page));
+    },
+  }),
+);
+
+const CreateVmBackupInput = builder.inputType('CreateVmBackupInput', {
+  fields: (t) => ({
+    rootVolumeId: t.id({ required: true, description: "The VM's root volume: every volume of that VM is backed up." }),
+    backupStorageId: t.id({ required: true }),
+    name: t.string({ required: true }),
+    description: t.string(),
+    bandwidth: t.field({ type: BandwidthInput }),
+    backupNetworkCidr: t.string(),
+    parallelism: t.int(),
+    idempotencyKey: t.string(),
+  }),
+});
+
+const CreateVmBackupSuccess = builder.simpleObject('CreateVmBackupSuccess', {
+  fields: (t) => ({
+    job: t.field({ type: JobRef, nullable: false }),
+    group: t.field({ type: BackupGroupRef }),
+  }),
+});
+
+builder.mutationField('createVmBackup', (t) =>
+  t.field({
+    type: CreateVmBackupSuccess,
+    nullable: false,
+    description: 'Starts a backup of every volume of a VM (ZStack) and returns at once with its job.',
+    errors: { types: MUTATION_ERRORS, union: { name: 'CreateVmBackupResult' } },
+    args: { input: t.arg({ type: CreateVmBackupInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const root = resolveTarget(ctx, String(input.rootVolumeId), 'Volume');
+      const create = requireOperation(root.provider, 'createVmBackup', 'rootVolumeId');
+      const backupStorageId = resolveSibling(ctx, String(input.backupStorageId), 'BackupStorage', root, 'backupStorageId');
+      const job = await startJob(ctx, root.provider, () =>
+        create({
+          rootVolumeId: root.vendorId,
+          backupStorageId,
+          name: input.name,
+          description: input.description ?? null,
+          bandwidth: input.bandwidth ?? null,
+          backupNetworkCidr: input.backupNetworkCidr ?? null,
+          parallelism: input.parallelism ?? null,
+          idempotencyKey: input.idempotencyKey ?? null,
+        }),
+      );
+      return { job, group: resourceKey(job, 'BackupGroup') };
+    },
+  }),
+);
+
+const DeleteVmBackupInput = builder.inputType('DeleteVmBackupInput', {
+  fields: (t) => ({
+    groupId: t.id({ required: true }),
+    backupStorageIds: t.idList({ description: 'Delete only the copies on these storages; all when absent.' }),
+    mode: t.field({ type: DeleteModeEnum }),
+  }),
+});
+
+builder.mutationField('deleteVmBackup', (t) =>
+  t.field({
+    type: jobOnlySuccess('DeleteVmBackupSuccess'),
+    nullable: false,
+    errors: { types: MUTATION_ERRORS, union: { name: 'DeleteVmBackupResult' } },
+    args: { input: t.arg({ type: DeleteVmBackupInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const group = resolveTarget(ctx, String(input.groupId), 'BackupGroup');
+      const remove = requireOperation(group.provider, 'deleteVmBackup', 'groupId');
+      const backupStorageIds =
+        input.backupStorageIds?.map((id, index) =>
+          resolveSibling(ctx, String(id), 'BackupStorage', group, `backupStorageIds[${index}]`),
+        ) ?? null;
+      return {
+        job: await startJob(ctx, group.provider, () => remove({ groupId: group.vendorId, backupStorageIds, mode: input.mode ?? null })),
+      };
+    },
+  }),
+);

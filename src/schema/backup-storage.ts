@@ -1,0 +1,50 @@
+import { builder } from './builder.js';
+import { MUTATION_ERRORS } from './errors.js';
+import { jobOnlySuccess, requireOperation, resolveTarget, startJob } from './mutation-support.js';
+import { selectProviders } from './provider.js';
+import { BackupStorageRef, ProviderRef } from './refs.js';
+
+BackupStorageRef.implement({
+  description: 'Where backups are kept (a ZStack image store).',
+  fields: (t) => ({
+    provider: t.field({ type: ProviderRef, nullable: false, resolve: (s, _args, ctx) => ctx.tenant.provider(s.providerKey)! }),
+    vendorId: t.exposeString('vendorId', { nullable: false }),
+    name: t.exposeString('name', { nullable: false }),
+    type: t.exposeString('type'),
+    status: t.exposeString('status'),
+    totalCapacityBytes: t.field({ type: 'SafeInt', resolve: (s) => s.totalCapacityBytes }),
+    availableCapacityBytes: t.field({ type: 'SafeInt', resolve: (s) => s.availableCapacityBytes }),
+  }),
+});
+
+builder.queryField('backupStorages', (t) =>
+  t.field({
+    type: [BackupStorageRef],
+    nullable: false,
+    args: { provider: t.arg.id() },
+    resolve: async (_root, args, ctx) => {
+      const providers = selectProviders(ctx, args.provider as string | null, (p) => Boolean(p.listBackupStorages));
+      const lists = await Promise.all(providers.map((p) => p.listBackupStorages!()));
+      return lists.flat();
+    },
+  }),
+);
+
+const SyncVmBackupInput = builder.inputType('SyncVmBackupInput', {
+  fields: (t) => ({ imageStoreId: t.id({ required: true, description: 'A BackupStorage id of an image store.' }) }),
+});
+
+builder.mutationField('syncVmBackup', (t) =>
+  t.field({
+    type: jobOnlySuccess('SyncVmBackupSuccess'),
+    nullable: false,
+    description: "Reconciles the provider's VM backup records with what an image store holds (ZStack).",
+    errors: { types: MUTATION_ERRORS, union: { name: 'SyncVmBackupResult' } },
+    args: { input: t.arg({ type: SyncVmBackupInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const store = resolveTarget(ctx, String(input.imageStoreId), 'BackupStorage');
+      const sync = requireOperation(store.provider, 'syncVmBackup', 'imageStoreId');
+      return { job: await startJob(ctx, store.provider, () => sync(store.vendorId)) };
+    },
+  }),
+);

@@ -1,0 +1,221 @@
+import { brandWithType } from '@pothos/core';
+import { GraphQLError } from 'graphql';
+import { localId, parseResourceId } from '../core/ids.js';
+import { newestFirstConnection, type ConnectionArgs } from '../core/paging.js';
+import type { BackupKind, BackupListFilter, BackupProvider, BackupRecord, BackupStorageRefRecord, ProviderKind } from '../providers/provider.js';
+import { builder } from './builder.js';
+import { MUTATION_ERRORS } from './errors.js';
+import { jobOnlySuccess, resourceKey, requireOperation, resolveSibling, resolveTarget, startJob } from './mutation-support.js';
+import { providerFromId } from './provider.js';
+import {
+  BackupConnection,
+  BackupGroupRef,
+  BackupRef,
+  BackupStorageRef,
+  DatabaseInstanceRef,
+  JobRef,
+  ProviderRef,
+  SnapshotRef,
+  VolumeRef,
+} from './refs.js';
+import { BackupKindEnum, BackupStatusEnum, DeleteModeEnum } from './scalars.js';
+
+const BackupSourceUnion = builder.unionType('BackupSource', {
+  types: [VolumeRef, DatabaseInstanceRef],
+});
+
+const StorageRefType = builder.objectRef<BackupStorageRefRecord & { providerKey: string }>('BackupStorageRef').implement({
+  description: 'Where one copy of a backup lives.',
+  fields: (t) => ({
+    backup: t.field({ type: BackupRef, nullable: false, resolve: (ref) => localId(ref.providerKey, ref.backupId) }),
+    backupStorage: t.field({
+      type: BackupStorageRef,
+      nullable: false,
+      resolve: (ref) => localId(ref.providerKey, ref.backupStorageId),
+    }),
+    installPath: t.exposeString('installPath'),
+    status: t.exposeString('status'),
+    createdAt: t.field({ type: 'DateTime', resolve: (ref) => ref.createdAt }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (ref) => ref.updatedAt }),
+  }),
+});
+
+BackupRef.implement({
+  description: 'A backup of a volume or a database, on any vendor.',
+  fields: (t) => ({
+    provider: t.field({ type: ProviderRef, nullable: false, resolve: (b, _args, ctx) => ctx.tenant.provider(b.providerKey)! }),
+    vendorId: t.exposeString('vendorId', { nullable: false }),
+    kind: t.field({ type: BackupKindEnum, nullable: false, resolve: (b) => b.kind }),
+    name: t.exposeString('name', { nullable: false }),
+    description: t.exposeString('description'),
+    status: t.field({ type: BackupStatusEnum, nullable: false, resolve: (b) => b.status }),
+    vendorStatus: t.exposeString('vendorStatus', { nullable: false, description: "The vendor's own status word, unmapped." }),
+    sizeBytes: t.field({ type: 'SafeInt', resolve: (b) => b.sizeBytes }),
+    source: t.field({
+      type: BackupSourceUnion,
+      resolve: async (b, _args, ctx) => {
+        if (!b.source) return null;
+        const ref = b.source.type === 'Volume' ? VolumeRef : DatabaseInstanceRef;
+        const record = await ref.getDataloader(ctx).load(localId(b.providerKey, b.source.vendorId));
+        if (record) brandWithType(record, ref);
+        return record;
+      },
+    }),
+    volume: t.field({
+      type: VolumeRef,
+      resolve: (b) => (b.source?.type === 'Volume' ? localId(b.providerKey, b.source.vendorId) : null),
+    }),
+    snapshot: t.field({ type: SnapshotRef, resolve: (b) => (b.snapshotId ? localId(b.providerKey, b.snapshotId) : null) }),
+    group: t.field({ type: BackupGroupRef, resolve: (b) => (b.groupId ? localId(b.providerKey, b.groupId) : null) }),
+    storageRefs: t.field({
+      type: [StorageRefType],
+      nullable: false,
+      resolve: (b) => b.storageRefs.map((ref) => ({ ...ref, providerKey: b.providerKey })),
+    }),
+    createdAt: t.field({ type: 'DateTime', resolve: (b) => b.createdAt }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (b) => b.updatedAt }),
+    completedAt: t.field({ type: 'DateTime', resolve: (b) => b.completedAt }),
+    failureReason: t.exposeString('failureReason'),
+  }),
+});
+
+const KINDS_OF: Record<ProviderKind, BackupKind> = { ZSTACK: 'VOLUME', HUAWEI_VBS: 'VOLUME', HUAWEI_TAURUSDB: 'DATABASE' };
+
+/** Backups of `providers` matching `filter`, newest first, one cursor across all of them. */
+export function backupConnection(providers: BackupProvider[], filter: BackupListFilter, args: ConnectionArgs) {
+  const serving = providers.filter((p) => !filter.kinds || filter.kinds.includes(KINDS_OF[p.kind]));
+  return newestFirstConnection<BackupRecord>(serving, args, (provider, after, limit) => provider.listBackups({ filter, after, limit }));
+}
+
+const BackupFilterInput = builder.inputType('BackupFilter', {
+  fields: (t) => ({
+    providers: t.idList(),
+    kinds: t.field({ type: [BackupKindEnum] }),
+    statuses: t.field({ type: [BackupStatusEnum] }),
+    sourceId: t.id({ description: 'A Volume or DatabaseInstance id.' }),
+    nameContains: t.string(),
+    createdAfter: t.field({ type: 'DateTime' }),
+    createdBefore: t.field({ type: 'DateTime' }),
+  }),
+});
+
+builder.queryField('backups', (t) =>
+  t.field({
+    type: BackupConnection,
+    nullable: false,
+    description: 'Backups across every provider of the tenant, newest first.',
+    args: { filter: t.arg({ type: BackupFilterInput }), first: t.arg.int(), after: t.arg.string() },
+    resolve: (_root, { filter, ...args }, ctx) => {
+      let providers = [...ctx.tenant.providers];
+      if (filter?.providers) {
+        const wanted = new Set(filter.providers.map((id) => providerFromId(ctx, String(id))));
+        providers = providers.filter((p) => wanted.has(p));
+      }
+      let sourceVendorId: string | undefined;
+      if (filter?.sourceId) {
+        const source = parseResourceId(String(filter.sourceId));
+        if (!source || (source.typename !== 'Volume' && source.typename !== 'DatabaseInstance')) {
+          throw new GraphQLError('filter.sourceId must be a Volume or DatabaseInstance id', { extensions: { code: 'BAD_USER_INPUT' } });
+        }
+        providers = providers.filter((p) => p.key === source.providerKey && p.isValidId(source.typename as 'Volume', source.vendorId));
+        sourceVendorId = source.vendorId;
+      }
+      return backupConnection(
+        providers,
+        {
+          kinds: filter?.kinds ?? undefined,
+          statuses: filter?.statuses ?? undefined,
+          sourceVendorId,
+          nameContains: filter?.nameContains ?? undefined,
+          createdAfter: filter?.createdAfter?.toISOString(),
+          createdBefore: filter?.createdBefore?.toISOString(),
+        },
+        args,
+      );
+    },
+  }),
+);
+
+const TagInput = builder.inputType('TagInput', {
+  fields: (t) => ({ key: t.string({ required: true }), value: t.string({ required: true }) }),
+});
+
+export const BandwidthInput = builder.inputType('BandwidthInput', {
+  description: 'Bytes per second; ZStack only.',
+  fields: (t) => ({
+    volumeRead: t.field({ type: 'SafeInt' }),
+    volumeWrite: t.field({ type: 'SafeInt' }),
+    networkRead: t.field({ type: 'SafeInt' }),
+    networkWrite: t.field({ type: 'SafeInt' }),
+  }),
+});
+
+const CreateVolumeBackupInput = builder.inputType('CreateVolumeBackupInput', {
+  fields: (t) => ({
+    volumeId: t.id({ required: true }),
+    name: t.string({ required: true }),
+    description: t.string(),
+    backupStorageId: t.id({ description: 'ZStack: the image store to write to (required).' }),
+    snapshotId: t.id({ description: 'Huawei VBS: back up from this snapshot.' }),
+    bandwidth: t.field({ type: BandwidthInput }),
+    tags: t.field({ type: [TagInput], description: 'Huawei VBS tags; ZStack user tags.' }),
+    idempotencyKey: t.string({ description: 'Same key, same result: one vendor backup however often it is sent.' }),
+  }),
+});
+
+const CreateVolumeBackupSuccess = builder.simpleObject('CreateVolumeBackupSuccess', {
+  fields: (t) => ({
+    job: t.field({ type: JobRef, nullable: false }),
+    backup: t.field({ type: BackupRef }),
+  }),
+});
+
+builder.mutationField('createVolumeBackup', (t) =>
+  t.field({
+    type: CreateVolumeBackupSuccess,
+    nullable: false,
+    description: 'Starts a backup of a volume (ZStack, Huawei VBS) and returns at once with its job.',
+    errors: { types: MUTATION_ERRORS, union: { name: 'CreateVolumeBackupResult' } },
+    args: { input: t.arg({ type: CreateVolumeBackupInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const volume = resolveTarget(ctx, String(input.volumeId), 'Volume');
+      const create = requireOperation(volume.provider, 'createVolumeBackup', 'volumeId');
+      const backupStorageId = input.backupStorageId
+        ? resolveSibling(ctx, String(input.backupStorageId), 'BackupStorage', volume, 'backupStorageId')
+        : null;
+      const snapshotId = input.snapshotId ? resolveSibling(ctx, String(input.snapshotId), 'Snapshot', volume, 'snapshotId') : null;
+      const job = await startJob(ctx, volume.provider, () =>
+        create({
+          volumeId: volume.vendorId,
+          name: input.name,
+          description: input.description ?? null,
+          backupStorageId,
+          snapshotId,
+          bandwidth: input.bandwidth ?? null,
+          tags: input.tags ?? [],
+          idempotencyKey: input.idempotencyKey ?? null,
+        }),
+      );
+      return { job, backup: resourceKey(job, 'Backup') };
+    },
+  }),
+);
+
+const DeleteBackupInput = builder.inputType('DeleteBackupInput', {
+  fields: (t) => ({ id: t.id({ required: true }), mode: t.field({ type: DeleteModeEnum }) }),
+});
+
+builder.mutationField('deleteBackup', (t) =>
+  t.field({
+    type: jobOnlySuccess('DeleteBackupSuccess'),
+    nullable: false,
+    description: 'Deletes a backup on any vendor; returns at once with the job.',
+    errors: { types: MUTATION_ERRORS, union: { name: 'DeleteBackupResult' } },
+    args: { input: t.arg({ type: DeleteBackupInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const backup = resolveTarget(ctx, String(input.id), 'Backup');
+      const remove = requireOperation(backup.provider, 'deleteBackup', 'id');
+      return { job: await startJob(ctx, backup.provider, () => remove(backup.vendorId, input.mode ?? null)) };
+    },
+  }),
+);

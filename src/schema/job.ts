@@ -1,0 +1,78 @@
+import { brandWithType } from '@pothos/core';
+import type { GatewayContext } from '../context.js';
+import { decodeGlobalId, localId, splitLocalId } from '../core/ids.js';
+import type { JobRecord, ResourceType } from '../providers/provider.js';
+import { builder } from './builder.js';
+import {
+  BackupGroupRef,
+  BackupRef,
+  BackupStorageRef,
+  DatabaseInstanceRef,
+  JobRef,
+  ProviderRef,
+  SnapshotRef,
+  VolumeRef,
+} from './refs.js';
+import { JobStatusEnum } from './scalars.js';
+
+const REFS_BY_TYPE = {
+  Volume: VolumeRef,
+  Snapshot: SnapshotRef,
+  Backup: BackupRef,
+  BackupGroup: BackupGroupRef,
+  BackupStorage: BackupStorageRef,
+  DatabaseInstance: DatabaseInstanceRef,
+} satisfies Record<ResourceType, unknown>;
+
+/** A job of this tenant as the gateway follows it; jobs of other tenants' providers do not exist. */
+function findJob(ctx: GatewayContext, local: string): JobRecord | null {
+  const parsed = splitLocalId(local);
+  if (!parsed || !ctx.tenant.provider(parsed.providerKey)) return null;
+  return ctx.jobs.get(parsed.providerKey, parsed.vendorId) ?? null;
+}
+
+const JobErrorType = builder.simpleObject('JobError', {
+  fields: (t) => ({
+    code: t.string({ nullable: false }),
+    message: t.string({ nullable: false }),
+    vendorCode: t.string(),
+  }),
+});
+
+builder.node(JobRef, {
+  description: 'A vendor job started through the gateway, followed until it ends.',
+  id: { resolve: (job) => localId(job.providerKey, job.vendorId) },
+  loadOne: (local, ctx) => findJob(ctx, local),
+  fields: (t) => ({
+    provider: t.field({ type: ProviderRef, nullable: false, resolve: (job, _args, ctx) => ctx.tenant.provider(job.providerKey)! }),
+    vendorId: t.exposeString('vendorId', { nullable: false, description: "The vendor's job id (ZStack: the X-Job-UUID)." }),
+    operation: t.exposeString('operation', { nullable: false }),
+    status: t.field({ type: JobStatusEnum, nullable: false, resolve: (job) => job.status }),
+    progress: t.exposeInt('progress', { description: 'Percent done, where the vendor says.' }),
+    error: t.field({ type: JobErrorType, resolve: (job) => job.error }),
+    resource: t.field({
+      type: builder.nodeInterfaceRef(),
+      description: 'What the job made or acted on, once known.',
+      resolve: async (job, _args, ctx) => {
+        if (!job.resource) return null;
+        const ref = REFS_BY_TYPE[job.resource.type];
+        const record: object | null = await ref.getDataloader(ctx).load(localId(job.providerKey, job.resource.vendorId));
+        if (record) brandWithType(record, ref);
+        return record;
+      },
+    }),
+    createdAt: t.field({ type: 'DateTime', resolve: (job) => job.createdAt }),
+    finishedAt: t.field({ type: 'DateTime', resolve: (job) => job.finishedAt }),
+  }),
+});
+
+builder.queryField('job', (t) =>
+  t.field({
+    type: JobRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, ctx) => {
+      const { typename, id: local } = decodeGlobalId(String(id));
+      return typename === 'Job' ? findJob(ctx, local) : null;
+    },
+  }),
+);

@@ -1,0 +1,72 @@
+import type { GatewayContext } from '../context.js';
+import { NotFoundError, TransportError, ValidationError, VendorError } from '../core/errors.js';
+import { localId, parseResourceId } from '../core/ids.js';
+import { builder } from './builder.js';
+import { JobRef } from './refs.js';
+import type { BackupProvider, JobRecord, ResourceType, StartedJob } from '../providers/provider.js';
+
+/** What every vendor mutation does before and after its one vendor call. */
+
+export interface Target {
+  provider: BackupProvider;
+  vendorId: string;
+}
+
+/** The provider and vendor id a global id names; `null` for ids this tenant cannot reach. */
+export function findTarget(ctx: GatewayContext, globalId: string, type: ResourceType): Target | null {
+  const parsed = parseResourceId(globalId);
+  const provider = parsed && parsed.typename === type ? ctx.tenant.provider(parsed.providerKey) : undefined;
+  if (!parsed || !provider || !provider.isValidId(type, parsed.vendorId)) return null;
+  return { provider, vendorId: parsed.vendorId };
+}
+
+export function resolveTarget(ctx: GatewayContext, globalId: string, type: ResourceType): Target {
+  const target = findTarget(ctx, globalId, type);
+  if (!target) throw new NotFoundError(globalId, `No ${type} with id ${globalId}`);
+  return target;
+}
+
+/** A second resource of the same operation must live with the first: vendors cannot cross. */
+export function resolveSibling(ctx: GatewayContext, globalId: string, type: ResourceType, of: Target, field: string): string {
+  const sibling = resolveTarget(ctx, globalId, type);
+  if (sibling.provider !== of.provider) {
+    throw new ValidationError(field, 'same-provider', `${field} must belong to provider ${of.provider.name}`);
+  }
+  return sibling.vendorId;
+}
+
+type Operation = {
+  [K in keyof BackupProvider]-?: NonNullable<BackupProvider[K]> extends (...args: never[]) => Promise<StartedJob> ? K : never;
+}[keyof BackupProvider];
+
+export function requireOperation<K extends Operation>(provider: BackupProvider, operation: K, field: string): NonNullable<BackupProvider[K]> {
+  const method = provider[operation];
+  if (!method) {
+    throw new ValidationError(field, 'unsupported-by-provider', `${provider.name} (${provider.kind}) does not support ${operation}`);
+  }
+  return (method as (...args: unknown[]) => unknown).bind(provider) as NonNullable<BackupProvider[K]>;
+}
+
+/** Starts the vendor job and hands it to the tracker; a vendor that cannot be reached is a VendorError too. */
+export async function startJob(ctx: GatewayContext, provider: BackupProvider, start: () => Promise<StartedJob>): Promise<JobRecord> {
+  let started: StartedJob;
+  try {
+    started = await start();
+  } catch (error) {
+    if (error instanceof TransportError) {
+      throw new VendorError(provider.key, error.timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', null, `${provider.name} did not answer; the operation may have started upstream, so retry with the same idempotencyKey`);
+    }
+    throw error;
+  }
+  return ctx.jobs.track(provider, started);
+}
+
+/** The success type of mutations whose only result is the job they started. */
+export function jobOnlySuccess(name: string) {
+  return builder.simpleObject(name, { fields: (t) => ({ job: t.field({ type: JobRef, nullable: false }) }) });
+}
+
+/** The local id of what a job makes, when it is of `type` and already known. */
+export function resourceKey(job: { providerKey: string; resource: { type: string; vendorId: string } | null }, type: string): string | null {
+  return job.resource?.type === type ? localId(job.providerKey, job.resource.vendorId) : null;
+}

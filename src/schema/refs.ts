@@ -1,0 +1,71 @@
+import type { ImplementableLoadableNodeRef } from '@pothos/plugin-dataloader';
+import { localId } from '../core/ids.js';
+import type {
+  BackupGroupRecord,
+  BackupRecord,
+  BackupStorageRecord,
+  DatabaseInstanceRecord,
+  JobRecord,
+  ResourceType,
+  SnapshotRecord,
+  VendorRecord,
+  VolumeRecord,
+} from '../providers/provider.js';
+import type { BackupProvider } from '../providers/provider.js';
+import { builder } from './builder.js';
+import { loadByLocalIds } from './loading.js';
+import type { GatewayContext } from '../context.js';
+
+/**
+ * The node refs, declared apart from their fields so that type files can point at each other
+ * without import cycles. Each vendor node is loadable: a field may return a local id and the
+ * request's DataLoader batches it with every other id of that type.
+ */
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+export type VendorNodeRef<T extends VendorRecord> = ImplementableLoadableNodeRef<Types, string | T, T>;
+
+function loadableVendorNode<T extends VendorRecord>(
+  name: ResourceType,
+  fetch: (provider: BackupProvider) => ((ids: readonly string[]) => Promise<(T | null)[]>) | undefined,
+): VendorNodeRef<T> {
+  return builder.loadableNodeRef<T | null, string, string, string, T>(name, {
+    id: { resolve: (record) => localId(record.providerKey, record.vendorId) },
+    // Records that arrive in lists prime the loader, so a later field asking for them costs nothing.
+    cacheResolved: (record) => localId(record.providerKey, record.vendorId),
+    load: (ids: string[], ctx: GatewayContext) => loadByLocalIds<T>(ctx, ids, name, fetch),
+  });
+}
+
+export const VolumeRef = loadableVendorNode<VolumeRecord>('Volume', (p) => p.getVolumes);
+export const SnapshotRef = loadableVendorNode<SnapshotRecord>('Snapshot', (p) => p.getSnapshots);
+export const BackupRef = loadableVendorNode<BackupRecord>('Backup', (p) => p.getBackups);
+export const BackupGroupRef = loadableVendorNode<BackupGroupRecord>('BackupGroup', (p) => p.getBackupGroups);
+export const BackupStorageRef = loadableVendorNode<BackupStorageRecord>('BackupStorage', (p) => p.getBackupStorages);
+export const DatabaseInstanceRef = loadableVendorNode<DatabaseInstanceRecord>('DatabaseInstance', (p) => p.getDatabaseInstances);
+
+export const ProviderRef = builder.objectRef<BackupProvider>('Provider');
+export const JobRef = builder.objectRef<JobRecord>('Job');
+
+function connectionWithTotal(name: string, type: Parameters<typeof builder.connectionObject>[0]['type']) {
+  return builder.connectionObject(
+    {
+      type,
+      name,
+      fields: (t) => ({
+        totalCount: t.int({
+          description: 'Total matches, when every vendor behind the list reports it.',
+          resolve: (connection) => (connection as { totalCount?: number | null }).totalCount ?? null,
+        }),
+      }),
+    },
+    { name: name.replace(/Connection$/, 'Edge') },
+  );
+}
+
+export const VolumeConnection = connectionWithTotal('VolumeConnection', VolumeRef);
+export const SnapshotConnection = connectionWithTotal('SnapshotConnection', SnapshotRef);
+export const BackupConnection = connectionWithTotal('BackupConnection', BackupRef);
+export const BackupGroupConnection = connectionWithTotal('BackupGroupConnection', BackupGroupRef);
+export const DatabaseInstanceConnection = connectionWithTotal('DatabaseInstanceConnection', DatabaseInstanceRef);

@@ -1,0 +1,106 @@
+import { GraphQLError } from 'graphql';
+import { localId } from '../core/ids.js';
+import { chainedConnection } from '../core/paging.js';
+import { builder } from './builder.js';
+import { MUTATION_ERRORS } from './errors.js';
+import { findTarget, jobOnlySuccess, requireOperation, resolveTarget, resourceKey, startJob } from './mutation-support.js';
+import { selectProviders } from './provider.js';
+import { JobRef, ProviderRef, SnapshotConnection, SnapshotRef, VolumeRef } from './refs.js';
+import { DeleteModeEnum, SnapshotStatusEnum } from './scalars.js';
+
+SnapshotRef.implement({
+  description: 'A point-in-time snapshot of a volume.',
+  fields: (t) => ({
+    provider: t.field({ type: ProviderRef, nullable: false, resolve: (s, _args, ctx) => ctx.tenant.provider(s.providerKey)! }),
+    vendorId: t.exposeString('vendorId', { nullable: false }),
+    name: t.exposeString('name', { nullable: false }),
+    description: t.exposeString('description'),
+    volume: t.field({ type: VolumeRef, resolve: (s) => (s.volumeId ? localId(s.providerKey, s.volumeId) : null) }),
+    parent: t.field({ type: SnapshotRef, resolve: (s) => (s.parentId ? localId(s.providerKey, s.parentId) : null) }),
+    treeId: t.exposeString('treeId'),
+    latest: t.exposeBoolean('latest'),
+    format: t.exposeString('format'),
+    sizeBytes: t.field({ type: 'SafeInt', resolve: (s) => s.sizeBytes }),
+    status: t.field({ type: SnapshotStatusEnum, nullable: false, resolve: (s) => s.status }),
+    vendorStatus: t.exposeString('vendorStatus', { nullable: false }),
+    createdAt: t.field({ type: 'DateTime', resolve: (s) => s.createdAt }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (s) => s.updatedAt }),
+  }),
+});
+
+builder.queryField('snapshots', (t) =>
+  t.field({
+    type: SnapshotConnection,
+    nullable: false,
+    args: { provider: t.arg.id(), volumeId: t.arg.id(), first: t.arg.int(), after: t.arg.string() },
+    resolve: (_root, args, ctx) => {
+      if (args.volumeId) {
+        const volume = findTarget(ctx, String(args.volumeId), 'Volume');
+        if (!volume) {
+          throw new GraphQLError(`No Volume with id ${args.volumeId}`, { extensions: { code: 'NOT_FOUND', argument: 'volumeId' } });
+        }
+        const providers = [volume.provider].filter((p) => p.listSnapshots);
+        return chainedConnection(providers, args, (p, page) => p.listSnapshots!({ volumeId: volume.vendorId }, page));
+      }
+      const providers = selectProviders(ctx, args.provider as string | null, (p) => Boolean(p.listSnapshots));
+      return chainedConnection(providers, args, (p, page) => p.listSnapshots!({}, page));
+    },
+  }),
+);
+
+const CreateVolumeSnapshotInput = builder.inputType('CreateVolumeSnapshotInput', {
+  fields: (t) => ({
+    volumeId: t.id({ required: true }),
+    name: t.string({ required: true }),
+    description: t.string(),
+    idempotencyKey: t.string(),
+  }),
+});
+
+const CreateVolumeSnapshotSuccess = builder.simpleObject('CreateVolumeSnapshotSuccess', {
+  fields: (t) => ({
+    job: t.field({ type: JobRef, nullable: false }),
+    snapshot: t.field({ type: SnapshotRef }),
+  }),
+});
+
+builder.mutationField('createVolumeSnapshot', (t) =>
+  t.field({
+    type: CreateVolumeSnapshotSuccess,
+    nullable: false,
+    description: 'Starts a snapshot of a volume (ZStack) and returns at once with its job.',
+    errors: { types: MUTATION_ERRORS, union: { name: 'CreateVolumeSnapshotResult' } },
+    args: { input: t.arg({ type: CreateVolumeSnapshotInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const volume = resolveTarget(ctx, String(input.volumeId), 'Volume');
+      const create = requireOperation(volume.provider, 'createVolumeSnapshot', 'volumeId');
+      const job = await startJob(ctx, volume.provider, () =>
+        create({
+          volumeId: volume.vendorId,
+          name: input.name,
+          description: input.description ?? null,
+          idempotencyKey: input.idempotencyKey ?? null,
+        }),
+      );
+      return { job, snapshot: resourceKey(job, 'Snapshot') };
+    },
+  }),
+);
+
+const DeleteSnapshotInput = builder.inputType('DeleteSnapshotInput', {
+  fields: (t) => ({ id: t.id({ required: true }), mode: t.field({ type: DeleteModeEnum }) }),
+});
+
+builder.mutationField('deleteSnapshot', (t) =>
+  t.field({
+    type: jobOnlySuccess('DeleteSnapshotSuccess'),
+    nullable: false,
+    errors: { types: MUTATION_ERRORS, union: { name: 'DeleteSnapshotResult' } },
+    args: { input: t.arg({ type: DeleteSnapshotInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const snapshot = resolveTarget(ctx, String(input.id), 'Snapshot');
+      const remove = requireOperation(snapshot.provider, 'deleteSnapshot', 'id');
+      return { job: await startJob(ctx, snapshot.provider, () => remove(snapshot.vendorId, input.mode ?? null)) };
+    },
+  }),
+);
