@@ -7,6 +7,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { GatewayConfig } from './config.js';
 import { createRequestContext, type GatewayContext } from './context.js';
+import { MemoryIdempotencyStore } from './core/idempotency.js';
 import { JobTracker } from './core/jobs.js';
 import { createLogger, currentRequestId, requestIdFrom, runInRequestScope, type Logger } from './core/logger.js';
 import { TenantDirectory, type ProviderFactory, type Tenant } from './core/tenancy.js';
@@ -59,6 +60,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     providerFor: (key) => tenants.provider(key),
     log: log.child({ component: 'jobs' }),
   });
+  const idempotency = new MemoryIdempotencyStore();
 
   const yoga = createYoga<{ tenant?: Tenant }, GatewayContext>({
     schema,
@@ -86,6 +88,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         requestId: currentRequestId() ?? requestIdFrom(undefined),
         tenant,
         jobs,
+        idempotency,
         log,
       });
     },
@@ -177,6 +180,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       server.closeIdleConnections();
       await closed;
       await jobs.close();
+      await idempotency.close();
       await tenants.close();
       log.info('backupgraph stopped');
     },

@@ -63,8 +63,9 @@ export class UpstreamHttp {
     }
   }
 
+  /** Idempotent: a pool shared by several owners (an IAM endpoint, say) may be closed by each. */
   async close(): Promise<void> {
-    await this.pool.close();
+    if (!this.pool.closed && !this.pool.destroyed) await this.pool.close();
   }
 
   private async send(request: UpstreamRequest): Promise<UpstreamResponse> {

@@ -1,5 +1,9 @@
-import type { ProviderConfig } from '../config.js';
+import type { HuaweiAuthConfig, ProviderConfig } from '../config.js';
 import { providerKeyOf } from '../core/ids.js';
+import { UpstreamHttp } from '../core/upstream-http.js';
+import { IamTokenSource, type HuaweiAuth } from './huawei/auth/index.js';
+import { TaurusDbProvider } from './huawei/taurusdb/adapter.js';
+import { VbsProvider } from './huawei/vbs/adapter.js';
 import type { BackupProvider } from './provider.js';
 import { ZStackProvider } from './zstack/adapter.js';
 
@@ -20,7 +24,38 @@ export function createProvider(tenant: string, config: ProviderConfig): BackupPr
         },
       });
     case 'huawei-vbs':
+      return new VbsProvider({
+        key,
+        name: config.name,
+        endpoint: config.endpoint,
+        evsEndpoint: config.evsEndpoint,
+        projectId: config.projectId,
+        auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs),
+        timeoutMs: config.timeoutMs,
+      });
     case 'huawei-taurusdb':
-      throw new Error(`provider kind ${config.kind} is not wired yet`);
+      return new TaurusDbProvider({
+        key,
+        name: config.name,
+        endpoint: config.endpoint,
+        projectId: config.projectId,
+        auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs),
+        timeoutMs: config.timeoutMs,
+      });
   }
+}
+
+function huaweiAuth(auth: HuaweiAuthConfig, projectId: string, timeoutMs: number): HuaweiAuth {
+  if ('accessKey' in auth) return { accessKey: auth.accessKey, secretKey: auth.secretKey };
+  const { endpoint, user, password, domain, project } = auth.iam;
+  return {
+    iam: new IamTokenSource({
+      http: new UpstreamHttp(endpoint, { timeoutMs }),
+      user,
+      password,
+      domain,
+      // A token scoped by the project's name when the config gives it, else by the id every call uses.
+      project: project ? { name: project } : { id: projectId },
+    }),
+  };
 }

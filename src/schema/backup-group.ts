@@ -67,8 +67,7 @@ builder.mutationField('createVmBackup', (t) =>
       const root = resolveTarget(ctx, String(input.rootVolumeId), 'Volume');
       const create = requireOperation(root.provider, 'createVmBackup', 'rootVolumeId');
       const backupStorageId = resolveSibling(ctx, String(input.backupStorageId), 'BackupStorage', root, 'backupStorageId');
-      const job = await startJob(ctx, root.provider, () =>
-        create({
+      const job = await startJob(ctx, root.provider, 'createVmBackup', {
           rootVolumeId: root.vendorId,
           backupStorageId,
           name: input.name,
@@ -77,8 +76,7 @@ builder.mutationField('createVmBackup', (t) =>
           backupNetworkCidr: input.backupNetworkCidr ?? null,
           parallelism: input.parallelism ?? null,
           idempotencyKey: input.idempotencyKey ?? null,
-        }),
-      );
+        }, create);
       return { job, group: resourceKey(job, 'BackupGroup') };
     },
   }),
@@ -106,7 +104,7 @@ builder.mutationField('deleteVmBackup', (t) =>
           resolveSibling(ctx, String(id), 'BackupStorage', group, `backupStorageIds[${index}]`),
         ) ?? null;
       return {
-        job: await startJob(ctx, group.provider, () => remove({ groupId: group.vendorId, backupStorageIds, mode: input.mode ?? null })),
+        job: await startJob(ctx, group.provider, 'deleteVmBackup', { groupId: group.vendorId, backupStorageIds, mode: input.mode ?? null }, remove),
       };
     },
   }),

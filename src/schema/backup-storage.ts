@@ -44,7 +44,7 @@ builder.mutationField('syncVmBackup', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const store = resolveTarget(ctx, String(input.imageStoreId), 'BackupStorage');
       const sync = requireOperation(store.provider, 'syncVmBackup', 'imageStoreId');
-      return { job: await startJob(ctx, store.provider, () => sync(store.vendorId)) };
+      return { job: await startJob(ctx, store.provider, 'syncVmBackup', { imageStoreId: store.vendorId }, (r) => sync(r.imageStoreId)) };
     },
   }),
 );

@@ -184,8 +184,7 @@ builder.mutationField('createVolumeBackup', (t) =>
         ? resolveSibling(ctx, String(input.backupStorageId), 'BackupStorage', volume, 'backupStorageId')
         : null;
       const snapshotId = input.snapshotId ? resolveSibling(ctx, String(input.snapshotId), 'Snapshot', volume, 'snapshotId') : null;
-      const job = await startJob(ctx, volume.provider, () =>
-        create({
+      const job = await startJob(ctx, volume.provider, 'createVolumeBackup', {
           volumeId: volume.vendorId,
           name: input.name,
           description: input.description ?? null,
@@ -194,8 +193,7 @@ builder.mutationField('createVolumeBackup', (t) =>
           bandwidth: input.bandwidth ?? null,
           tags: input.tags ?? [],
           idempotencyKey: input.idempotencyKey ?? null,
-        }),
-      );
+        }, create);
       return { job, backup: resourceKey(job, 'Backup') };
     },
   }),
@@ -215,7 +213,8 @@ builder.mutationField('deleteBackup', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const backup = resolveTarget(ctx, String(input.id), 'Backup');
       const remove = requireOperation(backup.provider, 'deleteBackup', 'id');
-      return { job: await startJob(ctx, backup.provider, () => remove(backup.vendorId, input.mode ?? null)) };
+      const request = { id: backup.vendorId, mode: input.mode ?? null };
+      return { job: await startJob(ctx, backup.provider, 'deleteBackup', request, (r) => remove(r.id, r.mode)) };
     },
   }),
 );

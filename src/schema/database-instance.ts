@@ -63,14 +63,12 @@ builder.mutationField('createDatabaseBackup', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const instance = resolveTarget(ctx, String(input.instanceId), 'DatabaseInstance');
       const create = requireOperation(instance.provider, 'createDatabaseBackup', 'instanceId');
-      const job = await startJob(ctx, instance.provider, () =>
-        create({
+      const job = await startJob(ctx, instance.provider, 'createDatabaseBackup', {
           instanceId: instance.vendorId,
           name: input.name,
           description: input.description ?? null,
           idempotencyKey: input.idempotencyKey ?? null,
-        }),
-      );
+        }, create);
       return { job, backup: resourceKey(job, 'Backup') };
     },
   }),

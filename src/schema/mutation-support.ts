@@ -1,4 +1,5 @@
 import type { GatewayContext } from '../context.js';
+import { fingerprintOf, IDEMPOTENCY_TTL_MS } from '../core/idempotency.js';
 import { NotFoundError, TransportError, ValidationError, VendorError } from '../core/errors.js';
 import { localId, parseResourceId } from '../core/ids.js';
 import { builder } from './builder.js';
@@ -47,11 +48,25 @@ export function requireOperation<K extends Operation>(provider: BackupProvider, 
   return (method as (...args: unknown[]) => unknown).bind(provider) as NonNullable<BackupProvider[K]>;
 }
 
-/** Starts the vendor job and hands it to the tracker; a vendor that cannot be reached is a VendorError too. */
-export async function startJob(ctx: GatewayContext, provider: BackupProvider, start: () => Promise<StartedJob>): Promise<JobRecord> {
+/**
+ * Starts the vendor job and hands it to the tracker; a vendor that cannot be reached is a VendorError
+ * too. With an idempotency key the start runs once per key (see core/idempotency.ts): the gateway
+ * keeps that promise for every vendor, ZStack included, whose own job-uuid idempotency then covers
+ * what outlives the gateway's records.
+ */
+export async function startJob<R extends object>(
+  ctx: GatewayContext,
+  provider: BackupProvider,
+  operation: string,
+  request: R,
+  run: (request: R) => Promise<StartedJob>,
+): Promise<JobRecord> {
   let started: StartedJob;
   try {
-    started = await start();
+    const key = (request as { idempotencyKey?: string | null }).idempotencyKey;
+    started = key
+      ? await ctx.idempotency.once(`${provider.key}:${operation}:${key}`, fingerprintOf(request), IDEMPOTENCY_TTL_MS, () => run(request))
+      : await run(request);
   } catch (error) {
     if (error instanceof TransportError) {
       throw new VendorError(provider.key, error.timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', null, `${provider.name} did not answer; the operation may have started upstream, so retry with the same idempotencyKey`);

@@ -74,14 +74,12 @@ builder.mutationField('createVolumeSnapshot', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const volume = resolveTarget(ctx, String(input.volumeId), 'Volume');
       const create = requireOperation(volume.provider, 'createVolumeSnapshot', 'volumeId');
-      const job = await startJob(ctx, volume.provider, () =>
-        create({
+      const job = await startJob(ctx, volume.provider, 'createVolumeSnapshot', {
           volumeId: volume.vendorId,
           name: input.name,
           description: input.description ?? null,
           idempotencyKey: input.idempotencyKey ?? null,
-        }),
-      );
+        }, create);
       return { job, snapshot: resourceKey(job, 'Snapshot') };
     },
   }),
@@ -100,7 +98,8 @@ builder.mutationField('deleteSnapshot', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const snapshot = resolveTarget(ctx, String(input.id), 'Snapshot');
       const remove = requireOperation(snapshot.provider, 'deleteSnapshot', 'id');
-      return { job: await startJob(ctx, snapshot.provider, () => remove(snapshot.vendorId, input.mode ?? null)) };
+      const request = { id: snapshot.vendorId, mode: input.mode ?? null };
+      return { job: await startJob(ctx, snapshot.provider, 'deleteSnapshot', request, (r) => remove(r.id, r.mode)) };
     },
   }),
 );

@@ -1,0 +1,284 @@
+import pLimit, { type LimitFunction } from 'p-limit';
+import { NotFoundError } from '../../../core/errors.js';
+import type {
+  BackupListFilter,
+  BackupListRequest,
+  BackupProvider,
+  BackupRecord,
+  CreateDatabaseBackupRequest,
+  DatabaseInstanceRecord,
+  DeleteMode,
+  JobState,
+  NewestFirstPosition,
+  OffsetPage,
+  Page,
+  ProviderKey,
+  ResourceType,
+  StartedJob,
+} from '../../provider.js';
+import type { HuaweiAuth } from '../auth/index.js';
+import { MAX_PAGE_SIZE, TaurusDbClient, type BackupQuery } from './client.js';
+import { createBackupViolation, isBackupId, isInstanceId, isJobId } from './constraints.js';
+import { formatVendorTime, toBackupRecord, toDatabaseInstanceRecord, toJobState } from './mapping.js';
+
+/**
+ * Huawei GaussDB(for MySQL) / TaurusDB behind the provider port.
+ *
+ * Reads: neither list call takes a list of ids, so getX(ids) asks once per distinct valid id
+ * (`backup_id=` / `id=`), at most `concurrency` at a time per provider. Listing all backups instead
+ * would cost ceil(total/100) calls and has no instance to narrow it by (a backup id does not say its
+ * instance), so per-id calls are the cheaper choice for the handful of ids a DataLoader batch holds.
+ *
+ * Newest-first listing: the backup list has no documented order and no cursor, so the adapter reads
+ * every backup in the narrowest time window the filter and position allow (pushed down as
+ * begin_time/end_time), sorts by (createdAt desc, vendorId desc) itself and cuts the page after the
+ * position. Each page therefore costs ceil(matches in window / 100) calls.
+ *
+ * Delete: DELETE answers 200 without a task, so the adapter returns a synthetic job
+ * `delete:<backupId>`; polling it asks for the backup and reports SUCCEEDED once the list no longer
+ * has it (the same test Huawei's Terraform provider uses).
+ */
+
+export interface TaurusDbProviderOptions {
+  key: ProviderKey;
+  name: string;
+  endpoint: string;
+  projectId: string;
+  auth: HuaweiAuth;
+  timeoutMs: number;
+  /** Upstream calls in flight at once for batched reads; default 8. */
+  concurrency?: number;
+}
+
+export const CREATE_BACKUP_OPERATION = 'createDatabaseBackup';
+export const DELETE_BACKUP_OPERATION = 'deleteBackup';
+const DELETE_JOB_PREFIX = 'delete:';
+const DEFAULT_CONCURRENCY = 8;
+const SECOND = 1000;
+
+export class TaurusDbProvider implements BackupProvider {
+  readonly key: ProviderKey;
+  readonly name: string;
+  readonly kind = 'HUAWEI_TAURUSDB' as const;
+  private readonly client: TaurusDbClient;
+  private readonly throttle: LimitFunction;
+
+  constructor(options: TaurusDbProviderOptions) {
+    this.key = options.key;
+    this.name = options.name;
+    this.client = new TaurusDbClient({
+      providerKey: options.key,
+      endpoint: options.endpoint,
+      projectId: options.projectId,
+      auth: options.auth,
+      timeoutMs: options.timeoutMs,
+    });
+    this.throttle = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
+  }
+
+  isValidId(type: ResourceType, vendorId: string): boolean {
+    if (type === 'DatabaseInstance') return isInstanceId(vendorId);
+    if (type === 'Backup') return isBackupId(vendorId);
+    return false;
+  }
+
+  async checkHealth(): Promise<boolean> {
+    try {
+      await this.client.listInstances({ offset: 0, limit: 1 });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  getBackups(ids: readonly string[]): Promise<(BackupRecord | null)[]> {
+    return this.getEach(ids, isBackupId, async (id) => {
+      const { backups } = await this.client.listBackups({ backup_id: id, offset: 0, limit: 1 });
+      const found = backups.find((backup) => backup.id === id);
+      return found ? toBackupRecord(this.key, found) : null;
+    });
+  }
+
+  getDatabaseInstances(ids: readonly string[]): Promise<(DatabaseInstanceRecord | null)[]> {
+    return this.getEach(ids, isInstanceId, async (id) => {
+      const { instances } = await this.client.listInstances({ id, offset: 0, limit: 1 });
+      const found = instances.find((instance) => instance.id === id);
+      return found ? toDatabaseInstanceRecord(this.key, found) : null;
+    });
+  }
+
+  async listDatabaseInstances(page: OffsetPage): Promise<Page<DatabaseInstanceRecord>> {
+    const { items, total } = await readOffsetWindow(page, (offset, limit) =>
+      this.client.listInstances({ offset, limit }).then((r) => ({ items: r.instances, total: r.total_count })),
+    );
+    return { items: items.map((instance) => toDatabaseInstanceRecord(this.key, instance)), total };
+  }
+
+  async listBackups(request: BackupListRequest): Promise<BackupRecord[]> {
+    const { filter, after, limit } = request;
+    if (limit <= 0 || !admitsDatabaseBackups(filter)) return [];
+    if (filter.sourceVendorId !== undefined && !isInstanceId(filter.sourceVendorId)) return [];
+    const window = timeWindow(filter, after);
+    if (window === null) return [];
+
+    const base: BackupQuery = { offset: 0, limit: MAX_PAGE_SIZE, ...window.query };
+    if (filter.sourceVendorId !== undefined) base.instance_id = filter.sourceVendorId;
+    const first = await this.client.listBackups(base);
+    const rest = await Promise.all(
+      pageOffsets(first.backups.length, first.total_count).map((offset) =>
+        this.throttle(() => this.client.listBackups({ ...base, offset })),
+      ),
+    );
+    const seen = new Set<string>();
+    const records: BackupRecord[] = [];
+    for (const backup of [first, ...rest].flatMap((answer) => answer.backups)) {
+      if (seen.has(backup.id)) continue;
+      seen.add(backup.id);
+      const record = toBackupRecord(this.key, backup);
+      if (matches(record, filter, window, after)) records.push(record);
+    }
+    return records.sort(newestFirst).slice(0, limit);
+  }
+
+  async createDatabaseBackup(request: CreateDatabaseBackupRequest): Promise<StartedJob> {
+    const violation = createBackupViolation(request);
+    if (violation) throw violation;
+    // TaurusDB has no idempotency token: `idempotencyKey` cannot be passed on.
+    const answer = await this.client.createBackup({
+      instance_id: request.instanceId,
+      name: request.name,
+      ...(request.description !== null ? { description: request.description } : {}),
+    });
+    return {
+      vendorJobId: answer.job_id,
+      operation: CREATE_BACKUP_OPERATION,
+      resource: { type: 'Backup', vendorId: answer.backup.id },
+    };
+  }
+
+  /** TaurusDB has one way to delete a backup: `mode` changes nothing. */
+  async deleteBackup(id: string, _mode: DeleteMode | null): Promise<StartedJob> {
+    if (!isBackupId(id)) throw new NotFoundError(id);
+    await this.client.deleteBackup(id);
+    return { vendorJobId: `${DELETE_JOB_PREFIX}${id}`, operation: DELETE_BACKUP_OPERATION, resource: { type: 'Backup', vendorId: id } };
+  }
+
+  async pollJob(job: { vendorJobId: string; operation: string }): Promise<JobState | null> {
+    if (job.vendorJobId.startsWith(DELETE_JOB_PREFIX)) return this.pollDeletion(job.vendorJobId.slice(DELETE_JOB_PREFIX.length));
+    if (!isJobId(job.vendorJobId)) return null;
+    const task = await this.client.getJob(job.vendorJobId);
+    return task ? toJobState(task) : null;
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  private async pollDeletion(backupId: string): Promise<JobState | null> {
+    if (!isBackupId(backupId)) return null;
+    const { backups } = await this.client.listBackups({ backup_id: backupId, offset: 0, limit: 1 });
+    const gone = !backups.some((backup) => backup.id === backupId);
+    return {
+      status: gone ? 'SUCCEEDED' : 'RUNNING',
+      progress: gone ? 100 : null,
+      error: null,
+      resource: { type: 'Backup', vendorId: backupId },
+    };
+  }
+
+  /** One answer per id, in order; invalid ids are `null` without a call, repeated ids cost one. */
+  private async getEach<T>(ids: readonly string[], isValid: (id: string) => boolean, fetchOne: (id: string) => Promise<T | null>): Promise<(T | null)[]> {
+    const distinct = [...new Set(ids)].filter(isValid);
+    const found = new Map(await Promise.all(distinct.map(async (id) => [id, await this.throttle(() => fetchOne(id))] as const)));
+    return ids.map((id) => found.get(id) ?? null);
+  }
+}
+
+function admitsDatabaseBackups(filter: BackupListFilter): boolean {
+  return filter.kinds === undefined || filter.kinds.includes('DATABASE');
+}
+
+interface TimeWindow {
+  /** The filter's exclusive bounds in epoch ms; the position is applied by `isOlderThan`. */
+  createdAfter: number | null;
+  createdBefore: number | null;
+  query: Pick<BackupQuery, 'begin_time' | 'end_time'>;
+}
+
+/**
+ * The narrowest begin_time/end_time the request allows, widened to whole seconds (the vendor's
+ * granularity), plus one second at the end: the docs do not say whether end_time is inclusive, and
+ * backups sharing the position's second must not be cut off. Both are sent together, since the docs
+ * describe them as a pair. `null` when the window is empty or a bound is not a time.
+ */
+function timeWindow(filter: BackupListFilter, position: NewestFirstPosition | null): TimeWindow | null {
+  const after = filter.createdAfter !== undefined ? Date.parse(filter.createdAfter) : null;
+  const before = filter.createdBefore !== undefined ? Date.parse(filter.createdBefore) : null;
+  const positionAt = position ? Date.parse(position.createdAt) : null;
+  if ([after, before, positionAt].some((bound) => Number.isNaN(bound))) return null;
+  const upper = minOf(before, positionAt);
+  const bounds = { createdAfter: after, createdBefore: before };
+  if (after === null && upper === null) return { ...bounds, query: {} };
+  if (upper !== null && after !== null && upper <= after) return null;
+  const begin = after === null ? 0 : Math.floor(after / SECOND) * SECOND;
+  const end = Math.ceil((upper ?? Date.now()) / SECOND) * SECOND + SECOND;
+  return { ...bounds, query: { begin_time: formatVendorTime(begin), end_time: formatVendorTime(end) } };
+}
+
+function minOf(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.min(a, b);
+}
+
+/** Offsets of the pages after the first, given what the first answered. */
+function pageOffsets(firstLength: number, total: number): number[] {
+  if (firstLength === 0) return [];
+  const offsets: number[] = [];
+  for (let offset = firstLength; offset < total; offset += MAX_PAGE_SIZE) offsets.push(offset);
+  return offsets;
+}
+
+function matches(record: BackupRecord, filter: BackupListFilter, window: TimeWindow, position: NewestFirstPosition | null): boolean {
+  const createdAt = timeOf(record);
+  if (filter.statuses !== undefined && !filter.statuses.includes(record.status)) return false;
+  if (filter.sourceVendorId !== undefined && record.source?.vendorId !== filter.sourceVendorId) return false;
+  if (filter.nameContains !== undefined && !record.name.toLowerCase().includes(filter.nameContains.toLowerCase())) return false;
+  if (window.createdAfter !== null && !(createdAt > window.createdAfter)) return false;
+  if (window.createdBefore !== null && !(createdAt < window.createdBefore)) return false;
+  return position === null || isOlderThan(createdAt, record.vendorId, position);
+}
+
+function isOlderThan(createdAt: number, vendorId: string, position: NewestFirstPosition): boolean {
+  const positionAt = Date.parse(position.createdAt);
+  return createdAt < positionAt || (createdAt === positionAt && vendorId < position.vendorId);
+}
+
+/** Backups without a readable time sort last, as if from the epoch's start. */
+function timeOf(record: BackupRecord): number {
+  return record.createdAt === null ? Number.NEGATIVE_INFINITY : Date.parse(record.createdAt);
+}
+
+function newestFirst(a: BackupRecord, b: BackupRecord): number {
+  const byTime = timeOf(b) - timeOf(a);
+  if (byTime !== 0 && !Number.isNaN(byTime)) return byTime;
+  if (a.vendorId === b.vendorId) return 0;
+  return a.vendorId < b.vendorId ? 1 : -1;
+}
+
+/** Reads `page.limit` items from `page.offset` in vendor pages of at most 100. */
+async function readOffsetWindow<T>(
+  page: OffsetPage,
+  fetchPage: (offset: number, limit: number) => Promise<{ items: T[]; total: number }>,
+): Promise<Page<T>> {
+  const items: T[] = [];
+  let total: number | null = null;
+  while (items.length < page.limit) {
+    const want = Math.min(MAX_PAGE_SIZE, page.limit - items.length);
+    const answer = await fetchPage(page.offset + items.length, want);
+    items.push(...answer.items);
+    total = answer.total;
+    if (answer.items.length < want) break;
+  }
+  return { items, total };
+}

@@ -1,0 +1,80 @@
+/**
+ * TaurusDB's JSON as it crosses the wire (huawei.md B.1–B.5), shared by the client, which reads it,
+ * and the simulator, which writes it. Only the fields backupgraph reads or the simulator emits.
+ */
+
+export type WireBackupStatus = 'BUILDING' | 'COMPLETED' | 'FAILED' | 'AVAILABLE';
+export type WireJobStatus = 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Unauthorized' | 'Canceled';
+
+export interface WireBackup {
+  id: string;
+  name: string;
+  description?: string | null;
+  /** `yyyy-mm-ddThh:mm:ss+0800`: the offset has no colon. */
+  begin_time: string;
+  end_time?: string | null;
+  status: string;
+  take_up_time?: number;
+  type: 'auto' | 'manual' | string;
+  /** Megabytes. */
+  size?: number | null;
+  datastore?: { type: string; version: string };
+  instance_id: string;
+}
+
+export interface WireBackupList {
+  backups: WireBackup[];
+  total_count: number;
+}
+
+export interface WireCreateBackupRequest {
+  instance_id: string;
+  name: string;
+  description?: string;
+}
+
+export interface WireCreateBackupResponse {
+  backup: WireBackup;
+  job_id: string;
+}
+
+export interface WireDeleteBackupResponse {
+  backup_id: string;
+  backup_name: string;
+}
+
+export interface WireJob {
+  id: string;
+  name: string;
+  status: string;
+  created: string;
+  ended: string;
+  /** `"60%"` while running, otherwise `""`. */
+  process: string;
+  instance?: { id: string; name: string };
+  entities?: Record<string, unknown>;
+  fail_reason?: string | null;
+}
+
+export interface WireInstance {
+  id: string;
+  name: string;
+  status: string;
+  type?: string;
+  port?: string;
+  datastore?: { type: string; version: string; kernel_version?: string };
+  created?: string;
+  updated?: string;
+}
+
+export interface WireInstanceList {
+  instances: WireInstance[];
+  total_count: number;
+}
+
+/** The service's own error body (huawei.md B.6); the API gateway adds `request_id` (C.4). */
+export interface WireError {
+  error_code: string;
+  error_msg: string;
+  request_id?: string;
+}

@@ -1,0 +1,250 @@
+import pLimit from 'p-limit';
+import { NotFoundError, ValidationError, VendorError } from '../../../core/errors.js';
+import { UpstreamHttp } from '../../../core/upstream-http.js';
+import type {
+  BackupListFilter,
+  BackupListRequest,
+  BackupProvider,
+  BackupRecord,
+  CreateVolumeBackupRequest,
+  DeleteMode,
+  JobState,
+  NewestFirstPosition,
+  OffsetPage,
+  Page,
+  ProviderKey,
+  ResourceType,
+  SnapshotRecord,
+  StartedJob,
+  VolumeRecord,
+} from '../../provider.js';
+import type { HuaweiAuth } from '../auth/authorize.js';
+import { EVS_IDS_PER_REQUEST, VbsClient, type BackupListQuery } from './client.js';
+import { assertValidBackupInput, isUuid } from './constraints.js';
+import { BACKUP_STATUS, deleteJobState, timeMicros, toBackupRecord, toJobState, toSnapshotRecord, toVolumeRecord } from './mapping.js';
+
+export interface VbsProviderOptions {
+  key: ProviderKey;
+  name: string;
+  /** VBS host (e.g. https://vbs.cn-north-4.myhuaweicloud.com); serves /v2 backups and /v1 jobs. */
+  endpoint: string;
+  /** EVS host for volumes and snapshots; defaults to `endpoint`. */
+  evsEndpoint?: string;
+  projectId: string;
+  auth: HuaweiAuth;
+  timeoutMs: number;
+}
+
+const CREATE_OPERATION = 'createVolumeBackup';
+const DELETE_OPERATION = 'deleteBackup';
+/** deleteBackup has no vendor job: its job id names the backup, and pollJob GETs it. */
+const DELETE_JOB_PREFIX = 'delete:';
+/** Rows per native list request while paging for listBackups. */
+const VENDOR_PAGE_SIZE = 100;
+/** Parallel single-resource GETs for one batch read. */
+const GET_CONCURRENCY = 8;
+
+/**
+ * Huawei Cloud VBS (EVS disk backups) behind the port. Backups are created through the cloud API
+ * (job-based) and read and deleted through the native OpenStack API, as every real client does.
+ */
+export class VbsProvider implements BackupProvider {
+  readonly key: ProviderKey;
+  readonly name: string;
+  readonly kind = 'HUAWEI_VBS' as const;
+  private readonly client: VbsClient;
+  private readonly limitGets = pLimit(GET_CONCURRENCY);
+
+  constructor(options: VbsProviderOptions) {
+    this.key = options.key;
+    this.name = options.name;
+    const vbs = new UpstreamHttp(options.endpoint, { timeoutMs: options.timeoutMs });
+    const evs = options.evsEndpoint && options.evsEndpoint !== options.endpoint ? new UpstreamHttp(options.evsEndpoint, { timeoutMs: options.timeoutMs }) : vbs;
+    this.client = new VbsClient({ providerKey: options.key, projectId: options.projectId, auth: options.auth, vbs, evs });
+  }
+
+  isValidId(type: ResourceType, vendorId: string): boolean {
+    return (type === 'Volume' || type === 'Backup' || type === 'Snapshot') && isUuid(vendorId);
+  }
+
+  async checkHealth(): Promise<boolean> {
+    try {
+      await this.client.ping();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async getBackups(ids: readonly string[]): Promise<(BackupRecord | null)[]> {
+    return Promise.all(
+      ids.map((id) =>
+        isUuid(id) ? this.limitGets(async () => mapOrNull(await this.client.getBackup(id), (b) => toBackupRecord(this.key, b))) : null,
+      ),
+    );
+  }
+
+  /**
+   * Newest first, strictly after `after`. The native list orders by created_at desc then id desc,
+   * the same order as NewestFirstPosition, so the vendor's `marker` (the position's id) resumes it
+   * exactly; when that backup is gone the vendor refuses the marker, and the list is scanned from
+   * the top with offsets instead, skipping what is not older than the position.
+   */
+  async listBackups(request: BackupListRequest): Promise<BackupRecord[]> {
+    const { filter, after, limit } = request;
+    if (limit <= 0 || (filter.kinds && !filter.kinds.includes('VOLUME'))) return [];
+    if (filter.sourceVendorId !== undefined && !isUuid(filter.sourceVendorId)) return [];
+    const pushed = pushDown(filter);
+    if (pushed === null) return [];
+
+    const found: BackupRecord[] = [];
+    let marker = after?.vendorId;
+    let offset: number | undefined;
+    for (;;) {
+      let page;
+      try {
+        page = await this.client.listBackups({ ...pushed, limit: VENDOR_PAGE_SIZE, marker, offset });
+      } catch (error) {
+        if (!isRefusedMarker(error, marker) || offset !== undefined) throw error;
+        marker = undefined;
+        offset = 0;
+        continue;
+      }
+      for (const backup of page) {
+        const record = toBackupRecord(this.key, backup);
+        if (after && !isOlder(record, after)) continue;
+        if (!matchesLocally(record, filter)) continue;
+        found.push(record);
+        if (found.length === limit) return found;
+      }
+      if (page.length < VENDOR_PAGE_SIZE) return found;
+      if (offset === undefined) marker = page[page.length - 1]!.id;
+      else offset += page.length;
+    }
+  }
+
+  async listVolumeBackups(volumeId: string, page: OffsetPage): Promise<Page<BackupRecord>> {
+    if (!isUuid(volumeId)) return { items: [], total: 0 };
+    const backups = await this.client.listBackups({ volumeId, limit: page.limit, offset: page.offset });
+    // The native list reports no total.
+    return { items: backups.map((b) => toBackupRecord(this.key, b)), total: null };
+  }
+
+  /** One `ids=[...]` request per 60 ids (huawei.md A.8); EVS drops unknown ids silently. */
+  async getVolumes(ids: readonly string[]): Promise<(VolumeRecord | null)[]> {
+    const wanted = [...new Set(ids.filter(isUuid))];
+    const batches: string[][] = [];
+    for (let i = 0; i < wanted.length; i += EVS_IDS_PER_REQUEST) batches.push(wanted.slice(i, i + EVS_IDS_PER_REQUEST));
+    const results = await Promise.all(batches.map((batch) => this.client.listVolumes({ ids: batch, limit: batch.length })));
+    const byId = new Map(results.flatMap((r) => r.volumes).map((v) => [v.id, toVolumeRecord(this.key, v)]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  async listVolumes(page: OffsetPage): Promise<Page<VolumeRecord>> {
+    const result = await this.client.listVolumes({ limit: page.limit, offset: page.offset });
+    return { items: result.volumes.map((v) => toVolumeRecord(this.key, v)), total: result.count };
+  }
+
+  async getSnapshots(ids: readonly string[]): Promise<(SnapshotRecord | null)[]> {
+    return Promise.all(
+      ids.map((id) =>
+        isUuid(id) ? this.limitGets(async () => mapOrNull(await this.client.getSnapshot(id), (s) => toSnapshotRecord(this.key, s))) : null,
+      ),
+    );
+  }
+
+  async listSnapshots(filter: { volumeId?: string }, page: OffsetPage): Promise<Page<SnapshotRecord>> {
+    if (filter.volumeId !== undefined && !isUuid(filter.volumeId)) return { items: [], total: 0 };
+    const result = await this.client.listSnapshots({ volumeId: filter.volumeId, limit: page.limit, offset: page.offset });
+    return { items: result.snapshots.map((s) => toSnapshotRecord(this.key, s)), total: result.count };
+  }
+
+  /** VBS has no idempotency token, so `idempotencyKey` cannot be honoured and is ignored. */
+  async createVolumeBackup(request: CreateVolumeBackupRequest): Promise<StartedJob> {
+    if (request.backupStorageId !== null) {
+      throw new ValidationError('backupStorageId', 'unsupported', 'VBS chooses the backup storage itself');
+    }
+    if (request.bandwidth !== null) throw new ValidationError('bandwidth', 'unsupported', 'VBS does not limit backup bandwidth');
+    assertValidBackupInput(request);
+    const { job_id } = await this.client.createBackup({
+      volume_id: request.volumeId,
+      name: request.name,
+      ...(request.snapshotId !== null ? { snapshot_id: request.snapshotId } : {}),
+      ...(request.description !== null ? { description: request.description } : {}),
+      ...(request.tags.length > 0 ? { tags: request.tags } : {}),
+    });
+    return { vendorJobId: job_id, operation: CREATE_OPERATION, resource: null };
+  }
+
+  /**
+   * Native DELETE (202, then `deleting`, then 404). There is no vendor job, so the job id is
+   * synthetic, `delete:<backupId>`, and pollJob follows the backup itself. VBS has no delete modes.
+   */
+  async deleteBackup(id: string, _mode: DeleteMode | null): Promise<StartedJob> {
+    if (!isUuid(id)) throw new NotFoundError(id);
+    try {
+      await this.client.deleteBackup(id);
+    } catch (error) {
+      if (error instanceof VendorError && error.httpStatus === 404) throw new NotFoundError(id);
+      throw error;
+    }
+    return { vendorJobId: `${DELETE_JOB_PREFIX}${id}`, operation: DELETE_OPERATION, resource: { type: 'Backup', vendorId: id } };
+  }
+
+  async pollJob(job: { vendorJobId: string; operation: string }): Promise<JobState | null> {
+    if (job.vendorJobId.startsWith(DELETE_JOB_PREFIX)) {
+      const backupId = job.vendorJobId.slice(DELETE_JOB_PREFIX.length);
+      if (!isUuid(backupId)) return null;
+      return deleteJobState(backupId, await this.client.getBackup(backupId));
+    }
+    const found = await this.client.getJob(job.vendorJobId);
+    return found === null ? null : toJobState(found);
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+/**
+ * The filters the native list can apply: volume, an exact status when one port status maps to
+ * exactly one vendor status. `name` is an exact match upstream, so `nameContains` stays local.
+ * `null` when the filter cannot match anything.
+ */
+function pushDown(filter: BackupListFilter): Omit<BackupListQuery, 'limit'> | null {
+  const pushed: Omit<BackupListQuery, 'limit'> = {};
+  if (filter.sourceVendorId !== undefined) pushed.volumeId = filter.sourceVendorId;
+  if (filter.statuses) {
+    const vendorStatuses = Object.entries(BACKUP_STATUS)
+      .filter(([, status]) => filter.statuses!.includes(status))
+      .map(([vendor]) => vendor);
+    if (vendorStatuses.length === 0 && !filter.statuses.includes('UNKNOWN')) return null;
+    if (vendorStatuses.length === 1 && !filter.statuses.includes('UNKNOWN')) pushed.status = vendorStatuses[0]!;
+  }
+  return pushed;
+}
+
+function matchesLocally(record: BackupRecord, filter: BackupListFilter): boolean {
+  if (filter.statuses && !filter.statuses.includes(record.status)) return false;
+  if (filter.nameContains !== undefined && !record.name.toLowerCase().includes(filter.nameContains.toLowerCase())) return false;
+  if (filter.createdAfter !== undefined && (record.createdAt === null || timeMicros(record.createdAt) <= timeMicros(filter.createdAfter))) return false;
+  if (filter.createdBefore !== undefined && (record.createdAt === null || timeMicros(record.createdAt) >= timeMicros(filter.createdBefore))) return false;
+  return true;
+}
+
+/** Strictly after `position` in newest-first order: older, or as old with a smaller id. */
+function isOlder(record: BackupRecord, position: NewestFirstPosition): boolean {
+  if (record.createdAt === null) return false;
+  const created = timeMicros(record.createdAt);
+  const at = timeMicros(position.createdAt);
+  return created < at || (created === at && record.vendorId < position.vendorId);
+}
+
+/** Cinder refuses an unknown marker with 400 (`badRequest`). */
+function isRefusedMarker(error: unknown, marker: string | undefined): boolean {
+  return marker !== undefined && error instanceof VendorError && error.httpStatus === 400;
+}
+
+function mapOrNull<T, R>(value: T | null, map: (value: T) => R): R | null {
+  return value === null ? null : map(value);
+}

@@ -1,0 +1,164 @@
+import type {
+  BackupRecord,
+  BackupStatus,
+  JobState,
+  JobStatus,
+  ProviderKey,
+  SnapshotRecord,
+  SnapshotStatus,
+  VolumeRecord,
+} from '../../provider.js';
+import type { EvsSnapshot, EvsVolume, VbsBackup, VbsJob } from './client.js';
+
+/** VBS/EVS JSON → port records. */
+
+/**
+ * Backup statuses (huawei.md A.3). `error_restoring` is a restore that failed: the backup itself is
+ * intact and can be restored again, so it counts as AVAILABLE (vendorStatus keeps the detail).
+ */
+export const BACKUP_STATUS: Readonly<Record<string, BackupStatus>> = {
+  available: 'AVAILABLE',
+  creating: 'CREATING',
+  error: 'FAILED',
+  deleting: 'DELETING',
+  restoring: 'RESTORING',
+  error_restoring: 'AVAILABLE',
+};
+
+/** EVS snapshot statuses (huawei.md A.7): a snapshot being rolled back or backed up is still usable. */
+export const SNAPSHOT_STATUS: Readonly<Record<string, SnapshotStatus>> = {
+  creating: 'CREATING',
+  available: 'READY',
+  'backing-up': 'READY',
+  rollbacking: 'READY',
+  error: 'FAILED',
+  error_deleting: 'FAILED',
+  deleting: 'DELETING',
+};
+
+export const JOB_STATUS: Readonly<Record<string, JobStatus>> = {
+  INIT: 'PENDING',
+  RUNNING: 'RUNNING',
+  SUCCESS: 'SUCCEEDED',
+  FAIL: 'FAILED',
+};
+
+/** EVS and VBS sizes are whole GB, in the binary sense the block layer uses. */
+const BYTES_PER_GB = 1024 ** 3;
+
+export function backupStatus(vendorStatus: string): BackupStatus {
+  return BACKUP_STATUS[vendorStatus] ?? 'UNKNOWN';
+}
+
+export function snapshotStatus(vendorStatus: string): SnapshotStatus {
+  return SNAPSHOT_STATUS[vendorStatus] ?? 'UNKNOWN';
+}
+
+/** The vendor's UTC times come without a zone (`2013-06-27T08:48:03.000000`); `Z` makes them UTC for every reader. */
+export function vendorTime(value: string | null | undefined): string | null {
+  if (!value) return null;
+  return /(Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}Z`;
+}
+
+/** Epoch microseconds: keeps the vendor's sub-millisecond order, which `Date` would lose. */
+export function timeMicros(iso: string): number {
+  const match = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(.*)$/.exec(iso);
+  if (!match) return Date.parse(iso) * 1000;
+  const [, wholeSeconds, fraction = '', zone] = match as unknown as [string, string, string | undefined, string];
+  return Date.parse(`${wholeSeconds}${zone || 'Z'}`) * 1000 + Number(fraction.padEnd(6, '0').slice(0, 6));
+}
+
+export function gbToBytes(size: number | string | null | undefined): number | null {
+  if (size === null || size === undefined || size === '') return null;
+  const gb = Number(size);
+  return Number.isFinite(gb) ? gb * BYTES_PER_GB : null;
+}
+
+export function toBackupRecord(providerKey: ProviderKey, backup: VbsBackup): BackupRecord {
+  const status = backupStatus(backup.status);
+  const updatedAt = vendorTime(backup.updated_at);
+  return {
+    providerKey,
+    vendorId: backup.id,
+    kind: 'VOLUME',
+    name: backup.name ?? '',
+    description: backup.description ?? null,
+    status,
+    vendorStatus: backup.status,
+    sizeBytes: gbToBytes(backup.size),
+    source: backup.volume_id ? { type: 'Volume', vendorId: backup.volume_id } : null,
+    snapshotId: backup.snapshot_id ?? null,
+    groupId: null,
+    storageRefs: [],
+    createdAt: vendorTime(backup.created_at),
+    updatedAt,
+    // The native API has no completion time; an available backup last changed when it completed.
+    completedAt: backup.status === 'available' ? updatedAt : null,
+    failureReason: backup.fail_reason ?? null,
+  };
+}
+
+export function toVolumeRecord(providerKey: ProviderKey, volume: EvsVolume): VolumeRecord {
+  return {
+    providerKey,
+    vendorId: volume.id,
+    name: volume.name ?? null,
+    type: volume.volume_type ?? null,
+    sizeBytes: gbToBytes(volume.size),
+    status: volume.status ?? null,
+    attachedTo: volume.attachments?.[0]?.server_id ?? null,
+    createdAt: vendorTime(volume.created_at),
+  };
+}
+
+export function toSnapshotRecord(providerKey: ProviderKey, snapshot: EvsSnapshot): SnapshotRecord {
+  return {
+    providerKey,
+    vendorId: snapshot.id,
+    name: snapshot.name ?? '',
+    description: snapshot.description ?? null,
+    volumeId: snapshot.volume_id ?? null,
+    parentId: null,
+    treeId: null,
+    latest: null,
+    format: null,
+    sizeBytes: gbToBytes(snapshot.size),
+    status: snapshotStatus(snapshot.status),
+    vendorStatus: snapshot.status,
+    createdAt: vendorTime(snapshot.created_at),
+    updatedAt: vendorTime(snapshot.updated_at),
+  };
+}
+
+/** A VBS job (GET /v1/{pid}/jobs/{id}); an unknown vendor status counts as still running. */
+export function toJobState(job: VbsJob): JobState {
+  const status = JOB_STATUS[job.status] ?? 'RUNNING';
+  const backupId = job.entities?.backup_id;
+  return {
+    status,
+    progress: null,
+    error:
+      status === 'FAILED'
+        ? { code: 'VENDOR_JOB_FAILED', message: job.fail_reason ?? 'The VBS job failed', vendorCode: job.error_code ?? null }
+        : null,
+    resource: typeof backupId === 'string' && backupId !== '' ? { type: 'Backup', vendorId: backupId } : null,
+  };
+}
+
+/**
+ * Where a native delete stands, from a GET of the backup: gone (404) is done, `deleting` runs,
+ * `error` failed; any other status means the delete has not visibly started yet.
+ */
+export function deleteJobState(backupId: string, backup: VbsBackup | null): JobState {
+  const resource = { type: 'Backup' as const, vendorId: backupId };
+  if (backup === null) return { status: 'SUCCEEDED', progress: null, error: null, resource };
+  if (backup.status === 'error') {
+    return {
+      status: 'FAILED',
+      progress: null,
+      error: { code: 'VENDOR_JOB_FAILED', message: backup.fail_reason ?? 'The backup could not be deleted', vendorCode: null },
+      resource,
+    };
+  }
+  return { status: 'RUNNING', progress: null, error: null, resource };
+}
