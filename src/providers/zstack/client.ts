@@ -1,0 +1,407 @@
+import { createHash } from 'node:crypto';
+import { TransportError, VendorError } from '../../core/errors.js';
+import { parseJson, UpstreamHttp, type UpstreamRequest, type UpstreamResponse } from '../../core/upstream-http.js';
+import type { ProviderKey } from '../provider.js';
+import { derivedZStackUuid, isZStackUuid } from './ids.js';
+import { buildQueryString, chunkValues, condition, DEFAULT_CHUNK_LIMITS, type ChunkLimits, type QueryOptions } from './query.js';
+
+/**
+ * The ZStack REST v1 wire client: one session shared by every caller, the async job protocol, the
+ * Query API, and ZStack's error shapes turned into VendorError / TransportError.
+ *
+ * Session: login is lazy and shared (concurrent callers await one login). A call answered with
+ * ID.1001 (invalid or expired session) drops that session, logs in again once and repeats the call
+ * once. The session uuid and the password never appear in an error message.
+ *
+ * Async calls and ID.1001: ZStack accepts an async call (202) before it checks the session, so a
+ * stale session shows up as the *job* ending with 503 ID.1001. That job created nothing, but its job
+ * uuid is now taken (reusing it answers `400 Duplicate job uuid`). The client therefore resubmits
+ * under a *successor* job uuid derived from the first one, and `pollJob(first)` follows the
+ * successor from then on. Because the successor is derived, not random, a repeated create with the
+ * same idempotency-derived job uuid — in this process or another — lands on the same successor and
+ * follows it instead of creating a second resource; and a process that only knows the first uuid
+ * still finds the successor. A job that ends with any other error is never resubmitted.
+ */
+
+export interface ZStackClientConfig {
+  /** E.g. `http://host:8080/zstack`; every path below is under `/v1`. */
+  endpoint: string;
+  accountName: string;
+  /** Clear text; only its SHA-512 hex digest is kept and sent. */
+  password: string;
+  /** IANA zone of the management node: ZStack prints dates in it without a zone marker. */
+  timeZone: string;
+  timeoutMs: number;
+  /** Stamped on every VendorError. */
+  providerKey: ProviderKey;
+  /** Interval of `waitForJob`; the ZStack SDKs use 1 s. */
+  pollIntervalMs?: number;
+  chunkLimits?: ChunkLimits;
+}
+
+export interface QueryResult<T> {
+  inventories: T[];
+  /** Present when the query asked for `replyWithCount`. */
+  total: number | null;
+}
+
+export interface AsyncCall {
+  method: 'POST' | 'PUT' | 'DELETE';
+  /** Below `/v1`, path segments already encoded, query string included. */
+  path: string;
+  body?: unknown;
+  /** X-Job-UUID: 32 lower-case hex; a deterministic one makes a repeated call follow the same job. */
+  jobUuid: string;
+}
+
+/** Where a job stands; `jobUuid` is the job actually followed (a successor after a re-login). */
+export type JobPoll =
+  | { state: 'running'; jobUuid: string }
+  | { state: 'succeeded'; jobUuid: string; result: unknown }
+  | { state: 'failed'; jobUuid: string; error: VendorError }
+  /** ZStack no longer knows the job (never existed, or purged after 3 h). */
+  | { state: 'expired'; jobUuid: string };
+
+interface ZStackErrorBody {
+  error?: { code?: string; description?: string; details?: string };
+}
+
+interface Session {
+  promise: Promise<string>;
+  /** Known once the login answered. */
+  uuid: string | null;
+}
+
+interface Submission {
+  call: AsyncCall;
+  /** The session that created the job; `null` when this client only found it (Duplicate job uuid). */
+  sessionUuid: string | null;
+}
+
+const SESSION_EXPIRED = 'ID.1001';
+const QUERY_PAGE_SIZE = 1000;
+/** How many submissions (and re-login successors) the client remembers for ID.1001 recovery. */
+const REMEMBERED_SUBMISSIONS = 2000;
+const MAX_ERROR_TEXT = 300;
+
+export class ZStackClient {
+  readonly timeZone: string;
+  readonly providerKey: ProviderKey;
+  private readonly http: UpstreamHttp;
+  private readonly accountName: string;
+  private readonly passwordSha512: string;
+  private readonly pollIntervalMs: number;
+  private readonly chunkLimits: ChunkLimits;
+  private session: Session | null = null;
+  /** Every session uuid this client held: scrubbed from vendor texts before they become errors. */
+  private readonly knownSessionUuids = new Set<string>();
+  private readonly submissions = new Map<string, Submission>();
+  private readonly successors = new Map<string, string>();
+  private readonly resubmissions = new Map<string, Promise<void>>();
+  private closing: Promise<void> | null = null;
+
+  constructor(config: ZStackClientConfig) {
+    this.http = new UpstreamHttp(config.endpoint, { timeoutMs: config.timeoutMs });
+    this.accountName = config.accountName;
+    this.passwordSha512 = createHash('sha512').update(config.password, 'utf8').digest('hex');
+    this.timeZone = config.timeZone;
+    this.providerKey = config.providerKey;
+    this.pollIntervalMs = config.pollIntervalMs ?? 1000;
+    this.chunkLimits = config.chunkLimits ?? DEFAULT_CHUNK_LIMITS;
+  }
+
+  /** A sync GET (Query API and other read APIs); `path` is below `/v1`. */
+  async get<T>(path: string): Promise<T> {
+    return this.callSync<T>({ method: 'GET', path: `/v1${path}` }, `GET ${stripQuery(path)}`);
+  }
+
+  /** `GET /v1/<resource>?q=...`: one page of a Query API. */
+  async query<T>(resource: string, options: QueryOptions = {}): Promise<QueryResult<T>> {
+    const query = buildQueryString(options);
+    const body = await this.get<{ inventories?: T[]; total?: number }>(`/${resource}${query ? `?${query}` : ''}`);
+    return { inventories: body.inventories ?? [], total: typeof body.total === 'number' ? body.total : null };
+  }
+
+  /** Every match of the conditions, fetched page by page (ZStack's default page is 1000 rows). */
+  async queryAll<T>(resource: string, options: Omit<QueryOptions, 'limit' | 'start' | 'replyWithCount'> = {}): Promise<T[]> {
+    const rows: T[] = [];
+    for (let start = 0; ; start += QUERY_PAGE_SIZE) {
+      const page = await this.query<T>(resource, { ...options, limit: QUERY_PAGE_SIZE, start });
+      rows.push(...page.inventories);
+      if (page.inventories.length < QUERY_PAGE_SIZE) return rows;
+    }
+  }
+
+  /**
+   * Every row whose `field` is one of `values`: `field?=a,b,c` split into chunks that keep each URL
+   * short, the chunks fetched in parallel.
+   */
+  async queryIn<T>(resource: string, field: string, values: readonly string[], conditions: readonly string[] = []): Promise<T[]> {
+    const chunks = chunkValues(values, this.chunkLimits);
+    const pages = await Promise.all(
+      chunks.map((chunk) => this.queryAll<T>(resource, { conditions: [...conditions, condition.in(field, chunk)] })),
+    );
+    return pages.flat();
+  }
+
+  /** Rows by uuid, in the order asked, `null` where ZStack has none. */
+  async getByUuids<T extends { uuid: string }>(resource: string, uuids: readonly string[]): Promise<(T | null)[]> {
+    const rows = await this.queryIn<T>(resource, 'uuid', uuids);
+    const byUuid = new Map(rows.map((row) => [row.uuid, row]));
+    return uuids.map((uuid) => byUuid.get(uuid) ?? null);
+  }
+
+  /**
+   * Submits an async API call and returns the uuid of the job to follow. `400 Duplicate job uuid`
+   * means the job already exists (a repeated call with the same X-Job-UUID): it is followed, not
+   * created again.
+   */
+  async startJob(call: AsyncCall): Promise<string> {
+    if (!isZStackUuid(call.jobUuid)) throw new Error('X-Job-UUID must be 32 lower-case hex digits');
+    return this.submit(call, call.jobUuid, true);
+  }
+
+  /** One look at a job: GET `/v1/api-jobs/<uuid>` (202 running, 200 result, 503 error, 404 expired). */
+  async pollJob(jobUuid: string): Promise<JobPoll> {
+    const followed = this.successors.get(jobUuid) ?? jobUuid;
+    const poll = await this.lookAtJob(followed);
+    if (followed !== jobUuid || poll.state !== 'failed' || poll.error.vendorCode !== SESSION_EXPIRED) return poll;
+    return this.recoverFromStaleSession(jobUuid, poll);
+  }
+
+  /** Polls every `pollIntervalMs` until the job ends or `timeoutMs` passes (then the last answer). */
+  async waitForJob(jobUuid: string, timeoutMs: number): Promise<JobPoll> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const poll = await this.pollJob(jobUuid);
+      if (poll.state !== 'running' || Date.now() + this.pollIntervalMs > deadline) return poll;
+      await new Promise((resolve) => setTimeout(resolve, this.pollIntervalMs));
+    }
+  }
+
+  /** Logs out (best effort) and closes the connection pool; later calls return the same promise. */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    const session = this.session;
+    this.session = null;
+    const uuid = session ? await session.promise.catch(() => null) : null;
+    if (uuid) {
+      await this.http
+        .request({ method: 'DELETE', path: `/v1/accounts/sessions/${encodeURIComponent(uuid)}` })
+        .catch(() => undefined);
+    }
+    await this.http.close();
+  }
+
+  // --- session -------------------------------------------------------------------------------
+
+  private currentSession(): Promise<string> {
+    if (!this.session) {
+      const session: Session = { promise: this.login(), uuid: null };
+      session.promise.then(
+        (uuid) => {
+          session.uuid = uuid;
+        },
+        () => {
+          if (this.session === session) this.session = null;
+        },
+      );
+      this.session = session;
+    }
+    return this.session.promise;
+  }
+
+  /** Forgets `stale` unless someone already replaced it, so N callers that hit ID.1001 log in once. */
+  private dropSession(stale: string): void {
+    if (this.session?.uuid === stale) this.session = null;
+  }
+
+  private async login(): Promise<string> {
+    const response = await this.http.request({
+      method: 'PUT',
+      path: '/v1/accounts/login',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ logInByAccount: { accountName: this.accountName, password: this.passwordSha512 } }),
+    });
+    const body = this.expectOk<{ inventory?: { uuid?: string } }>(response, 'login');
+    const uuid = body.inventory?.uuid;
+    if (typeof uuid !== 'string' || uuid === '') {
+      throw new TransportError('ZStack login answered without a session uuid', false);
+    }
+    this.knownSessionUuids.add(uuid);
+    return uuid;
+  }
+
+  private withSession(request: UpstreamRequest, sessionUuid: string, extra: Record<string, string> = {}): UpstreamRequest {
+    return { ...request, headers: { ...request.headers, ...extra, authorization: `OAuth ${sessionUuid}` } };
+  }
+
+  private async callSync<T>(request: UpstreamRequest, what: string): Promise<T> {
+    let sessionUuid = await this.currentSession();
+    let response = await this.http.request(this.withSession(request, sessionUuid));
+    if (this.isSessionExpired(response)) {
+      this.dropSession(sessionUuid);
+      sessionUuid = await this.currentSession();
+      response = await this.http.request(this.withSession(request, sessionUuid));
+    }
+    return this.expectOk<T>(response, what);
+  }
+
+  // --- async jobs ----------------------------------------------------------------------------
+
+  private async submit(call: AsyncCall, jobUuid: string, mayRelogin: boolean): Promise<string> {
+    const sessionUuid = await this.currentSession();
+    const request: UpstreamRequest = {
+      method: call.method,
+      path: `/v1${call.path}`,
+      ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+      headers: call.body === undefined ? {} : { 'content-type': 'application/json' },
+    };
+    const response = await this.http.request(this.withSession(request, sessionUuid, { 'x-job-uuid': jobUuid }));
+    const what = `${call.method} ${stripQuery(call.path)}`;
+    if (response.status === 202) {
+      this.remember(this.submissions, jobUuid, { call, sessionUuid });
+      return jobUuidOfLocation(parseJson<{ location?: unknown }>(response, what).location, what);
+    }
+    if (response.status === 400 && /^Duplicate job uuid/i.test(response.text.trim())) {
+      this.remember(this.submissions, jobUuid, { call, sessionUuid: null });
+      return jobUuid;
+    }
+    // Some deployments reject a stale session before accepting the job; nothing was created then.
+    if (mayRelogin && this.isSessionExpired(response)) {
+      this.dropSession(sessionUuid);
+      return this.submit(call, successorJobUuid(jobUuid), false);
+    }
+    throw this.errorOf(response, what);
+  }
+
+  private async lookAtJob(jobUuid: string): Promise<JobPoll> {
+    const sessionUuid = await this.currentSession();
+    const path = `/v1/api-jobs/${encodeURIComponent(jobUuid)}`;
+    const response = await this.http.request(this.withSession({ method: 'GET', path }, sessionUuid));
+    const what = 'GET /v1/api-jobs';
+    switch (response.status) {
+      case 202:
+        return { state: 'running', jobUuid };
+      case 200:
+        return { state: 'succeeded', jobUuid, result: response.text.trim() === '' ? {} : parseJson(response, what) };
+      case 404:
+        return { state: 'expired', jobUuid };
+      case 503:
+        return { state: 'failed', jobUuid, error: this.vendorErrorOf(response) };
+      default:
+        throw this.errorOf(response, what);
+    }
+  }
+
+  /**
+   * The job failed only because its session was stale: resubmit it once under the successor uuid
+   * (when this client remembers the call), else follow the successor if someone else created it.
+   */
+  private async recoverFromStaleSession(jobUuid: string, failed: JobPoll): Promise<JobPoll> {
+    const successor = successorJobUuid(jobUuid);
+    await this.resubmitOnce(jobUuid, successor);
+    const poll = await this.lookAtJob(successor);
+    if (poll.state === 'expired') return failed;
+    this.remember(this.successors, jobUuid, successor);
+    return poll;
+  }
+
+  /** Concurrent pollers of one failed job share one resubmission. */
+  private resubmitOnce(jobUuid: string, successor: string): Promise<void> {
+    const submission = this.submissions.get(jobUuid);
+    if (!submission) return this.resubmissions.get(jobUuid) ?? Promise.resolve();
+    this.submissions.delete(jobUuid);
+    if (submission.sessionUuid !== null) this.dropSession(submission.sessionUuid);
+    const resubmission = this.submit(submission.call, successor, false).then(
+      () => {
+        this.resubmissions.delete(jobUuid);
+      },
+      (error: unknown) => {
+        this.resubmissions.delete(jobUuid);
+        this.submissions.set(jobUuid, submission);
+        throw error;
+      },
+    );
+    this.resubmissions.set(jobUuid, resubmission);
+    return resubmission;
+  }
+
+  private remember<V>(map: Map<string, V>, key: string, value: V): void {
+    map.delete(key);
+    map.set(key, value);
+    if (map.size > REMEMBERED_SUBMISSIONS) map.delete(map.keys().next().value!);
+  }
+
+  // --- answers -------------------------------------------------------------------------------
+
+  private isSessionExpired(response: UpstreamResponse): boolean {
+    if (response.status !== 503) return false;
+    try {
+      return (JSON.parse(response.text) as ZStackErrorBody).error?.code === SESSION_EXPIRED;
+    } catch {
+      return false;
+    }
+  }
+
+  private expectOk<T>(response: UpstreamResponse, what: string): T {
+    if (response.status === 200) return (response.text.trim() === '' ? {} : parseJson<T>(response, what)) as T;
+    throw this.errorOf(response, what);
+  }
+
+  /**
+   * 503 `{"error": ErrorCode}` keeps ZStack's code; any other non-2xx (plain-text 4xx from the REST
+   * layer, a proxy's 5xx page) keeps its trimmed text. A 2xx here is a protocol break.
+   */
+  private errorOf(response: UpstreamResponse, what: string): Error {
+    if (response.status >= 200 && response.status < 300) {
+      return new TransportError(`${what} answered HTTP ${response.status}, which the ZStack protocol does not use there`, false);
+    }
+    return this.vendorErrorOf(response);
+  }
+
+  private vendorErrorOf(response: UpstreamResponse): VendorError {
+    let body: ZStackErrorBody | null = null;
+    try {
+      body = JSON.parse(response.text) as ZStackErrorBody;
+    } catch {
+      // plain text
+    }
+    const error = body?.error;
+    if (error && typeof error === 'object') {
+      const message = error.details || error.description || `ZStack error ${error.code ?? 'without a code'}`;
+      return new VendorError(this.providerKey, error.code ?? null, response.status, this.scrub(message));
+    }
+    const text = response.text.trim() || `HTTP ${response.status}`;
+    return new VendorError(this.providerKey, null, response.status, this.scrub(text));
+  }
+
+  /** Vendor texts may echo a session uuid (e.g. "session[uuid:...] expired"); they never leave here with it. */
+  private scrub(text: string): string {
+    let scrubbed = text;
+    for (const uuid of this.knownSessionUuids) scrubbed = scrubbed.split(uuid).join('<session>');
+    scrubbed = scrubbed.split(this.passwordSha512).join('<password>');
+    return scrubbed.length > MAX_ERROR_TEXT ? `${scrubbed.slice(0, MAX_ERROR_TEXT)}…` : scrubbed;
+  }
+}
+
+/** The job uuid ZStack's 202 `location` names. Its host is the management node's own and is ignored. */
+function jobUuidOfLocation(location: unknown, what: string): string {
+  const match = typeof location === 'string' ? /\/v1\/api-jobs\/([^/?#]+)/.exec(location) : null;
+  if (!match) throw new TransportError(`${what} answered 202 without an api-jobs location`, false);
+  return decodeURIComponent(match[1]!);
+}
+
+/** The job uuid a call is resubmitted under after its first job failed with ID.1001. */
+export function successorJobUuid(jobUuid: string): string {
+  return derivedZStackUuid('zstack-relogin-successor', jobUuid);
+}
+
+function stripQuery(path: string): string {
+  const index = path.indexOf('?');
+  return index < 0 ? path : path.slice(0, index);
+}
