@@ -68,7 +68,9 @@ export function toUpstreamError(providerName: string, error: unknown): GraphQLEr
   }
   if (error instanceof TransportError) {
     const code = error.timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE';
-    return new UpstreamError(code, providerName, null, `${providerName} did not answer: ${error.message}`);
+    // The detail (upstream URL, socket error) is for the log, not for clients.
+    const what = error.timedOut ? 'did not answer in time' : 'could not be reached or answered outside its protocol';
+    return new UpstreamError(code, providerName, null, `${providerName} ${what}`);
   }
   // Not a vendor or network failure: a bug. Rethrown as-is so that yoga masks and logs it.
   throw error;

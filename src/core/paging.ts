@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
+import { timeMicros } from './instants.js';
 import type { BackupProvider, NewestFirstPosition, OffsetPage, Page, ProviderKey } from '../providers/provider.js';
 
 /**
@@ -26,6 +27,19 @@ export interface Connection<T> {
 export interface ConnectionArgs {
   first?: number | null;
   after?: string | null;
+}
+
+/** Told about a provider whose listing failed; the page goes on without it. Rethrow to fail the field. */
+export type ProviderFailureHandler = (provider: BackupProvider, error: unknown) => void;
+
+/** What one provider's listing yields, or `empty` (and the failure reported) when the provider fails. */
+export async function orEmpty<T>(provider: BackupProvider, listing: Promise<T>, empty: T, onFailure: ProviderFailureHandler): Promise<T> {
+  try {
+    return await listing;
+  } catch (error) {
+    onFailure(provider, error);
+    return empty;
+  }
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -74,6 +88,7 @@ export async function chainedConnection<T>(
   providers: readonly BackupProvider[],
   args: ConnectionArgs,
   list: (provider: BackupProvider, page: OffsetPage) => Promise<Page<T>>,
+  onFailure: ProviderFailureHandler,
 ): Promise<Connection<T>> {
   const first = pageSize(args.first);
   const start = args.after ? decodeCursor(args.after, chainedCursor) : null;
@@ -87,7 +102,7 @@ export async function chainedConnection<T>(
   while (index < providers.length) {
     const provider = providers[index]!;
     const wanted = first + 1 - edges.length;
-    const page = await list(provider, { offset, limit: wanted });
+    const page = await orEmpty(provider, list(provider, { offset, limit: wanted }), { items: [], total: null }, onFailure);
     if (providers.length === 1) total = page.total;
     for (const [i, node] of page.items.entries()) {
       if (edges.length === first) {
@@ -120,10 +135,16 @@ type NewestFirstCursor = z.infer<typeof newestFirstCursor>;
 // Items without a creation time sort as the oldest.
 const EPOCH = '1970-01-01T00:00:00.000Z';
 
+/** Items without a readable creation time sort as the oldest. */
+function instantMicros(createdAt: string | null): number {
+  const micros = createdAt === null ? Number.NaN : timeMicros(createdAt);
+  return Number.isNaN(micros) ? 0 : micros;
+}
+
 function compareNewestFirst(a: NewestFirstItem, b: NewestFirstItem): number {
-  const ac = a.createdAt ?? EPOCH;
-  const bc = b.createdAt ?? EPOCH;
-  if (ac !== bc) return ac < bc ? 1 : -1;
+  const ac = instantMicros(a.createdAt);
+  const bc = instantMicros(b.createdAt);
+  if (ac !== bc) return bc - ac;
   if (a.providerKey !== b.providerKey) return a.providerKey < b.providerKey ? 1 : -1;
   if (a.vendorId !== b.vendorId) return a.vendorId < b.vendorId ? 1 : -1;
   return 0;
@@ -141,17 +162,22 @@ export function providerPosition(provider: ProviderKey, cursor: NewestFirstCurso
 
 /**
  * Merges each provider's newest-first listing into one page. Every provider is asked for one item
- * more than the page, in parallel, so the page costs one upstream listing per provider.
+ * more than the page, in parallel, so the page costs one upstream listing per provider. A provider
+ * that fails is left out of this page (and reported); its items older than the cursor are not
+ * revisited, so a client that sees the error should page again from the start.
  */
 export async function newestFirstConnection<T extends NewestFirstItem>(
   providers: readonly BackupProvider[],
   args: ConnectionArgs,
   list: (provider: BackupProvider, after: NewestFirstPosition | null, limit: number) => Promise<T[]>,
+  onFailure: ProviderFailureHandler,
 ): Promise<Connection<T>> {
   const first = pageSize(args.first);
   const cursor = args.after ? decodeCursor(args.after, newestFirstCursor) : null;
   const lists = await Promise.all(
-    providers.map((provider) => list(provider, cursor ? providerPosition(provider.key, cursor) : null, first + 1)),
+    providers.map((provider) =>
+      orEmpty(provider, list(provider, cursor ? providerPosition(provider.key, cursor) : null, first + 1), [], onFailure),
+    ),
   );
   const merged = lists.flat().sort(compareNewestFirst);
   const edges = merged.slice(0, first).map((node) => ({

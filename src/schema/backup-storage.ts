@@ -1,4 +1,6 @@
+import { orEmpty } from '../core/paging.js';
 import { builder } from './builder.js';
+import { reportFailuresOf } from './loading.js';
 import { MUTATION_ERRORS } from './errors.js';
 import { jobOnlySuccess, requireOperation, resolveTarget, startJob } from './mutation-support.js';
 import { selectProviders } from './provider.js';
@@ -22,9 +24,10 @@ builder.queryField('backupStorages', (t) =>
     type: [BackupStorageRef],
     nullable: false,
     args: { provider: t.arg.id() },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       const providers = selectProviders(ctx, args.provider as string | null, (p) => Boolean(p.listBackupStorages));
-      const lists = await Promise.all(providers.map((p) => p.listBackupStorages!()));
+      const onFailure = reportFailuresOf(ctx, info);
+      const lists = await Promise.all(providers.map((p) => orEmpty(p, p.listBackupStorages!(), [], onFailure)));
       return lists.flat();
     },
   }),

@@ -75,6 +75,7 @@ export class SimulatorServer {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly notFound: SimulatorServerOptions['notFound'];
   private listeners: ((entry: LoggedRequest) => void)[] = [];
+  private arrivalListeners: ((method: string, path: string) => void)[] = [];
   private resetHooks: (() => void)[] = [];
   url = '';
 
@@ -133,6 +134,14 @@ export class SimulatorServer {
     };
   }
 
+  /** Calls `listener` as each request arrives, before any fault or answer: tests await "in flight". */
+  onArrival(listener: (method: string, path: string) => void): () => void {
+    this.arrivalListeners.push(listener);
+    return () => {
+      this.arrivalListeners = this.arrivalListeners.filter((l) => l !== listener);
+    };
+  }
+
   injectFault(rule: FaultRule): void {
     this.faults.push({ ...rule });
   }
@@ -173,6 +182,7 @@ export class SimulatorServer {
     const rawBody = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://simulator');
     const method = req.method ?? 'GET';
+    for (const listener of this.arrivalListeners) listener(method, url.pathname);
 
     if (url.pathname.startsWith('/__admin/')) {
       this.send(res, this.admin(method, url.pathname, rawBody));

@@ -37,6 +37,8 @@ export interface ZStackClientConfig {
   /** Interval of `waitForJob`; the ZStack SDKs use 1 s. */
   pollIntervalMs?: number;
   chunkLimits?: ChunkLimits;
+  /** Sent as X-Web-Hook on every async call: ZStack POSTs the job's result there when it ends. */
+  webhookUrl?: string;
 }
 
 export interface QueryResult<T> {
@@ -92,6 +94,7 @@ export class ZStackClient {
   private readonly passwordSha512: string;
   private readonly pollIntervalMs: number;
   private readonly chunkLimits: ChunkLimits;
+  private readonly jobHeaders: Record<string, string>;
   private session: Session | null = null;
   /** Every session uuid this client held: scrubbed from vendor texts before they become errors. */
   private readonly knownSessionUuids = new Set<string>();
@@ -108,6 +111,7 @@ export class ZStackClient {
     this.providerKey = config.providerKey;
     this.pollIntervalMs = config.pollIntervalMs ?? 1000;
     this.chunkLimits = config.chunkLimits ?? DEFAULT_CHUNK_LIMITS;
+    this.jobHeaders = config.webhookUrl ? { 'x-web-hook': config.webhookUrl } : {};
   }
 
   /** A sync GET (Query API and other read APIs); `path` is below `/v1`. */
@@ -261,7 +265,7 @@ export class ZStackClient {
       ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
       headers: call.body === undefined ? {} : { 'content-type': 'application/json' },
     };
-    const response = await this.http.request(this.withSession(request, sessionUuid, { 'x-job-uuid': jobUuid }));
+    const response = await this.http.request(this.withSession(request, sessionUuid, { ...this.jobHeaders, 'x-job-uuid': jobUuid }));
     const what = `${call.method} ${stripQuery(call.path)}`;
     if (response.status === 202) {
       this.remember(this.submissions, jobUuid, { call, sessionUuid });

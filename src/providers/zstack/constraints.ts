@@ -17,8 +17,9 @@ export const MIN_BANDWIDTH_BYTES_PER_SECOND = 1024;
 const INVALID_ARGUMENT = 'SYS.1007';
 
 export function requireName(field: string, name: string): void {
-  if (name.length < 1 || name.length > NAME_MAX_LENGTH) {
-    throw new ValidationError(field, 'length', `${field} must have 1 to ${NAME_MAX_LENGTH} characters`, INVALID_ARGUMENT);
+  if (name.length === 0) throw new ValidationError(field, 'required', `${field} must not be empty`, INVALID_ARGUMENT);
+  if (name.length > NAME_MAX_LENGTH) {
+    throw new ValidationError(field, 'maxLength', `${field} must have at most ${NAME_MAX_LENGTH} characters`, INVALID_ARGUMENT);
   }
 }
 

@@ -1,3 +1,4 @@
+import { timeMicros } from '../../core/instants.js';
 import type { NewestFirstPosition } from '../provider.js';
 import { formatZStackConditionDate } from './dates.js';
 import { condition, type QueryCondition } from './query.js';
@@ -50,10 +51,10 @@ export function newestFirst(a: Positioned, b: Positioned): number {
   return createdMs(b) - createdMs(a) || (a.vendorId < b.vendorId ? 1 : a.vendorId > b.vendorId ? -1 : 0);
 }
 
-/** Strictly after `position` in newest-first order. */
+/** Strictly after `position` in newest-first order; the position may come from a vendor with finer times. */
 function isAfterPosition(item: Positioned, position: NewestFirstPosition): boolean {
-  const created = createdMs(item);
-  const boundary = Date.parse(position.createdAt);
+  const created = createdMs(item) * 1000;
+  const boundary = timeMicros(position.createdAt);
   return created < boundary || (created === boundary && item.vendorId < position.vendorId);
 }
 

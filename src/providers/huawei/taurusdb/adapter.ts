@@ -1,5 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { NotFoundError } from '../../../core/errors.js';
+import { timeMicros } from '../../../core/instants.js';
 import type {
   BackupListFilter,
   BackupListRequest,
@@ -249,9 +250,11 @@ function matches(record: BackupRecord, filter: BackupListFilter, window: TimeWin
   return position === null || isOlderThan(createdAt, record.vendorId, position);
 }
 
+/** The position may come from a vendor with finer times (EVS microseconds): compared in microseconds. */
 function isOlderThan(createdAt: number, vendorId: string, position: NewestFirstPosition): boolean {
-  const positionAt = Date.parse(position.createdAt);
-  return createdAt < positionAt || (createdAt === positionAt && vendorId < position.vendorId);
+  const created = createdAt * 1000;
+  const positionAt = timeMicros(position.createdAt);
+  return created < positionAt || (created === positionAt && vendorId < position.vendorId);
 }
 
 /** Backups without a readable time sort last, as if from the epoch's start. */

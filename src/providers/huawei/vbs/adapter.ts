@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import { NotFoundError, ValidationError, VendorError } from '../../../core/errors.js';
+import { timeMicros } from '../../../core/instants.js';
 import { UpstreamHttp } from '../../../core/upstream-http.js';
 import type {
   BackupListFilter,
@@ -21,7 +22,7 @@ import type {
 import type { HuaweiAuth } from '../auth/authorize.js';
 import { EVS_IDS_PER_REQUEST, VbsClient, type BackupListQuery } from './client.js';
 import { assertValidBackupInput, isUuid } from './constraints.js';
-import { BACKUP_STATUS, deleteJobState, timeMicros, toBackupRecord, toJobState, toSnapshotRecord, toVolumeRecord } from './mapping.js';
+import { BACKUP_STATUS, deleteJobState, toBackupRecord, toJobState, toSnapshotRecord, toVolumeRecord } from './mapping.js';
 
 export interface VbsProviderOptions {
   key: ProviderKey;
@@ -98,7 +99,9 @@ export class VbsProvider implements BackupProvider {
     if (pushed === null) return [];
 
     const found: BackupRecord[] = [];
-    let marker = after?.vendorId;
+    // Only a position at one of this provider's own backups names a marker the vendor knows; a
+    // position derived from another provider's item (no backup id) is scanned for from the top.
+    let marker = after !== null && isUuid(after.vendorId) ? after.vendorId : undefined;
     let offset: number | undefined;
     for (;;) {
       let page;

@@ -60,14 +60,6 @@ export function vendorTime(value: string | null | undefined): string | null {
   return /(Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}Z`;
 }
 
-/** Epoch microseconds: keeps the vendor's sub-millisecond order, which `Date` would lose. */
-export function timeMicros(iso: string): number {
-  const match = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(.*)$/.exec(iso);
-  if (!match) return Date.parse(iso) * 1000;
-  const [, wholeSeconds, fraction = '', zone] = match as unknown as [string, string, string | undefined, string];
-  return Date.parse(`${wholeSeconds}${zone || 'Z'}`) * 1000 + Number(fraction.padEnd(6, '0').slice(0, 6));
-}
-
 export function gbToBytes(size: number | string | null | undefined): number | null {
   if (size === null || size === undefined || size === '') return null;
   const gb = Number(size);

@@ -140,6 +140,10 @@ function comparableOf(field: string, raw: unknown, timeZone: string): Comparable
   return raw as Comparable;
 }
 
+/**
+ * ZStack's tables are `DEFAULT CHARSET=utf8` (conf/db/V0.6__schema.sql), so MySQL compares them with
+ * utf8_general_ci: LIKE ignores case.
+ */
 function likeToRegExp(pattern: string): RegExp {
   let source = '';
   for (let index = 0; index < pattern.length; index += 1) {
@@ -151,7 +155,7 @@ function likeToRegExp(pattern: string): RegExp {
     else if (char === '_') source += '[\\s\\S]';
     else source += char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(`^${source}$`);
+  return new RegExp(`^${source}$`, 'i');
 }
 
 function compare(a: Comparable, b: Comparable): number {
