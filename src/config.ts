@@ -42,6 +42,8 @@ const zstackProvider = z
     /** ZStack prints dates in the management node's local time, with no zone. */
     timeZone: z.string().default('Asia/Shanghai'),
     timeoutMs,
+    /** X-Web-Hook target for job ends; the gateway derives it from `watcher.callbackUrl` when absent. */
+    webhookUrl: url.optional(),
   })
   .strict();
 
@@ -107,11 +109,57 @@ export const configSchema = z
       })
       .strict()
       .default({ port: 4000, host: '127.0.0.1', graphiql: true, introspection: true, limits: { maxDepth: 12, maxAliases: 30, maxTokens: 5_000 } }),
+    /** Legacy: `watcher.minIntervalMs` replaces it and wins when both are given. */
     jobs: z
       .object({ pollIntervalMs: z.number().int().min(10).max(60_000).default(1_000) })
       .strict()
       .default({ pollIntervalMs: 1_000 }),
-    redis: z.object({ url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL') }).strict().optional(),
+    /** The status watcher: one poller per provider instance, whatever the number of subscribers. */
+    watcher: z
+      .object({
+        /** Poll interval while something is moving (a job runs, a backup is being created). */
+        minIntervalMs: z.number().int().min(10).max(60_000).optional(),
+        /** The interval doubles up to this while nothing moves. */
+        maxIntervalMs: z.number().int().min(10).max(600_000).default(15_000),
+        /** How long a replica's claim on polling a provider lasts without renewal (Redis only). */
+        leaseMs: z.number().int().min(200).max(300_000).default(10_000),
+        /** How long a subscription's watch outlives its last renewal (a replica that died stops renewing). */
+        watchTtlMs: z.number().int().min(500).max(3_600_000).default(60_000),
+        /**
+         * Base URL at which the vendors reach this gateway (e.g. http://10.0.0.5:4000); with it, ZStack
+         * jobs report their end to `<callbackUrl>/hooks/zstack/<tenant>/<provider>` (X-Web-Hook) and are
+         * polled only as a fallback.
+         */
+        callbackUrl: url.optional(),
+      })
+      .strict()
+      .refine((w) => w.minIntervalMs === undefined || w.minIntervalMs <= w.maxIntervalMs, {
+        message: 'minIntervalMs must not exceed maxIntervalMs',
+        path: ['minIntervalMs'],
+      })
+      .default({ maxIntervalMs: 15_000, leaseMs: 10_000, watchTtlMs: 60_000 }),
+    /** Limits that keep slow or idle subscribers from holding memory. */
+    subscriptions: z
+      .object({
+        /** Subscriptions one WebSocket may hold at once. */
+        maxPerSocket: z.number().int().min(1).max(10_000).default(100),
+        /** Events a subscription may have waiting for its consumer; beyond, it is closed with a reason. */
+        maxBufferedEvents: z.number().int().min(1).max(100_000).default(256),
+        /** A WebSocket that sends no `connection_init` in this time is closed (4408). */
+        connectionInitTimeoutMs: z.number().int().min(100).max(60_000).default(3_000),
+        /** Ping interval; a socket that did not answer the previous ping is dropped. */
+        heartbeatMs: z.number().int().min(100).max(300_000).default(30_000),
+      })
+      .strict()
+      .default({ maxPerSocket: 100, maxBufferedEvents: 256, connectionInitTimeoutMs: 3_000, heartbeatMs: 30_000 }),
+    redis: z
+      .object({
+        url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+        /** Prefix of every key and channel, so several deployments (or test runs) can share one Redis. */
+        keyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('backupgraph:'),
+      })
+      .strict()
+      .optional(),
     tenants: z.array(tenant).min(1),
   })
   .strict()

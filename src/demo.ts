@@ -4,7 +4,8 @@ import { parseConfig } from './config.js';
 import { sha256Hex } from './core/tenancy.js';
 import { startTaurusDbSimulator } from './providers/huawei/taurusdb/simulator/index.js';
 import { startVbsSimulator } from './providers/huawei/vbs/simulator/index.js';
-import { startZStackSimulator } from './providers/zstack/simulator/index.js';
+import { ZStackProvider } from './providers/zstack/adapter.js';
+import { DEMO, startZStackSimulator, type ZStackSimulator } from './providers/zstack/simulator/index.js';
 
 /**
  * Demo mode: with no upstream configured, the gateway runs on top of embedded vendor simulators
@@ -46,6 +47,8 @@ export async function startDemo(options: { port: number; host: string; apiKey?: 
     {
       server: { port: options.port, host: options.host },
       jobs: { pollIntervalMs: 500 },
+      // Backed off at most 2 s: the demo's 4 s jobs are always seen while they run.
+      watcher: { maxIntervalMs: 2_000 },
       tenants: [
         {
           name: 'demo',
@@ -61,11 +64,56 @@ export async function startDemo(options: { port: number; host: string; apiKey?: 
     secrets,
   );
 
+  const activity = startActivity(zstack, secrets[SECRET_ENV.zstackPassword]);
   return {
     config,
     apiKey,
     async close() {
+      await activity.stop();
       await Promise.all([zstack.close(), vbs.close(), taurusDb.close()]);
+    },
+  };
+}
+
+const ACTIVITY_EVERY_MS = 8_000;
+/** Backups the demo activity keeps; older ones are deleted so the demo data stays small. */
+const ACTIVITY_KEEPS = 4;
+
+/**
+ * Someone else at work on the demo ZStack, through its own REST API as another console would: a
+ * backup of one of the demo volumes every few seconds, the oldest of them deleted. A subscription in
+ * GraphiQL (`subscription { backupStatusChanged { backup { name } previousStatus status occurredAt } }`)
+ * shows each one appear CREATING and turn AVAILABLE, without any mutation sent to the gateway.
+ */
+function startActivity(zstack: ZStackSimulator, password: string): { stop(): Promise<void> } {
+  const otherConsole = new ZStackProvider({
+    key: 'demo/other-console',
+    name: 'other-console',
+    client: { endpoint: zstack.url, accountName: 'admin', password, timeZone: zstack.state.timeZone, timeoutMs: 5_000 },
+  });
+  const volumes = [DEMO.vmWebData, DEMO.vmDbData, DEMO.spareData];
+  const made: string[] = [];
+  let round = 0;
+  const act = async () => {
+    round += 1;
+    const started = await otherConsole.createVolumeBackup({
+      volumeId: volumes[round % volumes.length]!,
+      name: `activity-${round}`,
+      description: 'made by the demo activity',
+      backupStorageId: DEMO.imageStoreMain,
+      snapshotId: null,
+      bandwidth: null,
+      tags: [],
+      idempotencyKey: null,
+    });
+    made.push(started.resource!.vendorId);
+    if (made.length > ACTIVITY_KEEPS) await otherConsole.deleteBackup(made.shift()!, null);
+  };
+  const timer = setInterval(() => void act().catch(() => undefined), ACTIVITY_EVERY_MS);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await otherConsole.close();
     },
   };
 }

@@ -5,15 +5,19 @@ import { createYoga, type YogaInitialContext } from 'graphql-yoga';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { GatewayConfig } from './config.js';
+import type { GatewayConfig, ProviderConfig } from './config.js';
 import { createRequestContext, type GatewayContext } from './context.js';
-import { MemoryIdempotencyStore } from './core/idempotency.js';
-import { JobTracker } from './core/jobs.js';
+import { isValidName, providerKeyOf } from './core/ids.js';
+import type { JobTracker } from './core/jobs.js';
+import { createLiveStatus, jobCallbackPath } from './core/live.js';
 import { createLogger, currentRequestId, requestIdFrom, runInRequestScope, type Logger } from './core/logger.js';
 import { TenantDirectory, type ProviderFactory, type Tenant } from './core/tenancy.js';
+import type { StatusWatcher } from './core/watcher.js';
 import { errorMasking } from './plugins/use-error-masking.js';
 import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
+import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
+import { usePartialFailures } from './plugins/use-partial-failures.js';
 import { createProvider } from './providers/registry.js';
 import { schema } from './schema/index.js';
 
@@ -36,6 +40,7 @@ export interface Gateway {
   graphqlUrl: string;
   log: Logger;
   jobs: JobTracker;
+  watcher: StatusWatcher;
   tenants: TenantDirectory;
   close(): Promise<void>;
 }
@@ -54,13 +59,19 @@ type WsContextExtra = {
 
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const log = options.logger ?? createLogger();
-  const tenants = new TenantDirectory(config.tenants, options.providerFactory ?? createProvider);
-  const jobs = new JobTracker({
-    pollIntervalMs: config.jobs.pollIntervalMs,
-    providerFor: (key) => tenants.provider(key),
-    log: log.child({ component: 'jobs' }),
+  const live = createLiveStatus(config, log);
+  const createAdapter = options.providerFactory ?? createProvider;
+  const reportingJobEnds = new Set<string>();
+  const tenants = new TenantDirectory(config.tenants, (tenant, provider) => {
+    const adapterConfig = withJobCallback(config, tenant, provider);
+    if (adapterConfig.kind === 'zstack' && adapterConfig.webhookUrl) reportingJobEnds.add(providerKeyOf(tenant, provider.name));
+    return live.observe(createAdapter(tenant, adapterConfig));
   });
-  const idempotency = new MemoryIdempotencyStore();
+  live.start(
+    tenants.tenants.flatMap((tenant) => tenant.providers),
+    (provider) => reportingJobEnds.has(provider.key),
+  );
+  const { jobs, watcher, idempotency } = live;
 
   const yoga = createYoga<{ tenant?: Tenant }, GatewayContext>({
     schema,
@@ -79,7 +90,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
           headers: options.graphiqlApiKey ? JSON.stringify({ Authorization: `Bearer ${options.graphiqlApiKey}` }) : undefined,
         }
       : false,
-    plugins: [useOperationLimits(config.server.limits), useIntrospectionPolicy(config.server.introspection)],
+    plugins: [
+      useOperationLimits(config.server.limits),
+      useIntrospectionPolicy(config.server.introspection),
+      usePartialFailures(),
+      useSharedSubscriptionResults<GatewayContext>((context) => context.tenant),
+    ],
     context: (initial: YogaInitialContext & { tenant?: Tenant }) => {
       // Over WebSocket the tenant was settled when the connection was accepted; over HTTP, here.
       const tenant = initial.tenant ?? tenants.authenticate(initial.request?.headers.get('authorization'));
@@ -89,6 +105,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         tenant,
         jobs,
         idempotency,
+        watcher,
         log,
       });
     },
@@ -107,6 +124,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       res.writeHead(draining ? 503 : 200, { 'content-type': 'text/plain' }).end(draining ? 'draining' : 'ready');
       return;
     }
+    if (req.url?.startsWith(JOB_CALLBACK_PREFIX)) {
+      receiveJobCallback(req, res, watcher, log);
+      return;
+    }
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
     inFlight += 1;
@@ -122,19 +143,30 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     {
       execute: (args: ExecutionArgs) => (args.rootValue as { execute: Executor }).execute(args),
       subscribe: (args: ExecutionArgs) => (args.rootValue as { subscribe: Executor }).subscribe(args),
+      connectionInitWaitTimeout: config.subscriptions.connectionInitTimeoutMs,
       onConnect: (ctx) => {
         const tenant = tenants.authenticate(ctx.connectionParams?.authorization);
         if (!tenant) return false;
-        (ctx.extra as unknown as WsContextExtra).tenant = tenant;
+        const extra = ctx.extra as unknown as WsContextExtra & { request?: unknown };
+        extra.tenant = tenant;
+        // The upgrade request (headers and all) is not needed once the socket is accepted: with
+        // thousands of sockets open, not keeping it matters.
+        delete extra.request;
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
+        // graphql-ws registers the operation before asking; the limit counts it too.
+        if (Object.keys(ctx.subscriptions).length > config.subscriptions.maxPerSocket) {
+          return [
+            new GraphQLError(`This connection already has ${config.subscriptions.maxPerSocket} operations, the most it may hold`, {
+              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+            }),
+          ];
+        }
         const requestId = requestIdFrom(undefined);
         return runInRequestScope(requestId, async () => {
+          // Only what the context factory reads: each subscription keeps its context for its whole life.
           const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-            ...ctx,
-            req: ctx.extra.request,
-            socket: ctx.extra.socket,
             params: payload,
             tenant: ctx.extra.tenant,
           });
@@ -157,6 +189,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     },
     wsServer,
   );
+  const stopHeartbeat = dropUnresponsiveSockets(wsServer, config.subscriptions.heartbeatMs);
 
   await new Promise<void>((resolve) => server.listen(config.server.port, config.server.host, resolve));
   const address = server.address() as AddressInfo;
@@ -169,18 +202,21 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     graphqlUrl: `${url}${GRAPHQL_PATH}`,
     log,
     jobs,
+    watcher,
     tenants,
     async close() {
       draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // 1001 Going Away: graphql-ws clients reconnect, to another replica behind the balancer.
+      stopHeartbeat();
       for (const client of wsServer.clients) client.close(1001, 'server shutting down');
       await wsHandle.dispose();
+      // SSE subscriptions are requests in flight too: they complete now, and clients reconnect elsewhere.
+      watcher.endStreams();
       if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
       server.closeIdleConnections();
       await closed;
-      await jobs.close();
-      await idempotency.close();
+      await live.close();
       await tenants.close();
       log.info('backupgraph stopped');
     },
@@ -188,3 +224,48 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
 }
 
 type Executor = (args: ExecutionArgs) => OperationResult;
+
+const JOB_CALLBACK_PREFIX = '/hooks/zstack/';
+
+/** ZStack's X-Web-Hook target for the jobs of each ZStack provider, when the vendors can reach the gateway. */
+function withJobCallback(config: GatewayConfig, tenant: string, provider: ProviderConfig): ProviderConfig {
+  if (provider.kind !== 'zstack' || provider.webhookUrl || !config.watcher.callbackUrl) return provider;
+  return { ...provider, webhookUrl: `${config.watcher.callbackUrl.replace(/\/+$/, '')}${jobCallbackPath(tenant, provider.name)}` };
+}
+
+/**
+ * A vendor says a job ended. The body is not trusted: the callback only makes the watcher ask the
+ * vendor about a job it already follows, so a forged call costs one poll. Always 200 (ZStack retries
+ * anything else).
+ */
+function receiveJobCallback(req: http.IncomingMessage, res: http.ServerResponse, watcher: StatusWatcher, log: Logger): void {
+  req.resume();
+  // Names are letters, digits, - and _ (isValidName): nothing to decode, and anything else is refused.
+  const [tenant, provider, ...rest] = (req.url ?? '').slice(JOB_CALLBACK_PREFIX.length).split('?')[0]!.split('/');
+  const jobUuid = req.headers['x-job-uuid'];
+  res.writeHead(req.method === 'POST' ? 200 : 405).end();
+  if (req.method !== 'POST' || rest.length > 0 || !tenant || !provider || !isValidName(tenant) || !isValidName(provider)) return;
+  if (typeof jobUuid !== 'string') return;
+  watcher.jobCallback(providerKeyOf(tenant, provider), jobUuid).catch((error: unknown) => log.warn({ err: error }, 'job callback failed'));
+}
+
+/** A socket that has not answered the previous ping is gone (a dead peer holds no TCP error): drop it. */
+function dropUnresponsiveSockets(wsServer: WebSocketServer, intervalMs: number): () => void {
+  const alive = new WeakSet<object>();
+  wsServer.on('connection', (socket) => {
+    alive.add(socket);
+    socket.on('pong', () => alive.add(socket));
+  });
+  const timer = setInterval(() => {
+    for (const socket of wsServer.clients) {
+      if (!alive.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.delete(socket);
+      socket.ping();
+    }
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,29 +1,22 @@
-import pLimit from 'p-limit';
 import type { Logger } from './logger.js';
-import { TransportError } from './errors.js';
-import type { BackupProvider, JobRecord, JobState, ProviderKey, StartedJob } from '../providers/provider.js';
+import type { StatusEvent } from './pubsub.js';
+import { isMoving, type StatusWatcher } from './watcher.js';
+import type { BackupProvider, JobRecord, ProviderKey, StartedJob } from '../providers/provider.js';
 
 /**
- * Follows every vendor job the gateway started, once per job however many clients ask about it:
- * mutations return at once, and `job(id)` (and later subscriptions) read the record kept here.
- * Pending jobs are polled on one shared tick, with bounded concurrency per provider, and listeners
- * hear of real changes only.
+ * The jobs the gateway started, as the status watcher follows them: `track` hands a new job to the
+ * watcher (which polls it once per tick however many clients ask, or waits for its callback), and
+ * keeps a local copy that every status event heard on the bus updates, whichever replica polled it.
+ * `get` answers from that copy; `load` also asks the shared registry (jobs another replica started).
  */
 
 export type JobListener = (job: JobRecord, previous: JobRecord | null) => void;
 
-export interface JobTrackerOptions {
-  pollIntervalMs: number;
-  providerFor: (key: ProviderKey) => BackupProvider | undefined;
-  log: Logger;
-  /** Upstream polls in flight per provider during one tick. */
-  concurrencyPerProvider?: number;
-}
-
-const TERMINAL = new Set(['SUCCEEDED', 'FAILED']);
+/** Jobs remembered locally; older ones are still found through `load`. */
+const LOCAL_JOBS = 10_000;
 
 export function isTerminal(job: Pick<JobRecord, 'status'>): boolean {
-  return TERMINAL.has(job.status);
+  return !isMoving('job', job.status);
 }
 
 export function jobKey(providerKey: ProviderKey, vendorJobId: string): string {
@@ -32,18 +25,21 @@ export function jobKey(providerKey: ProviderKey, vendorJobId: string): string {
 
 export class JobTracker {
   private readonly jobs = new Map<string, JobRecord>();
-  private readonly pending = new Set<string>();
   private readonly listeners = new Set<JobListener>();
-  private timer: NodeJS.Timeout | null = null;
-  private ticking: Promise<void> | null = null;
-  private closed = false;
+  private readonly stopListening: () => void;
 
-  constructor(private readonly options: JobTrackerOptions) {}
+  constructor(
+    private readonly watcher: StatusWatcher,
+    private readonly log: Logger,
+  ) {
+    this.stopListening = watcher.onChange((event) => {
+      if (event.kind === 'job') this.heard((event as StatusEvent<'job'>).record);
+    });
+  }
 
   /** Records a job the provider just started (or resumed) and follows it; a known job is returned as it is. */
-  track(provider: BackupProvider, started: StartedJob): JobRecord {
-    const key = jobKey(provider.key, started.vendorJobId);
-    const known = this.jobs.get(key);
+  async track(provider: BackupProvider, started: StartedJob): Promise<JobRecord> {
+    const known = await this.load(provider.key, started.vendorJobId);
     if (known) return known;
     const job: JobRecord = {
       providerKey: provider.key,
@@ -56,15 +52,21 @@ export class JobTracker {
       createdAt: new Date().toISOString(),
       finishedAt: null,
     };
-    this.jobs.set(key, job);
-    this.pending.add(key);
-    this.emit(job, null);
-    this.schedule();
-    return job;
+    this.remember(job);
+    await this.watcher.trackJob(job);
+    return this.get(provider.key, job.vendorId) ?? job;
   }
 
   get(providerKey: ProviderKey, vendorJobId: string): JobRecord | undefined {
     return this.jobs.get(jobKey(providerKey, vendorJobId));
+  }
+
+  async load(providerKey: ProviderKey, vendorJobId: string): Promise<JobRecord | undefined> {
+    const local = this.get(providerKey, vendorJobId);
+    if (local) return local;
+    const shared = await this.watcher.job(providerKey, vendorJobId);
+    if (shared) this.remember(shared);
+    return shared;
   }
 
   onChange(listener: JobListener): () => void {
@@ -73,100 +75,53 @@ export class JobTracker {
   }
 
   /** Resolves when the job reaches a terminal status (for callers that must not poll themselves). */
-  whenFinished(providerKey: ProviderKey, vendorJobId: string): Promise<JobRecord> {
-    const job = this.get(providerKey, vendorJobId);
-    if (!job) return Promise.reject(new Error(`job ${vendorJobId} is not tracked`));
-    if (isTerminal(job)) return Promise.resolve(job);
-    return new Promise((resolve) => {
+  async whenFinished(providerKey: ProviderKey, vendorJobId: string): Promise<JobRecord> {
+    return new Promise((resolve, reject) => {
       const stop = this.onChange((changed) => {
         if (changed.providerKey === providerKey && changed.vendorId === vendorJobId && isTerminal(changed)) {
           stop();
           resolve(changed);
         }
       });
+      this.load(providerKey, vendorJobId).then(
+        (job) => {
+          if (!job) {
+            stop();
+            reject(new Error(`job ${vendorJobId} is not tracked`));
+          } else if (isTerminal(job)) {
+            stop();
+            resolve(job);
+          }
+        },
+        (error: unknown) => {
+          stop();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
     });
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.ticking;
+    this.stopListening();
+    this.listeners.clear();
   }
 
-  private schedule(): void {
-    if (this.closed || this.timer || this.ticking || this.pending.size === 0) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.ticking = this.tick().finally(() => {
-        this.ticking = null;
-        this.schedule();
-      });
-    }, this.options.pollIntervalMs);
-  }
-
-  private async tick(): Promise<void> {
-    const limits = new Map<ProviderKey, ReturnType<typeof pLimit>>();
-    await Promise.all(
-      [...this.pending].map((key) => {
-        const job = this.jobs.get(key)!;
-        let limit = limits.get(job.providerKey);
-        if (!limit) limits.set(job.providerKey, (limit = pLimit(this.options.concurrencyPerProvider ?? 8)));
-        return limit(() => this.poll(key, job));
-      }),
-    );
-  }
-
-  private async poll(key: string, job: JobRecord): Promise<void> {
-    const provider = this.options.providerFor(job.providerKey);
-    if (!provider) {
-      this.pending.delete(key);
-      return;
-    }
-    let state: JobState | null;
-    try {
-      state = await provider.pollJob({ vendorJobId: job.vendorId, operation: job.operation });
-    } catch (error) {
-      // A poll that fails is tried again next tick: the job itself goes on upstream.
-      const level = error instanceof TransportError ? 'warn' : 'error';
-      this.options.log[level]({ err: error, provider: provider.name, job: job.vendorId }, 'job poll failed');
-      return;
-    }
-    const next = state ?? {
-      status: 'FAILED' as const,
-      progress: null,
-      error: { code: 'JOB_LOST', message: 'The vendor no longer knows this job', vendorCode: null },
-      resource: job.resource,
-    };
-    this.update(key, job, next);
-  }
-
-  private update(key: string, job: JobRecord, state: JobState): void {
-    const resource = state.resource ?? job.resource;
-    const changed =
-      state.status !== job.status ||
-      state.progress !== job.progress ||
-      JSON.stringify(state.error) !== JSON.stringify(job.error) ||
-      JSON.stringify(resource) !== JSON.stringify(job.resource);
-    if (!changed) return;
-    const next: JobRecord = {
-      ...job,
-      ...state,
-      resource,
-      finishedAt: TERMINAL.has(state.status) ? new Date().toISOString() : null,
-    };
-    this.jobs.set(key, next);
-    if (isTerminal(next)) this.pending.delete(key);
-    this.emit(next, job);
-  }
-
-  private emit(job: JobRecord, previous: JobRecord | null): void {
+  private heard(job: JobRecord): void {
+    const previous = this.get(job.providerKey, job.vendorId) ?? null;
+    this.remember(job);
     for (const listener of this.listeners) {
       try {
         listener(job, previous);
       } catch (error) {
-        this.options.log.error({ err: error }, 'job listener failed');
+        this.log.error({ err: error }, 'job listener failed');
       }
     }
+  }
+
+  private remember(job: JobRecord): void {
+    const key = jobKey(job.providerKey, job.vendorId);
+    this.jobs.delete(key);
+    this.jobs.set(key, job);
+    if (this.jobs.size > LOCAL_JOBS) this.jobs.delete(this.jobs.keys().next().value!);
   }
 }

@@ -21,6 +21,7 @@ export function createProvider(tenant: string, config: ProviderConfig): BackupPr
           password: config.password,
           timeZone: config.timeZone,
           timeoutMs: config.timeoutMs,
+          webhookUrl: config.webhookUrl,
         },
       });
     case 'huawei-vbs':

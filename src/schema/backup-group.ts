@@ -1,9 +1,10 @@
-import { localId } from '../core/ids.js';
 import { chainedConnection } from '../core/paging.js';
+import type { BackupRecord } from '../providers/provider.js';
 import { builder } from './builder.js';
 import { BandwidthInput } from './backup.js';
 import { MUTATION_ERRORS } from './errors.js';
-import { jobOnlySuccess, requireOperation, resolveSibling, resolveTarget, resourceKey, startJob } from './mutation-support.js';
+import { jobOnlySuccess, requireExisting, requireOperation, resolveSibling, resolveTarget, resourceKey, startJob } from './mutation-support.js';
+import { referenceTo, reportFailuresOf } from './loading.js';
 import { selectProviders } from './provider.js';
 import { BackupGroupConnection, BackupGroupRef, BackupRef, JobRef, ProviderRef } from './refs.js';
 import { BackupStatusEnum, DeleteModeEnum } from './scalars.js';
@@ -19,7 +20,7 @@ BackupGroupRef.implement({
     backups: t.field({
       type: [BackupRef],
       nullable: { list: false, items: false },
-      resolve: (g) => g.backupIds.map((id) => localId(g.providerKey, id)),
+      resolve: (g, _args, _ctx, info) => g.backupIds.map((id) => referenceTo<BackupRecord>(info, g.providerKey, id)),
     }),
   }),
 });
@@ -29,9 +30,9 @@ builder.queryField('backupGroups', (t) =>
     type: BackupGroupConnection,
     nullable: false,
     args: { provider: t.arg.id(), first: t.arg.int(), after: t.arg.string() },
-    resolve: (_root, args, ctx) => {
+    resolve: (_root, args, ctx, info) => {
       const providers = selectProviders(ctx, args.provider as string | null, (p) => Boolean(p.listBackupGroups));
-      return chainedConnection(providers, args, (p, page) => p.listBackupGroups!(page));
+      return chainedConnection(providers, args, (p, page) => p.listBackupGroups!(page), reportFailuresOf(ctx, info));
     },
   }),
 );
@@ -99,6 +100,7 @@ builder.mutationField('deleteVmBackup', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const group = resolveTarget(ctx, String(input.groupId), 'BackupGroup');
       const remove = requireOperation(group.provider, 'deleteVmBackup', 'groupId');
+      await requireExisting(ctx, BackupGroupRef, String(input.groupId), group);
       const backupStorageIds =
         input.backupStorageIds?.map((id, index) =>
           resolveSibling(ctx, String(id), 'BackupStorage', group, `backupStorageIds[${index}]`),

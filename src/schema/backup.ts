@@ -1,11 +1,16 @@
+import { clearAllDataLoaders } from '@pothos/plugin-dataloader';
+import type { GatewayContext } from '../context.js';
+import { SlowConsumer } from '../core/pubsub.js';
+import type { BackupStatusEvent, BackupTarget } from '../core/watcher.js';
 import { brandWithType } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { localId, parseResourceId } from '../core/ids.js';
-import { newestFirstConnection, type ConnectionArgs } from '../core/paging.js';
-import type { BackupKind, BackupListFilter, BackupProvider, BackupRecord, BackupStorageRefRecord, ProviderKind } from '../providers/provider.js';
+import { newestFirstConnection, type ConnectionArgs, type ProviderFailureHandler } from '../core/paging.js';
+import type { BackupKind, BackupListFilter, BackupProvider, BackupRecord, BackupStatus, BackupStorageRecord, BackupStorageRefRecord, BackupGroupRecord, SnapshotRecord, VolumeRecord, ProviderKind } from '../providers/provider.js';
 import { builder } from './builder.js';
 import { MUTATION_ERRORS } from './errors.js';
-import { jobOnlySuccess, resourceKey, requireOperation, resolveSibling, resolveTarget, startJob } from './mutation-support.js';
+import { jobOnlySuccess, requireExisting, resourceKey, requireOperation, resolveSibling, resolveTarget, startJob } from './mutation-support.js';
+import { referenceTo, reportFailuresOf } from './loading.js';
 import { providerFromId } from './provider.js';
 import {
   BackupConnection,
@@ -27,11 +32,11 @@ const BackupSourceUnion = builder.unionType('BackupSource', {
 const StorageRefType = builder.objectRef<BackupStorageRefRecord & { providerKey: string }>('BackupStorageRef').implement({
   description: 'Where one copy of a backup lives.',
   fields: (t) => ({
-    backup: t.field({ type: BackupRef, nullable: false, resolve: (ref) => localId(ref.providerKey, ref.backupId) }),
+    backup: t.field({ type: BackupRef, nullable: false, resolve: (ref, _args, _ctx, info) => referenceTo<BackupRecord>(info, ref.providerKey, ref.backupId) }),
     backupStorage: t.field({
       type: BackupStorageRef,
       nullable: false,
-      resolve: (ref) => localId(ref.providerKey, ref.backupStorageId),
+      resolve: (ref, _args, _ctx, info) => referenceTo<BackupStorageRecord>(info, ref.providerKey, ref.backupStorageId),
     }),
     installPath: t.exposeString('installPath'),
     status: t.exposeString('status'),
@@ -63,10 +68,16 @@ BackupRef.implement({
     }),
     volume: t.field({
       type: VolumeRef,
-      resolve: (b) => (b.source?.type === 'Volume' ? localId(b.providerKey, b.source.vendorId) : null),
+      resolve: (b, _args, _ctx, info) => (b.source?.type === 'Volume' ? referenceTo<VolumeRecord>(info, b.providerKey, b.source.vendorId) : null),
     }),
-    snapshot: t.field({ type: SnapshotRef, resolve: (b) => (b.snapshotId ? localId(b.providerKey, b.snapshotId) : null) }),
-    group: t.field({ type: BackupGroupRef, resolve: (b) => (b.groupId ? localId(b.providerKey, b.groupId) : null) }),
+    snapshot: t.field({
+      type: SnapshotRef,
+      resolve: (b, _args, _ctx, info) => (b.snapshotId ? referenceTo<SnapshotRecord>(info, b.providerKey, b.snapshotId) : null),
+    }),
+    group: t.field({
+      type: BackupGroupRef,
+      resolve: (b, _args, _ctx, info) => (b.groupId ? referenceTo<BackupGroupRecord>(info, b.providerKey, b.groupId) : null),
+    }),
     storageRefs: t.field({
       type: [StorageRefType],
       nullable: false,
@@ -82,9 +93,14 @@ BackupRef.implement({
 const KINDS_OF: Record<ProviderKind, BackupKind> = { ZSTACK: 'VOLUME', HUAWEI_VBS: 'VOLUME', HUAWEI_TAURUSDB: 'DATABASE' };
 
 /** Backups of `providers` matching `filter`, newest first, one cursor across all of them. */
-export function backupConnection(providers: BackupProvider[], filter: BackupListFilter, args: ConnectionArgs) {
+export function backupConnection(
+  providers: BackupProvider[],
+  filter: BackupListFilter,
+  args: ConnectionArgs,
+  onFailure: ProviderFailureHandler,
+) {
   const serving = providers.filter((p) => !filter.kinds || filter.kinds.includes(KINDS_OF[p.kind]));
-  return newestFirstConnection<BackupRecord>(serving, args, (provider, after, limit) => provider.listBackups({ filter, after, limit }));
+  return newestFirstConnection<BackupRecord>(serving, args, (provider, after, limit) => provider.listBackups({ filter, after, limit }), onFailure);
 }
 
 const BackupFilterInput = builder.inputType('BackupFilter', {
@@ -105,7 +121,7 @@ builder.queryField('backups', (t) =>
     nullable: false,
     description: 'Backups across every provider of the tenant, newest first.',
     args: { filter: t.arg({ type: BackupFilterInput }), first: t.arg.int(), after: t.arg.string() },
-    resolve: (_root, { filter, ...args }, ctx) => {
+    resolve: (_root, { filter, ...args }, ctx, info) => {
       let providers = [...ctx.tenant.providers];
       if (filter?.providers) {
         const wanted = new Set(filter.providers.map((id) => providerFromId(ctx, String(id))));
@@ -131,6 +147,7 @@ builder.queryField('backups', (t) =>
           createdBefore: filter?.createdBefore?.toISOString(),
         },
         args,
+        reportFailuresOf(ctx, info),
       );
     },
   }),
@@ -213,8 +230,85 @@ builder.mutationField('deleteBackup', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const backup = resolveTarget(ctx, String(input.id), 'Backup');
       const remove = requireOperation(backup.provider, 'deleteBackup', 'id');
+      await requireExisting(ctx, BackupRef, String(input.id), backup);
       const request = { id: backup.vendorId, mode: input.mode ?? null };
       return { job: await startJob(ctx, backup.provider, 'deleteBackup', request, (r) => remove(r.id, r.mode)) };
     },
+  }),
+);
+
+// --- live status -------------------------------------------------------------------------------
+
+const BackupStatusFilterInput = builder.inputType('BackupStatusFilter', {
+  description: 'What to watch; the parts narrow each other. No filter: every backup of every provider of the tenant.',
+  fields: (t) => ({
+    ids: t.idList({ description: 'These backups only.' }),
+    providers: t.idList({ description: 'Backups of these providers only.' }),
+    sourceId: t.id({ description: 'Backups of this Volume or DatabaseInstance only.' }),
+  }),
+});
+
+const BackupStatusEventType = builder.objectRef<BackupStatusEvent>('BackupStatusEvent').implement({
+  description: 'A backup changed status; a new subscription first gets one per backup it watches, with no previousStatus.',
+  fields: (t) => ({
+    backup: t.field({ type: BackupRef, nullable: false, resolve: (event) => event.record }),
+    previousStatus: t.field({ type: BackupStatusEnum, resolve: (event) => event.previousStatus as BackupStatus | null }),
+    status: t.field({ type: BackupStatusEnum, nullable: false, resolve: (event) => event.status as BackupStatus }),
+    occurredAt: t.field({ type: 'DateTime', nullable: false, description: 'When the gateway saw the change.', resolve: (event) => event.occurredAt }),
+  }),
+});
+
+/** One item of a live stream: loaders start afresh for each event (they cache for the whole subscription otherwise). */
+export function deliver<T>(ctx: GatewayContext, item: T | SlowConsumer): T {
+  clearAllDataLoaders(ctx);
+  if (item instanceof SlowConsumer) {
+    throw new GraphQLError(
+      `This subscription fell more than ${item.limit} events behind and was closed; subscribe again to get the current state.`,
+      { extensions: { code: 'SLOW_CONSUMER' } },
+    );
+  }
+  return item;
+}
+
+function backupWatchTargets(ctx: GatewayContext, filter: { ids?: readonly (string | number)[] | null; providers?: readonly (string | number)[] | null; sourceId?: string | number | null } | null | undefined): BackupTarget[] {
+  let providers = [...ctx.tenant.providers];
+  if (filter?.providers) {
+    const wanted = new Set(filter.providers.map((id) => providerFromId(ctx, String(id))));
+    providers = providers.filter((p) => wanted.has(p));
+  }
+  let sourceVendorId: string | null = null;
+  if (filter?.sourceId) {
+    const source = parseResourceId(String(filter.sourceId));
+    if (!source || (source.typename !== 'Volume' && source.typename !== 'DatabaseInstance')) {
+      throw new GraphQLError('filter.sourceId must be a Volume or DatabaseInstance id', { extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    providers = providers.filter((p) => p.key === source.providerKey && p.isValidId(source.typename as 'Volume', source.vendorId));
+    sourceVendorId = source.vendorId;
+  }
+  let ids: Map<string, string[]> | null = null;
+  if (filter?.ids) {
+    ids = new Map();
+    for (const id of filter.ids) {
+      const parsed = parseResourceId(String(id));
+      if (!parsed || parsed.typename !== 'Backup') {
+        throw new GraphQLError(`filter.ids: ${String(id).slice(0, 80)} is not a Backup id`, { extensions: { code: 'BAD_USER_INPUT' } });
+      }
+      // Ids of providers this tenant cannot reach are watched like ids that do not exist: never.
+      if (!ctx.tenant.provider(parsed.providerKey)?.isValidId('Backup', parsed.vendorId)) continue;
+      ids.set(parsed.providerKey, [...(ids.get(parsed.providerKey) ?? []), parsed.vendorId]);
+    }
+    providers = providers.filter((p) => ids!.has(p.key));
+  }
+  return providers.map((provider) => ({ provider, ids: ids?.get(provider.key) ?? null, sourceVendorId }));
+}
+
+builder.subscriptionField('backupStatusChanged', (t) =>
+  t.field({
+    type: BackupStatusEventType,
+    nullable: false,
+    description: 'Where the watched backups stand now (one event each), then every status change, from whichever replica saw it.',
+    args: { filter: t.arg({ type: BackupStatusFilterInput }) },
+    subscribe: (_root, { filter }, ctx) => ctx.watcher.backupEvents(backupWatchTargets(ctx, filter)),
+    resolve: (item, _args, ctx) => deliver(ctx, item),
   }),
 );

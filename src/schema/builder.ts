@@ -14,7 +14,7 @@ import { decodeGlobalId, encodeGlobalId } from '../core/ids.js';
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
   DefaultEdgesNullability: { list: false; items: false };
-  DefaultNodeNullability: false;
+  DefaultNodeNullability: true;
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     SafeInt: { Input: number; Output: number };
@@ -28,9 +28,10 @@ export const builder = new SchemaBuilder<{
     decodeGlobalID: decodeGlobalId,
     // A supergraph holds one PageInfo, shared by every relay subgraph.
     pageInfoTypeOptions: { shareable: true },
-    // Lists come whole from vendor listings: an edge or node is never missing on its own.
+    // Lists come whole from vendor listings, so edges are never missing; a node can still fail on
+    // its own (a storage lookup of one backup, say) and must null that edge only, not the page.
     edgesFieldOptions: { nullable: { list: false, items: false } },
-    nodeFieldOptions: { nullable: false },
+    nodeFieldOptions: { nullable: true },
   },
   errors: {
     directResult: true,

@@ -1,5 +1,6 @@
 import { chainedConnection } from '../core/paging.js';
 import { builder } from './builder.js';
+import { reportFailuresOf } from './loading.js';
 import { backupConnection } from './backup.js';
 import { MUTATION_ERRORS } from './errors.js';
 import { requireOperation, resolveTarget, resourceKey, startJob } from './mutation-support.js';
@@ -19,8 +20,8 @@ DatabaseInstanceRef.implement({
       nullable: false,
       description: 'Backups of this instance, newest first.',
       args: { first: t.arg.int(), after: t.arg.string() },
-      resolve: (d, args, ctx) =>
-        backupConnection([ctx.tenant.provider(d.providerKey)!], { sourceVendorId: d.vendorId, kinds: ['DATABASE'] }, args),
+      resolve: (d, args, ctx, info) =>
+        backupConnection([ctx.tenant.provider(d.providerKey)!], { sourceVendorId: d.vendorId, kinds: ['DATABASE'] }, args, reportFailuresOf(ctx, info)),
     }),
   }),
 });
@@ -30,9 +31,9 @@ builder.queryField('databaseInstances', (t) =>
     type: DatabaseInstanceConnection,
     nullable: false,
     args: { provider: t.arg.id(), first: t.arg.int(), after: t.arg.string() },
-    resolve: (_root, args, ctx) => {
+    resolve: (_root, args, ctx, info) => {
       const providers = selectProviders(ctx, args.provider as string | null, (p) => Boolean(p.listDatabaseInstances));
-      return chainedConnection(providers, args, (p, page) => p.listDatabaseInstances!(page));
+      return chainedConnection(providers, args, (p, page) => p.listDatabaseInstances!(page), reportFailuresOf(ctx, info));
     },
   }),
 );

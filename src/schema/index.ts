@@ -25,6 +25,7 @@ import './job.js';
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 // Every vendor node is a federation entity keyed on its global id, so other subgraphs can extend it
 // (a compliance subgraph adding retention to Volume, say) and the router can fetch it back here.

@@ -1,7 +1,9 @@
+import { GraphQLError } from 'graphql';
 import { brandWithType } from '@pothos/core';
 import type { GatewayContext } from '../context.js';
 import { decodeGlobalId, localId, splitLocalId } from '../core/ids.js';
 import type { JobRecord, ResourceType } from '../providers/provider.js';
+import { deliver } from './backup.js';
 import { builder } from './builder.js';
 import {
   BackupGroupRef,
@@ -74,5 +76,22 @@ builder.queryField('job', (t) =>
       const { typename, id: local } = decodeGlobalId(String(id));
       return typename === 'Job' ? findJob(ctx, local) : null;
     },
+  }),
+);
+
+builder.subscriptionField('jobUpdated', (t) =>
+  t.field({
+    type: JobRef,
+    nullable: false,
+    description: 'The job as it stands, then each change (status, progress, error, resource); completes after SUCCEEDED or FAILED.',
+    args: { id: t.arg.id({ required: true }) },
+    subscribe: async (_root, { id }, ctx) => {
+      const { typename, id: local } = decodeGlobalId(String(id));
+      const parsed = typename === 'Job' ? splitLocalId(local) : null;
+      const job = parsed && ctx.tenant.provider(parsed.providerKey) ? await ctx.jobs.load(parsed.providerKey, parsed.vendorId) : undefined;
+      if (!job) throw new GraphQLError(`No Job with id ${String(id).slice(0, 80)}`, { extensions: { code: 'NOT_FOUND' } });
+      return ctx.watcher.jobEvents(job);
+    },
+    resolve: (item, _args, ctx) => deliver(ctx, item),
   }),
 );

@@ -1,6 +1,8 @@
+import { GraphQLError, Kind, responsePathAsArray, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { toUpstreamError } from '../core/errors.js';
-import { splitLocalId } from '../core/ids.js';
+import type { ProviderFailureHandler } from '../core/paging.js';
+import { localId, splitLocalId } from '../core/ids.js';
 import type { BackupProvider, ResourceType, VendorRecord } from '../providers/provider.js';
 
 /**
@@ -36,10 +38,48 @@ export async function loadByLocalIds<T extends VendorRecord>(
         const records = await get(batch.vendorIds);
         batch.positions.forEach((position, index) => (results[position] = records[index] ?? null));
       } catch (error) {
+        ctx.log.warn({ err: error, provider: provider.name }, 'upstream read failed');
         const failure = toUpstreamError(provider.name, error);
         for (const position of batch.positions) results[position] = failure;
       }
     }),
   );
   return results;
+}
+
+/** Fields of a vendor node that its key alone answers, without loading the record. */
+const ANSWERED_BY_KEY = new Set(['__typename', 'id', 'vendorId', 'provider']);
+const STUB = Symbol('key-only record');
+
+function selectsOnlyKeyFields(info: GraphQLResolveInfo, selections: readonly SelectionNode[] = info.fieldNodes.flatMap((n) => n.selectionSet?.selections ?? [])): boolean {
+  return selections.every((selection) => {
+    if (selection.kind === Kind.FIELD) return ANSWERED_BY_KEY.has(selection.name.value);
+    if (selection.kind === Kind.INLINE_FRAGMENT) return selectsOnlyKeyFields(info, selection.selectionSet.selections);
+    const fragment = info.fragments[selection.name.value];
+    return fragment ? selectsOnlyKeyFields(info, fragment.selectionSet.selections) : false;
+  });
+}
+
+/**
+ * What a field pointing at another vendor node returns: the key, which the node's DataLoader then
+ * batches, or, when the client only asks for what the key already says (`group { id }`), a record
+ * holding just the key, so that the reference costs no upstream call at all.
+ */
+export function referenceTo<T extends VendorRecord>(info: GraphQLResolveInfo, providerKey: string, vendorId: string): string | T {
+  if (!selectsOnlyKeyFields(info)) return localId(providerKey, vendorId);
+  return { providerKey, vendorId, [STUB]: true } as unknown as T;
+}
+
+/** The DataLoader cache key of a record; key-only records get their own, so they never stand in for a loaded one. */
+export function cacheKeyOf(record: VendorRecord): string {
+  return (STUB in record ? 'key-only:' : '') + localId(record.providerKey, record.vendorId);
+}
+
+/** Reports a provider that failed a list field as an error at that field, next to the others' data. */
+export function reportFailuresOf(ctx: GatewayContext, info: GraphQLResolveInfo): ProviderFailureHandler {
+  return (provider, error) => {
+    ctx.log.warn({ err: error, provider: provider.name }, 'upstream listing failed');
+    const upstream = toUpstreamError(provider.name, error);
+    ctx.partialFailures.push(new GraphQLError(upstream.message, { path: responsePathAsArray(info.path), extensions: upstream.extensions }));
+  };
 }

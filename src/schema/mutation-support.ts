@@ -1,10 +1,10 @@
 import type { GatewayContext } from '../context.js';
 import { fingerprintOf, IDEMPOTENCY_TTL_MS } from '../core/idempotency.js';
-import { NotFoundError, TransportError, ValidationError, VendorError } from '../core/errors.js';
+import { NotFoundError, TransportError, UpstreamError, ValidationError, VendorError } from '../core/errors.js';
 import { localId, parseResourceId } from '../core/ids.js';
 import { builder } from './builder.js';
-import { JobRef } from './refs.js';
-import type { BackupProvider, JobRecord, ResourceType, StartedJob } from '../providers/provider.js';
+import { JobRef, type VendorNodeRef } from './refs.js';
+import type { BackupProvider, JobRecord, ResourceType, StartedJob, VendorRecord } from '../providers/provider.js';
 
 /** What every vendor mutation does before and after its one vendor call. */
 
@@ -69,6 +69,7 @@ export async function startJob<R extends object>(
       : await run(request);
   } catch (error) {
     if (error instanceof TransportError) {
+      ctx.log.warn({ err: error, provider: provider.name }, 'upstream mutation failed');
       throw new VendorError(provider.key, error.timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', null, `${provider.name} did not answer; the operation may have started upstream, so retry with the same idempotencyKey`);
     }
     throw error;
@@ -84,4 +85,20 @@ export function jobOnlySuccess(name: string) {
 /** The local id of what a job makes, when it is of `type` and already known. */
 export function resourceKey(job: { providerKey: string; resource: { type: string; vendorId: string } | null }, type: string): string | null {
   return job.resource?.type === type ? localId(job.providerKey, job.resource.vendorId) : null;
+}
+
+/**
+ * Deletes name something that must exist: the DataLoader looks it up first (batched with anything
+ * else the request reads), so a missing one is the same NotFoundError on every vendor and nothing
+ * is sent to delete it. A vendor that cannot answer the lookup is a VendorError.
+ */
+export async function requireExisting<T extends VendorRecord>(ctx: GatewayContext, ref: VendorNodeRef<T>, globalId: string, target: Target): Promise<void> {
+  let record: T | null;
+  try {
+    record = await ref.getDataloader(ctx).load(localId(target.provider.key, target.vendorId));
+  } catch (error) {
+    if (error instanceof UpstreamError) throw new VendorError(target.provider.key, error.vendorCode ?? error.code, null, error.message);
+    throw error;
+  }
+  if (!record) throw new NotFoundError(globalId, `No ${ref.name} with id ${globalId}`);
 }

@@ -13,7 +13,7 @@ import type {
 } from '../providers/provider.js';
 import type { BackupProvider } from '../providers/provider.js';
 import { builder } from './builder.js';
-import { loadByLocalIds } from './loading.js';
+import { cacheKeyOf, loadByLocalIds } from './loading.js';
 import type { GatewayContext } from '../context.js';
 
 /**
@@ -33,7 +33,7 @@ function loadableVendorNode<T extends VendorRecord>(
   return builder.loadableNodeRef<T | null, string, string, string, T>(name, {
     id: { resolve: (record) => localId(record.providerKey, record.vendorId) },
     // Records that arrive in lists prime the loader, so a later field asking for them costs nothing.
-    cacheResolved: (record) => localId(record.providerKey, record.vendorId),
+    cacheResolved: cacheKeyOf,
     load: (ids: string[], ctx: GatewayContext) => loadByLocalIds<T>(ctx, ids, name, fetch),
   });
 }

@@ -1,9 +1,10 @@
 import { GraphQLError } from 'graphql';
-import { localId } from '../core/ids.js';
 import { chainedConnection } from '../core/paging.js';
+import type { SnapshotRecord, VolumeRecord } from '../providers/provider.js';
 import { builder } from './builder.js';
 import { MUTATION_ERRORS } from './errors.js';
-import { findTarget, jobOnlySuccess, requireOperation, resolveTarget, resourceKey, startJob } from './mutation-support.js';
+import { findTarget, jobOnlySuccess, requireExisting, requireOperation, resolveTarget, resourceKey, startJob } from './mutation-support.js';
+import { referenceTo, reportFailuresOf } from './loading.js';
 import { selectProviders } from './provider.js';
 import { JobRef, ProviderRef, SnapshotConnection, SnapshotRef, VolumeRef } from './refs.js';
 import { DeleteModeEnum, SnapshotStatusEnum } from './scalars.js';
@@ -15,8 +16,14 @@ SnapshotRef.implement({
     vendorId: t.exposeString('vendorId', { nullable: false }),
     name: t.exposeString('name', { nullable: false }),
     description: t.exposeString('description'),
-    volume: t.field({ type: VolumeRef, resolve: (s) => (s.volumeId ? localId(s.providerKey, s.volumeId) : null) }),
-    parent: t.field({ type: SnapshotRef, resolve: (s) => (s.parentId ? localId(s.providerKey, s.parentId) : null) }),
+    volume: t.field({
+      type: VolumeRef,
+      resolve: (s, _args, _ctx, info) => (s.volumeId ? referenceTo<VolumeRecord>(info, s.providerKey, s.volumeId) : null),
+    }),
+    parent: t.field({
+      type: SnapshotRef,
+      resolve: (s, _args, _ctx, info) => (s.parentId ? referenceTo<SnapshotRecord>(info, s.providerKey, s.parentId) : null),
+    }),
     treeId: t.exposeString('treeId'),
     latest: t.exposeBoolean('latest'),
     format: t.exposeString('format'),
@@ -33,17 +40,17 @@ builder.queryField('snapshots', (t) =>
     type: SnapshotConnection,
     nullable: false,
     args: { provider: t.arg.id(), volumeId: t.arg.id(), first: t.arg.int(), after: t.arg.string() },
-    resolve: (_root, args, ctx) => {
+    resolve: (_root, args, ctx, info) => {
       if (args.volumeId) {
         const volume = findTarget(ctx, String(args.volumeId), 'Volume');
         if (!volume) {
           throw new GraphQLError(`No Volume with id ${args.volumeId}`, { extensions: { code: 'NOT_FOUND', argument: 'volumeId' } });
         }
         const providers = [volume.provider].filter((p) => p.listSnapshots);
-        return chainedConnection(providers, args, (p, page) => p.listSnapshots!({ volumeId: volume.vendorId }, page));
+        return chainedConnection(providers, args, (p, page) => p.listSnapshots!({ volumeId: volume.vendorId }, page), reportFailuresOf(ctx, info));
       }
       const providers = selectProviders(ctx, args.provider as string | null, (p) => Boolean(p.listSnapshots));
-      return chainedConnection(providers, args, (p, page) => p.listSnapshots!({}, page));
+      return chainedConnection(providers, args, (p, page) => p.listSnapshots!({}, page), reportFailuresOf(ctx, info));
     },
   }),
 );
@@ -98,6 +105,7 @@ builder.mutationField('deleteSnapshot', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const snapshot = resolveTarget(ctx, String(input.id), 'Snapshot');
       const remove = requireOperation(snapshot.provider, 'deleteSnapshot', 'id');
+      await requireExisting(ctx, SnapshotRef, String(input.id), snapshot);
       const request = { id: snapshot.vendorId, mode: input.mode ?? null };
       return { job: await startJob(ctx, snapshot.provider, 'deleteSnapshot', request, (r) => remove(r.id, r.mode)) };
     },

@@ -1,5 +1,6 @@
 import { chainedConnection } from '../core/paging.js';
 import { builder } from './builder.js';
+import { reportFailuresOf } from './loading.js';
 import { backupConnection } from './backup.js';
 import { selectProviders } from './provider.js';
 import { ProviderRef, SnapshotConnection, VolumeConnection, VolumeRef, BackupConnection } from './refs.js';
@@ -19,16 +20,16 @@ VolumeRef.implement({
       nullable: false,
       description: 'Backups of this volume, newest first.',
       args: { first: t.arg.int(), after: t.arg.string() },
-      resolve: (v, args, ctx) =>
-        backupConnection([ctx.tenant.provider(v.providerKey)!], { sourceVendorId: v.vendorId, kinds: ['VOLUME'] }, args),
+      resolve: (v, args, ctx, info) =>
+        backupConnection([ctx.tenant.provider(v.providerKey)!], { sourceVendorId: v.vendorId, kinds: ['VOLUME'] }, args, reportFailuresOf(ctx, info)),
     }),
     snapshots: t.field({
       type: SnapshotConnection,
       nullable: false,
       args: { first: t.arg.int(), after: t.arg.string() },
-      resolve: (v, args, ctx) => {
+      resolve: (v, args, ctx, info) => {
         const providers = [ctx.tenant.provider(v.providerKey)!].filter((p) => p.listSnapshots);
-        return chainedConnection(providers, args, (p, page) => p.listSnapshots!({ volumeId: v.vendorId }, page));
+        return chainedConnection(providers, args, (p, page) => p.listSnapshots!({ volumeId: v.vendorId }, page), reportFailuresOf(ctx, info));
       },
     }),
   }),
@@ -39,9 +40,9 @@ builder.queryField('volumes', (t) =>
     type: VolumeConnection,
     nullable: false,
     args: { provider: t.arg.id(), first: t.arg.int(), after: t.arg.string() },
-    resolve: (_root, args, ctx) => {
+    resolve: (_root, args, ctx, info) => {
       const providers = selectProviders(ctx, args.provider as string | null, (p) => Boolean(p.listVolumes));
-      return chainedConnection(providers, args, (p, page) => p.listVolumes!(page));
+      return chainedConnection(providers, args, (p, page) => p.listVolumes!(page), reportFailuresOf(ctx, info));
     },
   }),
 );

@@ -174,8 +174,8 @@ describe('ZStack adapter mutations', () => {
 
 describe('ZStack input rules, checked before any request', () => {
   const cases: [string, () => Promise<unknown>, string, string][] = [
-    ['empty name', () => provider.createVolumeBackup(volumeBackup({ name: '' })), 'name', 'length'],
-    ['name of 256', () => provider.createVolumeBackup(volumeBackup({ name: 'n'.repeat(256) })), 'name', 'length'],
+    ['empty name', () => provider.createVolumeBackup(volumeBackup({ name: '' })), 'name', 'required'],
+    ['name of 256', () => provider.createVolumeBackup(volumeBackup({ name: 'n'.repeat(256) })), 'name', 'maxLength'],
     ['description of 2049', () => provider.createVolumeBackup(volumeBackup({ description: 'd'.repeat(2049) })), 'description', 'maxLength'],
     ['bandwidth below 1024', () => provider.createVolumeBackup(volumeBackup({ bandwidth: { networkRead: 1023 } })), 'bandwidth.networkRead', 'min'],
     ['fractional bandwidth', () => provider.createVolumeBackup(volumeBackup({ bandwidth: { volumeWrite: 2048.5 } })), 'bandwidth.volumeWrite', 'min'],
@@ -184,7 +184,7 @@ describe('ZStack input rules, checked before any request', () => {
     ['33-char volume id', () => provider.createVolumeBackup(volumeBackup({ volumeId: `${DEMO.spareData}0` })), 'volumeId', 'format'],
     ['snapshot source', () => provider.createVolumeBackup(volumeBackup({ snapshotId: DEMO.spareData })), 'snapshotId', 'unsupported'],
     ['tag key with ::', () => provider.createVolumeBackup(volumeBackup({ tags: [{ key: 'a::b', value: 'c' }] })), 'tags[0].key', 'format'],
-    ['snapshot name of 256', () => provider.createVolumeSnapshot({ volumeId: DEMO.spareData, name: 'n'.repeat(256), description: null, idempotencyKey: null }), 'name', 'length'],
+    ['snapshot name of 256', () => provider.createVolumeSnapshot({ volumeId: DEMO.spareData, name: 'n'.repeat(256), description: null, idempotencyKey: null }), 'name', 'maxLength'],
     ['parallelism 0', () => provider.createVmBackup(vmBackup({ parallelism: 0 })), 'parallelism', 'min'],
     ['bad CIDR', () => provider.createVmBackup(vmBackup({ backupNetworkCidr: '10.0.0.0/33' })), 'backupNetworkCidr', 'cidr'],
     ['CIDR without prefix', () => provider.createVmBackup(vmBackup({ backupNetworkCidr: '10.0.0.1' })), 'backupNetworkCidr', 'cidr'],

@@ -1,0 +1,75 @@
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeGlobalId, splitLocalId } from '../../src/core/ids.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { createBackup, PROVIDER_KEY } from './live-clients.js';
+
+/** A port nothing listens on right now (the gateway's callback URL must be known before it starts). */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function vendorJobIdOf(jobId: string): string {
+  return splitLocalId(decodeGlobalId(jobId).id)!.vendorId;
+}
+
+describe('ZStack jobs: X-Web-Hook callbacks with polling as the fallback', () => {
+  let stack: Stack;
+  afterEach(() => stack.close());
+
+  it('sends X-Web-Hook with the gateway callback URL and learns the end of the job from the callback', async () => {
+    const port = await freePort();
+    stack = await startStack({
+      zstack: { jobDurationMs: 100 },
+      extra: {
+        server: { port, host: '127.0.0.1' },
+        // Fallback polling of jobs only every 30 s: within this test, the end can only come from the callback.
+        watcher: { minIntervalMs: 20, maxIntervalMs: 30_000, callbackUrl: `http://127.0.0.1:${port}` },
+      },
+    });
+    const delivered = new Promise<boolean>((resolve) => stack.zstack!.state.onChange((change) => change.kind === 'webhook' && resolve(change.delivered)));
+    const { jobId } = await createBackup(stack, 'hooked');
+    const vendorJobId = vendorJobIdOf(jobId);
+
+    const create = stack.zstack!.server.requests({ method: 'POST', pathIncludes: '/volume-backups' }).at(-1)!;
+    expect(create.headers['x-web-hook']).toBe(`http://127.0.0.1:${port}/hooks/zstack/acme/zs`);
+    const finished = await stack.gateway.jobs.whenFinished(PROVIDER_KEY, vendorJobId);
+    expect(finished.status).toBe('SUCCEEDED');
+    expect(await delivered).toBe(true);
+    // One fallback look when the job was new, one on the callback: no polling while it ran.
+    expect(stack.zstack!.server.requests({ method: 'GET', pathIncludes: `/api-jobs/${vendorJobId}` }).length).toBeLessThanOrEqual(2);
+  });
+
+  it('still learns the end by polling when the callback never arrives', async () => {
+    const unreachable = await freePort();
+    stack = await startStack({
+      zstack: { jobDurationMs: 50, webhookRetryIntervalMs: 10 },
+      extra: { watcher: { minIntervalMs: 20, maxIntervalMs: 200, callbackUrl: `http://127.0.0.1:${unreachable}` } },
+    });
+    const { jobId } = await createBackup(stack, 'hook-lost');
+    const finished = await stack.gateway.jobs.whenFinished(PROVIDER_KEY, vendorJobIdOf(jobId));
+    expect(finished.status).toBe('SUCCEEDED');
+  });
+
+  it('answers a callback for a job it does not follow with 200 and asks the vendor nothing', async () => {
+    stack = await startStack({ extra: { watcher: { minIntervalMs: 20, maxIntervalMs: 200 } } });
+    const before = stack.zstack!.server.requests({ pathIncludes: '/api-jobs/' }).length;
+    const response = await fetch(`${stack.gateway.url}/hooks/zstack/acme/zs`, {
+      method: 'POST',
+      headers: { 'x-job-uuid': 'f'.repeat(32), 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(response.status).toBe(200);
+    const bad = await fetch(`${stack.gateway.url}/hooks/zstack/acme/..%2f..`, { method: 'POST', headers: { 'x-job-uuid': 'f'.repeat(32) } });
+    expect(bad.status).toBe(200);
+    // The callback did not name a job of ours: a status round later, still no job lookup upstream.
+    await new Promise<void>((resolve) => {
+      const stop = stack.gateway.watcher.onTick(() => (stop(), resolve()));
+    });
+    expect(stack.zstack!.server.requests({ pathIncludes: '/api-jobs/' }).length).toBe(before);
+  });
+});

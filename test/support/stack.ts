@@ -1,0 +1,158 @@
+import { Writable } from 'node:stream';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print, type DocumentNode } from 'graphql';
+import { parseConfig, type ConfigFile } from '../../src/config.js';
+import { createLogger } from '../../src/core/logger.js';
+import { sha256Hex, type ProviderFactory } from '../../src/core/tenancy.js';
+import { startTaurusDbSimulator, type TaurusDbSimulator } from '../../src/providers/huawei/taurusdb/simulator/index.js';
+import { startVbsSimulator, type VbsSimulator } from '../../src/providers/huawei/vbs/simulator/index.js';
+import { startZStackSimulator, type ZStackSimulator, type ZStackSimulatorOptions } from '../../src/providers/zstack/simulator/index.js';
+import { createGateway, type Gateway } from '../../src/server.js';
+
+/**
+ * A gateway on an ephemeral port over real vendor simulators, as a test needs it: every piece
+ * talks HTTP to the others, every log line is kept for assertions, and `close()` stops it all.
+ */
+
+export const HUAWEI_PROJECT = '5f0c2a8e9b7d4c1a8e6f3b2d1c0a9e8f';
+export const HUAWEI_KEYS = { accessKey: 'TESTAKTESTAKTESTAK01', secretKey: 'test-secret-key-never-logged-0123456789' };
+export const ZSTACK_PASSWORD = 'zstack-password-never-logged';
+
+/** The provider names the stack gives its simulators in the tenant's config. */
+export type StackProviderName = 'zs' | 'vbs' | 'tdb';
+
+export interface StackOptions {
+  zstack?: ZStackSimulatorOptions | false;
+  vbs?: { jobDurationMs?: number; seed?: 'demo' | 'empty' } | false;
+  taurusDb?: { jobDurationMs?: number; seed?: 'demo' | 'empty' } | false;
+  /** Tenant name; its API key is `key-<tenant>`. */
+  tenant?: string;
+  jobsPollIntervalMs?: number;
+  /** Upstream deadline of every provider that `providerTimeoutMs` does not name. */
+  timeoutMs?: number;
+  /** Deadlines of single providers, by their name in the config. */
+  providerTimeoutMs?: Partial<Record<StackProviderName, number>>;
+  providerFactory?: ProviderFactory;
+  /**
+   * Adds tenant `globex` (key `key-globex`) whose ZStack provider has the same name and endpoint as
+   * the first tenant's: the same vendor ids, reachable only through each tenant's own ids.
+   */
+  otherTenant?: boolean;
+  /** More config to merge at the top level (server limits ...). */
+  extra?: Partial<ConfigFile>;
+}
+
+export interface GraphQLResponse<T> {
+  status: number;
+  headers: Headers;
+  body: { data?: T | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[] };
+}
+
+export interface Stack {
+  gateway: Gateway;
+  zstack: ZStackSimulator | null;
+  vbs: VbsSimulator | null;
+  taurusDb: TaurusDbSimulator | null;
+  apiKey: string;
+  logs: string[];
+  graphql<TData = Record<string, unknown>, TVars = Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVars> | DocumentNode | string,
+    variables?: TVars,
+    options?: { apiKey?: string | null; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse<TData>>;
+  /** Upstream requests seen by every simulator, in order. */
+  upstreamRequests(): { vendor: string; method: string; path: string; query: URLSearchParams; status: number }[];
+  clearUpstreamRequests(): void;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const tenant = options.tenant ?? 'acme';
+  const apiKey = `key-${tenant}`;
+  const [zstack, vbs, taurusDb] = await Promise.all([
+    options.zstack === false ? null : startZStackSimulator({ password: ZSTACK_PASSWORD, jobDurationMs: 30, ...options.zstack }),
+    options.vbs ? startVbsSimulator({ projectId: HUAWEI_PROJECT, credentials: [HUAWEI_KEYS], jobDurationMs: 30, ...options.vbs }) : null,
+    options.taurusDb
+      ? startTaurusDbSimulator({ projectId: HUAWEI_PROJECT, credentials: HUAWEI_KEYS, jobDurationMs: 30, ...options.taurusDb })
+      : null,
+  ]);
+
+  const env = { ZS_PASSWORD: ZSTACK_PASSWORD, HW_AK: HUAWEI_KEYS.accessKey, HW_SK: HUAWEI_KEYS.secretKey };
+  const huaweiAuth = { accessKey: { env: 'HW_AK' }, secretKey: { env: 'HW_SK' } };
+  const timeoutMs = (name: StackProviderName) => options.providerTimeoutMs?.[name] ?? options.timeoutMs ?? 5_000;
+  const providers: NonNullable<ConfigFile['tenants'][number]['providers']> = [];
+  if (zstack) {
+    providers.push({ kind: 'zstack', name: 'zs', endpoint: zstack.url, accountName: 'admin', password: { env: 'ZS_PASSWORD' }, timeoutMs: timeoutMs('zs') });
+  }
+  if (vbs) providers.push({ kind: 'huawei-vbs', name: 'vbs', endpoint: vbs.url, projectId: HUAWEI_PROJECT, auth: huaweiAuth, timeoutMs: timeoutMs('vbs') });
+  if (taurusDb) {
+    providers.push({ kind: 'huawei-taurusdb', name: 'tdb', endpoint: taurusDb.url, projectId: HUAWEI_PROJECT, auth: huaweiAuth, timeoutMs: timeoutMs('tdb') });
+  }
+
+  const config = parseConfig(
+    {
+      server: { port: 0, host: '127.0.0.1' },
+      jobs: { pollIntervalMs: options.jobsPollIntervalMs ?? 20 },
+      tenants: [
+        { name: tenant, apiKeys: [{ sha256: sha256Hex(apiKey) }], providers },
+        ...(options.otherTenant ? [{ name: 'globex', apiKeys: [{ sha256: sha256Hex('key-globex') }], providers: providers.filter((p) => p.kind === 'zstack') }] : []),
+      ],
+      ...options.extra,
+    },
+    env,
+  );
+
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      logs.push(String(chunk));
+      callback();
+    },
+  });
+  const gateway = await createGateway(config, {
+    logger: createLogger({ level: 'debug', destination }),
+    providerFactory: options.providerFactory,
+  });
+
+  const simulators = [
+    ['zstack', zstack],
+    ['vbs', vbs],
+    ['taurusdb', taurusDb],
+  ] as const;
+
+  return {
+    gateway,
+    zstack,
+    vbs,
+    taurusDb,
+    apiKey,
+    logs,
+    async graphql(document, variables, requestOptions = {}) {
+      const key = requestOptions.apiKey === undefined ? apiKey : requestOptions.apiKey;
+      const response = await fetch(gateway.graphqlUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+          ...requestOptions.headers,
+        },
+        body: JSON.stringify({ query: typeof document === 'string' ? document : print(document), variables }),
+      });
+      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<never>['body'] };
+    },
+    upstreamRequests() {
+      return simulators
+        .flatMap(([vendor, sim]) => (sim ? sim.server.requests().map((r) => ({ vendor, ...r })) : []))
+        .sort((a, b) => a.at - b.at)
+        .map(({ vendor, method, path, query, status }) => ({ vendor, method, path, query, status }));
+    },
+    clearUpstreamRequests() {
+      for (const [, sim] of simulators) sim?.server.clearRequests();
+    },
+    async close() {
+      await gateway.close();
+      await Promise.all(simulators.map(([, sim]) => sim?.close()));
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfigFile, parseConfig } from '../../src/config.js';
+
+const KEY_HASH = 'a'.repeat(64);
+
+function problemsOf(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    parseConfig(raw, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('the config file is validated in full before anything starts', () => {
+  it('names the path of every bad field at once', () => {
+    const problems = problemsOf({
+      server: { port: 70_000 },
+      tenants: [
+        {
+          name: 'acme corp',
+          apiKeys: [{ sha256: 'not-hex' }],
+          providers: [
+            { kind: 'zstack', name: 'zs', endpoint: 'ftp://zstack', accountName: 'admin', password: 'plain-text' },
+            { kind: 'huawei-vbs', name: 'vbs', endpoint: 'https://vbs.example', auth: { accessKey: { env: 'AK' } } },
+            { kind: 'nutanix', name: 'nx' },
+          ],
+        },
+      ],
+    });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(
+      expect.arrayContaining([
+        'server.port',
+        'tenants[0].name',
+        'tenants[0].apiKeys[0].sha256',
+        'tenants[0].providers[0].endpoint',
+        'tenants[0].providers[0].password',
+        'tenants[0].providers[1].projectId',
+        'tenants[0].providers[1].auth',
+        'tenants[0].providers[2].kind',
+      ]),
+    );
+  });
+
+  it('refuses duplicate tenant and provider names', () => {
+    const provider = { kind: 'zstack', name: 'zs', endpoint: 'http://zstack:8080/zstack', accountName: 'admin', password: { env: 'P' } };
+    const problems = problemsOf(
+      {
+        tenants: [
+          { name: 'acme', apiKeys: [{ sha256: KEY_HASH }], providers: [provider, provider] },
+          { name: 'acme', apiKeys: [{ sha256: KEY_HASH }] },
+        ],
+      },
+      { P: 'x' },
+    );
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^tenants\[0\]\.providers\[1\]\.name: duplicate/), expect.stringMatching(/^tenants\[1\]\.name: duplicate/)]));
+  });
+
+  it('resolves secrets from the environment and files, and names a missing one without its value', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bg-config-'));
+    writeFileSync(join(dir, 'sk'), 'secret-from-file\n');
+    const raw = {
+      tenants: [
+        {
+          name: 'acme',
+          apiKeys: [{ sha256: KEY_HASH }],
+          providers: [
+            {
+              kind: 'huawei-taurusdb',
+              name: 'tdb',
+              endpoint: 'https://gaussdb.example',
+              projectId: 'p1',
+              auth: { accessKey: { env: 'HW_AK' }, secretKey: { file: join(dir, 'sk') } },
+            },
+          ],
+        },
+      ],
+    };
+    const config = parseConfig(raw, { HW_AK: 'AK123' });
+    expect(config.tenants[0]!.providers[0]).toMatchObject({ auth: { accessKey: 'AK123', secretKey: 'secret-from-file' }, timeoutMs: 10_000 });
+    expect(problemsOf(raw, {})).toEqual(['tenants[0].providers[0].auth.accessKey: environment variable HW_AK is not set']);
+  });
+
+  it('reads YAML files and reports a file that is not YAML', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bg-config-'));
+    const good = join(dir, 'good.yaml');
+    writeFileSync(good, `tenants:\n  - name: acme\n    apiKeys: [ { sha256: "${KEY_HASH}" } ]\n`);
+    expect(loadConfigFile(good, {}).server).toMatchObject({ port: 4000, host: '127.0.0.1' });
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'tenants: [\n');
+    expect(() => loadConfigFile(bad, {})).toThrow(/not valid YAML/);
+  });
+});
