@@ -118,8 +118,19 @@ export interface JobState {
   resource: ResourceRef | null;
 }
 
+/** What a job does, named after the mutation that starts it: the same word on every vendor. */
+export type JobOperation =
+  | 'createVolumeBackup'
+  | 'createVolumeSnapshot'
+  | 'createVmBackup'
+  | 'deleteVmBackup'
+  | 'syncVmBackup'
+  | 'createDatabaseBackup'
+  | 'deleteBackup'
+  | 'deleteSnapshot';
+
 export interface JobRecord extends VendorRecord, JobState {
-  operation: string;
+  operation: JobOperation;
   createdAt: string;
   finishedAt: string | null;
 }
@@ -127,7 +138,7 @@ export interface JobRecord extends VendorRecord, JobState {
 /** A job the adapter has just started upstream; the gateway follows it from here. */
 export interface StartedJob {
   vendorJobId: string;
-  operation: string;
+  operation: JobOperation;
   /** Known before the job ends when the vendor lets the caller choose it (ZStack resourceUuid). */
   resource: ResourceRef | null;
 }
@@ -259,7 +270,7 @@ export interface BackupProvider {
   deleteSnapshot?(id: string, mode: DeleteMode | null): Promise<StartedJob>;
 
   /** Asks the vendor where a job stands; `null` when the vendor no longer knows it. */
-  pollJob(job: { vendorJobId: string; operation: string }): Promise<JobState | null>;
+  pollJob(job: { vendorJobId: string; operation: JobOperation }): Promise<JobState | null>;
 
   close(): Promise<void>;
 }

@@ -53,7 +53,7 @@ describe('ZStack adapter mutations', () => {
     const job = await provider.createVolumeBackup(
       volumeBackup({ description: 'before upgrade', bandwidth: { volumeRead: 2048, networkWrite: 4096 }, tags: [{ key: 'team', value: 'db' }] }),
     );
-    expect(job.operation).toBe('CreateVolumeBackup');
+    expect(job.operation).toBe('createVolumeBackup');
     expect(job.resource?.type).toBe('Backup');
     const [submit] = simulator.server.requests({ method: 'POST', pathIncludes: `/v1/volumes/${DEMO.spareData}/volume-backups` });
     expect(JSON.parse(submit!.body)).toEqual({
@@ -131,8 +131,8 @@ describe('ZStack adapter mutations', () => {
   });
 
   it('answers null for a job ZStack does not know', async () => {
-    expect(await provider.pollJob({ vendorJobId: 'a'.repeat(32), operation: 'CreateVolumeBackup' })).toBeNull();
-    expect(await provider.pollJob({ vendorJobId: 'not-a-job', operation: 'CreateVolumeBackup' })).toBeNull();
+    expect(await provider.pollJob({ vendorJobId: 'a'.repeat(32), operation: 'createVolumeBackup' })).toBeNull();
+    expect(await provider.pollJob({ vendorJobId: 'not-a-job', operation: 'createVolumeBackup' })).toBeNull();
   });
 
   it('creates a snapshot and deletes it with the asked delete mode', async () => {

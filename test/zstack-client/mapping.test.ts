@@ -128,14 +128,14 @@ describe('ZStack inventories → port records', () => {
 
   it('reads the resource a finished job names, per operation', () => {
     const known = { type: 'Backup' as const, vendorId: u(7) };
-    expect(jobResourceOf('CreateVolumeBackup', { inventory: { uuid: u(1) } }, null)).toEqual({ type: 'Backup', vendorId: u(1) });
-    expect(jobResourceOf('CreateVolumeSnapshot', { inventory: { uuid: u(2) } }, null)).toEqual({ type: 'Snapshot', vendorId: u(2) });
-    expect(jobResourceOf('CreateVmBackup', { inventories: [{ uuid: u(3), groupUuid: u(4) }] }, null)).toEqual({
+    expect(jobResourceOf('createVolumeBackup', { inventory: { uuid: u(1) } }, null)).toEqual({ type: 'Backup', vendorId: u(1) });
+    expect(jobResourceOf('createVolumeSnapshot', { inventory: { uuid: u(2) } }, null)).toEqual({ type: 'Snapshot', vendorId: u(2) });
+    expect(jobResourceOf('createVmBackup', { inventories: [{ uuid: u(3), groupUuid: u(4) }] }, null)).toEqual({
       type: 'BackupGroup',
       vendorId: u(4),
     });
-    expect(jobResourceOf('DeleteVolumeBackup', {}, known)).toBe(known);
-    expect(jobResourceOf('SyncVmBackup', { result: { newBackupCount: 1 } }, null)).toBeNull();
-    expect(jobResourceOf('CreateVolumeBackup', {}, known)).toBe(known);
+    expect(jobResourceOf('deleteBackup', {}, known)).toBe(known);
+    expect(jobResourceOf('syncVmBackup', { result: { newBackupCount: 1 } }, null)).toBeNull();
+    expect(jobResourceOf('createVolumeBackup', {}, known)).toBe(known);
   });
 });

@@ -12,6 +12,7 @@ import type {
   CreateVolumeSnapshotRequest,
   DeleteMode,
   DeleteVmBackupRequest,
+  JobOperation,
   JobState,
   OffsetPage,
   Page,
@@ -50,7 +51,6 @@ import {
   type VolumeBackupInventory,
   type VolumeInventory,
   type VolumeSnapshotInventory,
-  type ZStackOperation,
 } from './mapping.js';
 import { condition, type QueryCondition, type QueryOptions } from './query.js';
 
@@ -253,8 +253,8 @@ export class ZStackProvider implements BackupProvider {
     requireAbsent('snapshotId', request.snapshotId, 'ZStack backs up a volume, not a snapshot');
     requireBandwidth(request.bandwidth);
     requireTags('tags', request.tags);
-    const ids = this.jobIds('CreateVolumeBackup', request.idempotencyKey);
-    return this.start('CreateVolumeBackup', ids.jobUuid, { type: 'Backup', vendorId: ids.resourceUuid }, {
+    const ids = this.jobIds('createVolumeBackup', request.idempotencyKey);
+    return this.start('createVolumeBackup', ids.jobUuid, { type: 'Backup', vendorId: ids.resourceUuid }, {
       method: 'POST',
       path: `/volumes/${segment(volumeId)}/volume-backups`,
       body: {
@@ -274,8 +274,8 @@ export class ZStackProvider implements BackupProvider {
     const volumeId = requireUuid('volumeId', request.volumeId);
     requireName('name', request.name);
     requireDescription('description', request.description);
-    const ids = this.jobIds('CreateVolumeSnapshot', request.idempotencyKey);
-    return this.start('CreateVolumeSnapshot', ids.jobUuid, { type: 'Snapshot', vendorId: ids.resourceUuid }, {
+    const ids = this.jobIds('createVolumeSnapshot', request.idempotencyKey);
+    return this.start('createVolumeSnapshot', ids.jobUuid, { type: 'Snapshot', vendorId: ids.resourceUuid }, {
       method: 'POST',
       path: `/volumes/${segment(volumeId)}/volume-snapshots`,
       body: {
@@ -299,8 +299,8 @@ export class ZStackProvider implements BackupProvider {
     requireBandwidth(request.bandwidth);
     requireCidr('backupNetworkCidr', request.backupNetworkCidr);
     requirePositiveInteger('parallelism', request.parallelism);
-    const ids = this.jobIds('CreateVmBackup', request.idempotencyKey);
-    return this.start('CreateVmBackup', ids.jobUuid, { type: 'BackupGroup', vendorId: ids.resourceUuid }, {
+    const ids = this.jobIds('createVmBackup', request.idempotencyKey);
+    return this.start('createVmBackup', ids.jobUuid, { type: 'BackupGroup', vendorId: ids.resourceUuid }, {
       method: 'POST',
       path: `/volumes/${segment(rootVolumeId)}/vm-backups`,
       body: {
@@ -323,7 +323,7 @@ export class ZStackProvider implements BackupProvider {
     const query = new URLSearchParams();
     for (const storage of storages) query.append('backupStorageUuids', storage);
     query.set('deleteMode', deleteModeOf(request.mode));
-    return this.start('DeleteVmBackup', randomZStackUuid(), { type: 'BackupGroup', vendorId: groupId }, {
+    return this.start('deleteVmBackup', randomZStackUuid(), { type: 'BackupGroup', vendorId: groupId }, {
       method: 'DELETE',
       path: `/vm-backups/${segment(groupId)}?${query}`,
     });
@@ -331,7 +331,7 @@ export class ZStackProvider implements BackupProvider {
 
   async syncVmBackup(imageStoreId: string): Promise<StartedJob> {
     const storage = requireUuid('imageStoreId', imageStoreId);
-    return this.start('SyncVmBackup', randomZStackUuid(), { type: 'BackupStorage', vendorId: storage }, {
+    return this.start('syncVmBackup', randomZStackUuid(), { type: 'BackupStorage', vendorId: storage }, {
       method: 'PUT',
       path: `/vm-backups/imageStore/${segment(storage)}/actions`,
       body: { syncVmBackup: {} },
@@ -340,7 +340,7 @@ export class ZStackProvider implements BackupProvider {
 
   async deleteBackup(id: string, mode: DeleteMode | null): Promise<StartedJob> {
     const backupId = requireUuid('id', id);
-    return this.start('DeleteVolumeBackup', randomZStackUuid(), { type: 'Backup', vendorId: backupId }, {
+    return this.start('deleteBackup', randomZStackUuid(), { type: 'Backup', vendorId: backupId }, {
       method: 'DELETE',
       path: `/volume-backups/${segment(backupId)}?${new URLSearchParams({ deleteMode: deleteModeOf(mode) })}`,
     });
@@ -348,7 +348,7 @@ export class ZStackProvider implements BackupProvider {
 
   async deleteSnapshot(id: string, mode: DeleteMode | null): Promise<StartedJob> {
     const snapshotId = requireUuid('id', id);
-    return this.start('DeleteVolumeSnapshot', randomZStackUuid(), { type: 'Snapshot', vendorId: snapshotId }, {
+    return this.start('deleteSnapshot', randomZStackUuid(), { type: 'Snapshot', vendorId: snapshotId }, {
       method: 'DELETE',
       path: `/volume-snapshots/${segment(snapshotId)}?${new URLSearchParams({ deleteMode: deleteModeOf(mode) })}`,
     });
@@ -360,7 +360,7 @@ export class ZStackProvider implements BackupProvider {
    * ZStack reports no progress. A failed create names no resource (nothing was made); other jobs
    * keep the resource they acted on, when this process started them.
    */
-  async pollJob(job: { vendorJobId: string; operation: string }): Promise<JobState | null> {
+  async pollJob(job: { vendorJobId: string; operation: JobOperation }): Promise<JobState | null> {
     if (!isZStackUuid(job.vendorJobId)) return null;
     const poll = await this.client.pollJob(job.vendorJobId);
     const known = this.jobResources.get(job.vendorJobId) ?? null;
@@ -376,7 +376,7 @@ export class ZStackProvider implements BackupProvider {
           status: 'FAILED',
           progress: null,
           error: { code: 'VENDOR_ERROR', message: poll.error.message, vendorCode: poll.error.vendorCode },
-          resource: job.operation.startsWith('Create') ? null : known,
+          resource: job.operation.startsWith('create') ? null : known,
         };
     }
   }
@@ -418,7 +418,7 @@ export class ZStackProvider implements BackupProvider {
     return { items: result.inventories.map(toRecord), total: result.total };
   }
 
-  private jobIds(operation: ZStackOperation, idempotencyKey: string | null): { jobUuid: string; resourceUuid: string } {
+  private jobIds(operation: JobOperation, idempotencyKey: string | null): { jobUuid: string; resourceUuid: string } {
     if (idempotencyKey === null) return { jobUuid: randomZStackUuid(), resourceUuid: randomZStackUuid() };
     return {
       jobUuid: derivedZStackUuid(this.key, operation, idempotencyKey, 'job'),
@@ -427,7 +427,7 @@ export class ZStackProvider implements BackupProvider {
   }
 
   private async start(
-    operation: ZStackOperation,
+    operation: JobOperation,
     jobUuid: string,
     resource: ResourceRef,
     call: { method: 'POST' | 'PUT' | 'DELETE'; path: string; body?: unknown },

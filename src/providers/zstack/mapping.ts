@@ -4,6 +4,7 @@ import type {
   BackupStatus,
   BackupStorageRecord,
   BackupStorageRefRecord,
+  JobOperation,
   ProviderKey,
   ResourceRef,
   SnapshotRecord,
@@ -264,29 +265,19 @@ export function groupByGroupUuid(backups: readonly VolumeBackupInventory[]): Map
   return groups;
 }
 
-/** The operations the adapter starts; each names a ZStack API. */
-export type ZStackOperation =
-  | 'CreateVolumeBackup'
-  | 'CreateVmBackup'
-  | 'CreateVolumeSnapshot'
-  | 'DeleteVolumeBackup'
-  | 'DeleteVmBackup'
-  | 'DeleteVolumeSnapshot'
-  | 'SyncVmBackup';
-
 /**
  * The resource a finished job names in its result: the created inventory for creates, the group of
  * a VM backup. Deletes and syncs answer `{}` / counts, so their resource comes from what the job was
  * started on (`known`).
  */
-export function jobResourceOf(operation: string, result: unknown, known: ResourceRef | null): ResourceRef | null {
+export function jobResourceOf(operation: JobOperation, result: unknown, known: ResourceRef | null): ResourceRef | null {
   const body = (result ?? {}) as { inventory?: { uuid?: string }; inventories?: { groupUuid?: string }[] };
   switch (operation) {
-    case 'CreateVolumeBackup':
+    case 'createVolumeBackup':
       return body.inventory?.uuid ? { type: 'Backup', vendorId: body.inventory.uuid } : known;
-    case 'CreateVolumeSnapshot':
+    case 'createVolumeSnapshot':
       return body.inventory?.uuid ? { type: 'Snapshot', vendorId: body.inventory.uuid } : known;
-    case 'CreateVmBackup': {
+    case 'createVmBackup': {
       const groupUuid = body.inventories?.find((member) => member.groupUuid)?.groupUuid;
       return groupUuid ? { type: 'BackupGroup', vendorId: groupUuid } : known;
     }

@@ -51,8 +51,6 @@ export interface TaurusDbProviderOptions {
   concurrency?: number;
 }
 
-export const CREATE_BACKUP_OPERATION = 'createDatabaseBackup';
-export const DELETE_BACKUP_OPERATION = 'deleteBackup';
 const DELETE_JOB_PREFIX = 'delete:';
 const DEFAULT_CONCURRENCY = 8;
 const SECOND = 1000;
@@ -152,7 +150,7 @@ export class TaurusDbProvider implements BackupProvider {
     });
     return {
       vendorJobId: answer.job_id,
-      operation: CREATE_BACKUP_OPERATION,
+      operation: 'createDatabaseBackup',
       resource: { type: 'Backup', vendorId: answer.backup.id },
     };
   }
@@ -161,7 +159,7 @@ export class TaurusDbProvider implements BackupProvider {
   async deleteBackup(id: string, _mode: DeleteMode | null): Promise<StartedJob> {
     if (!isBackupId(id)) throw new NotFoundError(id);
     await this.client.deleteBackup(id);
-    return { vendorJobId: `${DELETE_JOB_PREFIX}${id}`, operation: DELETE_BACKUP_OPERATION, resource: { type: 'Backup', vendorId: id } };
+    return { vendorJobId: `${DELETE_JOB_PREFIX}${id}`, operation: 'deleteBackup', resource: { type: 'Backup', vendorId: id } };
   }
 
   async pollJob(job: { vendorJobId: string; operation: string }): Promise<JobState | null> {

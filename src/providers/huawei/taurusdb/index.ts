@@ -1,1 +1,1 @@
-export { TaurusDbProvider, type TaurusDbProviderOptions, CREATE_BACKUP_OPERATION, DELETE_BACKUP_OPERATION } from './adapter.js';
+export { TaurusDbProvider, type TaurusDbProviderOptions } from './adapter.js';

@@ -36,8 +36,6 @@ export interface VbsProviderOptions {
   timeoutMs: number;
 }
 
-const CREATE_OPERATION = 'createVolumeBackup';
-const DELETE_OPERATION = 'deleteBackup';
 /** deleteBackup has no vendor job: its job id names the backup, and pollJob GETs it. */
 const DELETE_JOB_PREFIX = 'delete:';
 /** Rows per native list request while paging for listBackups. */
@@ -176,7 +174,7 @@ export class VbsProvider implements BackupProvider {
       ...(request.description !== null ? { description: request.description } : {}),
       ...(request.tags.length > 0 ? { tags: request.tags } : {}),
     });
-    return { vendorJobId: job_id, operation: CREATE_OPERATION, resource: null };
+    return { vendorJobId: job_id, operation: 'createVolumeBackup', resource: null };
   }
 
   /**
@@ -191,7 +189,7 @@ export class VbsProvider implements BackupProvider {
       if (error instanceof VendorError && error.httpStatus === 404) throw new NotFoundError(id);
       throw error;
     }
-    return { vendorJobId: `${DELETE_JOB_PREFIX}${id}`, operation: DELETE_OPERATION, resource: { type: 'Backup', vendorId: id } };
+    return { vendorJobId: `${DELETE_JOB_PREFIX}${id}`, operation: 'deleteBackup', resource: { type: 'Backup', vendorId: id } };
   }
 
   async pollJob(job: { vendorJobId: string; operation: string }): Promise<JobState | null> {
