@@ -5,83 +5,13 @@
  * `yyyy-MM-dd HH:mm:ss` in that same zone.
  */
 
+import { instantOf, wallClockAt, type WallClock } from '../../core/wall-clock.js';
+
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 // Any Unicode space (JDK 20+ prints U+202F before AM/PM), optional comma after the day and the year.
 const ZSTACK_DATE = /^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4}),?\s+(\d{1,2}):(\d{2}):(\d{2})\s*([AaPp])\.?[Mm]\.?$/u;
 const ZONED_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-interface WallClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-function wallClockAt(epochMs: number, timeZone: string): WallClock {
-  const parts: Record<string, number> = {};
-  for (const part of wallClockFormatter(timeZone).formatToParts(new Date(epochMs))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  return {
-    year: parts.year!,
-    month: parts.month!,
-    day: parts.day!,
-    hour: parts.hour!,
-    minute: parts.minute!,
-    second: parts.second!,
-  };
-}
-
-function wallClockAsUtcMs(clock: WallClock): number {
-  return Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
-}
-
-/** The zone's offset from UTC at that instant, in ms (east positive). */
-function offsetAt(epochMs: number, timeZone: string): number {
-  const wholeSecond = Math.floor(epochMs / 1000) * 1000;
-  return wallClockAsUtcMs(wallClockAt(wholeSecond, timeZone)) - wholeSecond;
-}
-
-const DAY_MS = 86_400_000;
-
-/**
- * The instant a wall-clock time names in a zone, resolved like java.time's `ZonedDateTime.ofLocal`:
- * in a fall-back overlap the earlier instant, in a spring-forward gap the time shifted forward by the
- * gap. Assumes at most one offset change within a day either side, which holds for every real zone.
- */
-function instantOf(clock: WallClock, timeZone: string): number {
-  const local = wallClockAsUtcMs(clock);
-  const offsetBefore = offsetAt(local - DAY_MS, timeZone);
-  const offsetAfter = offsetAt(local + DAY_MS, timeZone);
-  const candidates = [local - offsetBefore, local - offsetAfter].filter(
-    (instant) => wallClockAsUtcMs(wallClockAt(instant, timeZone)) === local,
-  );
-  if (candidates.length === 0) return local - offsetBefore;
-  return Math.min(...candidates);
-}
 
 /**
  * Parses a ZStack date into an ISO-8601 UTC string; `null` for absent or unreadable values (a date the
