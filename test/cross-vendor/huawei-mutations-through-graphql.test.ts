@@ -18,7 +18,8 @@ interface BackupNode {
 describe('Huawei VBS and TaurusDB through the same mutations and Job model as ZStack', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startThreeVendorStack();
+    // Vendor jobs long enough that "at once" is still CREATING on a loaded CI machine.
+    stack = await startThreeVendorStack({ vbs: { jobDurationMs: 600 }, taurusDb: { jobDurationMs: 600 } });
   });
   afterAll(() => stack.close());
 

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { JobStatusDocument, type JobStatusQuery } from '../../schema/client/graphql.js';
-import { providerGlobalId, providerKeyOf, resourceGlobalId } from '../../src/core/ids.js';
+import { decodeGlobalId, providerGlobalId, providerKeyOf, resourceGlobalId, splitLocalId } from '../../src/core/ids.js';
 import type { SimBackup as VbsSimBackup } from '../../src/providers/huawei/vbs/simulator/state.js';
 import { DEMO } from '../../src/providers/zstack/simulator/index.js';
 import { startStack, type Stack, type StackOptions, type StackProviderName } from '../support/stack.js';
@@ -114,17 +114,11 @@ export function addTaurusDbBackups(stack: Stack, instantsMs: readonly number[]):
 
 export type FinishedJob = NonNullable<JobStatusQuery['job']>;
 
-/**
- * Polls `job(id)` until the job ends. The gateway polls the vendor every 20 ms in the stack and the
- * simulators' jobs take 30 ms, so 200 rounds of 25 ms are far more than any job needs.
- */
+/** Waits for the gateway's job tracker to see the job end (no polling here), then reads it through GraphQL. */
 export async function awaitJobEnd(stack: Stack, jobId: string): Promise<FinishedJob> {
-  for (let round = 0; round < 200; round += 1) {
-    const response = await stack.graphql(JobStatusDocument, { id: jobId });
-    expect(response.body.errors).toBeUndefined();
-    const job = response.body.data!.job;
-    if (job && (job.status === 'SUCCEEDED' || job.status === 'FAILED')) return job;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`job ${jobId} did not end`);
+  const { providerKey, vendorId } = splitLocalId(decodeGlobalId(jobId).id)!;
+  await stack.gateway.jobs.whenFinished(providerKey, vendorId);
+  const response = await stack.graphql(JobStatusDocument, { id: jobId });
+  expect(response.body.errors).toBeUndefined();
+  return response.body.data!.job!;
 }

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VendorError } from '../../src/core/errors.js';
 import type { JobState } from '../../src/providers/provider.js';
-import { eventually, startRig, unknownId, type Rig } from './harness.js';
+import { eventually } from '../support/eventually.js';
+import { startRig, unknownId, type Rig } from './harness.js';
 
 const isTerminal = (state: JobState | null) => state !== null && (state.status === 'SUCCEEDED' || state.status === 'FAILED');
 

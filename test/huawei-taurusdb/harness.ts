@@ -36,17 +36,6 @@ export async function startRig(
   };
 }
 
-/** Polls `read` until `done` holds, for at most `timeoutMs`; returns the last value read. */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000, everyMs = 20): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
-
 /** 32 hex digits + suffix, for ids that have the right format but name nothing. */
 export function unknownId(suffix: 'in07' | 'br07', digit = 'f'): string {
   return `${digit.repeat(32)}${suffix}`;

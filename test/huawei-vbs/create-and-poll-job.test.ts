@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VendorError } from '../../src/core/errors.js';
 import type { CreateVolumeBackupRequest, JobState } from '../../src/providers/provider.js';
-import { eventually, PROJECT_ID, PROVIDER_KEY, startVbs, uuid } from './helpers.js';
+import { eventually } from '../support/eventually.js';
+import { PROJECT_ID, PROVIDER_KEY, startVbs, uuid } from './helpers.js';
 
 type Started = Awaited<ReturnType<typeof startVbs>>;
 
@@ -24,11 +25,14 @@ describe('VBS createVolumeBackup and pollJob', () => {
   afterEach(() => env.close());
 
   const finished = (job: { vendorJobId: string; operation: string }, seen: JobState[] = []) =>
-    eventually(async () => {
-      const state = await env.provider.pollJob(job);
-      if (state) seen.push(state);
-      return state && (state.status === 'SUCCEEDED' || state.status === 'FAILED') ? state : undefined;
-    }, 'the job to end');
+    eventually(
+      async () => {
+        const state = await env.provider.pollJob(job);
+        if (state) seen.push(state);
+        return state;
+      },
+      (state) => state?.status === 'SUCCEEDED' || state?.status === 'FAILED',
+    ).then((state) => state!);
 
   it('posts to cloudbackups, follows the job to SUCCESS and names the backup it made', async () => {
     const volume = env.sim.addVolume({ size: 8 });

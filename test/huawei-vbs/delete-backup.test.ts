@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, VendorError } from '../../src/core/errors.js';
-import { eventually, PROJECT_ID, startVbs, uuid } from './helpers.js';
+import { eventually } from '../support/eventually.js';
+import { PROJECT_ID, startVbs, uuid } from './helpers.js';
 
 type Started = Awaited<ReturnType<typeof startVbs>>;
 
@@ -63,7 +64,7 @@ describe('VBS deleteBackup end to end', () => {
   it('the simulator removes the backup (and its autobk snapshot) after the delete', async () => {
     const backup = [...env.sim.state.backups.values()].find((b) => b.status === 'available' && b.snapshot_id)!;
     const started = await env.provider.deleteBackup(backup.id, null);
-    await eventually(async () => ((await env.provider.pollJob(started))!.status === 'SUCCEEDED' ? true : undefined), 'the delete to finish');
+    await eventually(() => env.provider.pollJob(started), (state) => state?.status === 'SUCCEEDED');
     expect(await env.provider.getBackups([backup.id])).toEqual([null]);
     expect(await env.provider.getSnapshots([backup.snapshot_id!])).toEqual([null]);
   });

@@ -18,17 +18,6 @@ export async function startVbs(options: Partial<VbsSimulatorOptions> = {}): Prom
   };
 }
 
-/** Re-checks `probe` until it returns a value other than undefined; a bounded wait for timer-driven vendor state. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 export function uuid(n: number): string {
   const hex = n.toString(16).padStart(12, '0');
   return `00000000-0000-4000-8000-${hex}`;
