@@ -26,11 +26,14 @@ const REFS_BY_TYPE = {
   DatabaseInstance: DatabaseInstanceRef,
 } satisfies Record<ResourceType, unknown>;
 
-/** A job of this tenant as the gateway follows it; jobs of other tenants' providers do not exist. */
-function findJob(ctx: GatewayContext, local: string): JobRecord | null {
+/**
+ * A job of this tenant as the gateway follows it (whichever replica started it: the tracker reads
+ * the shared registry); jobs of other tenants' providers do not exist.
+ */
+async function findJob(ctx: GatewayContext, local: string): Promise<JobRecord | null> {
   const parsed = splitLocalId(local);
   if (!parsed || !ctx.tenant.provider(parsed.providerKey)) return null;
-  return ctx.jobs.get(parsed.providerKey, parsed.vendorId) ?? null;
+  return (await ctx.jobs.load(parsed.providerKey, parsed.vendorId)) ?? null;
 }
 
 const JobErrorType = builder.simpleObject('JobError', {

@@ -2,7 +2,7 @@ import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient, type Client, type ClientOptions } from 'graphql-ws';
 import WebSocket from 'ws';
 import { DEMO } from '../../src/providers/zstack/simulator/index.js';
-import { encodeGlobalId } from '../../src/core/ids.js';
+import { decodeGlobalId, encodeGlobalId, splitLocalId } from '../../src/core/ids.js';
 import type { Stack } from '../support/stack.js';
 
 /** Live clients for tests: graphql-ws over `ws` and graphql-sse, with results collected as they come. */
@@ -162,4 +162,9 @@ export function nextUpstreamRequest(stack: Stack, matches: (entry: { method: str
 /** The listing the watcher makes for a subscription to one source's backups. */
 export function isScopeListing(entry: { path: string; query: URLSearchParams }): boolean {
   return entry.path.endsWith('/volume-backups') && entry.query.toString().includes('volumeUuid');
+}
+
+/** The vendor id inside a global id (a job's X-Job-UUID, a backup's uuid). */
+export function vendorIdOf(globalId: string): string {
+  return splitLocalId(decodeGlobalId(globalId).id)!.vendorId;
 }

@@ -1,8 +1,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeGlobalId, splitLocalId } from '../../src/core/ids.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { createBackup, PROVIDER_KEY } from './live-clients.js';
+import { createBackup, PROVIDER_KEY, vendorIdOf } from './live-clients.js';
 
 /** A port nothing listens on right now (the gateway's callback URL must be known before it starts). */
 async function freePort(): Promise<number> {
@@ -11,10 +10,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-function vendorJobIdOf(jobId: string): string {
-  return splitLocalId(decodeGlobalId(jobId).id)!.vendorId;
 }
 
 describe('ZStack jobs: X-Web-Hook callbacks with polling as the fallback', () => {
@@ -33,7 +28,7 @@ describe('ZStack jobs: X-Web-Hook callbacks with polling as the fallback', () =>
     });
     const delivered = new Promise<boolean>((resolve) => stack.zstack!.state.onChange((change) => change.kind === 'webhook' && resolve(change.delivered)));
     const { jobId } = await createBackup(stack, 'hooked');
-    const vendorJobId = vendorJobIdOf(jobId);
+    const vendorJobId = vendorIdOf(jobId);
 
     const create = stack.zstack!.server.requests({ method: 'POST', pathIncludes: '/volume-backups' }).at(-1)!;
     expect(create.headers['x-web-hook']).toBe(`http://127.0.0.1:${port}/hooks/zstack/acme/zs`);
@@ -51,7 +46,7 @@ describe('ZStack jobs: X-Web-Hook callbacks with polling as the fallback', () =>
       extra: { watcher: { minIntervalMs: 20, maxIntervalMs: 200, callbackUrl: `http://127.0.0.1:${unreachable}` } },
     });
     const { jobId } = await createBackup(stack, 'hook-lost');
-    const finished = await stack.gateway.jobs.whenFinished(PROVIDER_KEY, vendorJobIdOf(jobId));
+    const finished = await stack.gateway.jobs.whenFinished(PROVIDER_KEY, vendorIdOf(jobId));
     expect(finished.status).toBe('SUCCEEDED');
   });
 
