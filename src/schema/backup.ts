@@ -122,26 +122,13 @@ builder.queryField('backups', (t) =>
     description: 'Backups across every provider of the tenant, newest first.',
     args: { filter: t.arg({ type: BackupFilterInput }), first: t.arg.int(), after: t.arg.string() },
     resolve: (_root, { filter, ...args }, ctx, info) => {
-      let providers = [...ctx.tenant.providers];
-      if (filter?.providers) {
-        const wanted = new Set(filter.providers.map((id) => providerFromId(ctx, String(id))));
-        providers = providers.filter((p) => wanted.has(p));
-      }
-      let sourceVendorId: string | undefined;
-      if (filter?.sourceId) {
-        const source = parseResourceId(String(filter.sourceId));
-        if (!source || (source.typename !== 'Volume' && source.typename !== 'DatabaseInstance')) {
-          throw new GraphQLError('filter.sourceId must be a Volume or DatabaseInstance id', { extensions: { code: 'BAD_USER_INPUT' } });
-        }
-        providers = providers.filter((p) => p.key === source.providerKey && p.isValidId(source.typename as 'Volume', source.vendorId));
-        sourceVendorId = source.vendorId;
-      }
+      const { providers, sourceVendorId } = providersOfFilter(ctx, filter);
       return backupConnection(
         providers,
         {
           kinds: filter?.kinds ?? undefined,
           statuses: filter?.statuses ?? undefined,
-          sourceVendorId,
+          sourceVendorId: sourceVendorId ?? undefined,
           nameContains: filter?.nameContains ?? undefined,
           createdAfter: filter?.createdAfter?.toISOString(),
           createdBefore: filter?.createdBefore?.toISOString(),
@@ -152,6 +139,29 @@ builder.queryField('backups', (t) =>
     },
   }),
 );
+
+/**
+ * The providers a backup filter reaches (its `providers`, narrowed to the one its `sourceId` names)
+ * and the source's vendor id; shared by the backups query and the status subscription.
+ */
+function providersOfFilter(
+  ctx: GatewayContext,
+  filter: { providers?: readonly (string | number)[] | null; sourceId?: string | number | null } | null | undefined,
+): { providers: BackupProvider[]; sourceVendorId: string | null } {
+  let providers = [...ctx.tenant.providers];
+  if (filter?.providers) {
+    const wanted = new Set(filter.providers.map((id) => providerFromId(ctx, String(id))));
+    providers = providers.filter((p) => wanted.has(p));
+  }
+  if (!filter?.sourceId) return { providers, sourceVendorId: null };
+  const source = parseResourceId(String(filter.sourceId));
+  if (!source || (source.typename !== 'Volume' && source.typename !== 'DatabaseInstance')) {
+    throw new GraphQLError('filter.sourceId must be a Volume or DatabaseInstance id', { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  const sourceType = source.typename;
+  providers = providers.filter((p) => p.key === source.providerKey && p.isValidId(sourceType, source.vendorId));
+  return { providers, sourceVendorId: source.vendorId };
+}
 
 const TagInput = builder.inputType('TagInput', {
   fields: (t) => ({ key: t.string({ required: true }), value: t.string({ required: true }) }),
@@ -271,20 +281,7 @@ export function deliver<T>(ctx: GatewayContext, item: T | SlowConsumer): T {
 }
 
 function backupWatchTargets(ctx: GatewayContext, filter: { ids?: readonly (string | number)[] | null; providers?: readonly (string | number)[] | null; sourceId?: string | number | null } | null | undefined): BackupTarget[] {
-  let providers = [...ctx.tenant.providers];
-  if (filter?.providers) {
-    const wanted = new Set(filter.providers.map((id) => providerFromId(ctx, String(id))));
-    providers = providers.filter((p) => wanted.has(p));
-  }
-  let sourceVendorId: string | null = null;
-  if (filter?.sourceId) {
-    const source = parseResourceId(String(filter.sourceId));
-    if (!source || (source.typename !== 'Volume' && source.typename !== 'DatabaseInstance')) {
-      throw new GraphQLError('filter.sourceId must be a Volume or DatabaseInstance id', { extensions: { code: 'BAD_USER_INPUT' } });
-    }
-    providers = providers.filter((p) => p.key === source.providerKey && p.isValidId(source.typename as 'Volume', source.vendorId));
-    sourceVendorId = source.vendorId;
-  }
+  let { providers, sourceVendorId } = providersOfFilter(ctx, filter);
   let ids: Map<string, string[]> | null = null;
   if (filter?.ids) {
     ids = new Map();
