@@ -28,10 +28,6 @@ export function observeReads(provider: BackupProvider, seen: SeenRecords): Backu
   const wrapped: Partial<BackupProvider> = {
     getBackups: (ids) => report(provider.getBackups(ids), (records) => seen.backups(records)),
     listBackups: (request) => report(provider.listBackups(request), (records) => seen.backups(records)),
-    ...(provider.listVolumeBackups && {
-      listVolumeBackups: (volumeId: string, page: Parameters<NonNullable<BackupProvider['listVolumeBackups']>>[1]) =>
-        report(provider.listVolumeBackups!(volumeId, page), (result: Page<BackupRecord>) => seen.backups(result.items)),
-    }),
     ...(provider.getSnapshots && {
       getSnapshots: (ids: readonly string[]) => report(provider.getSnapshots!(ids), (records) => seen.snapshots(records)),
     }),

@@ -246,7 +246,6 @@ export interface BackupProvider {
 
   getVolumes?(ids: readonly string[]): Promise<(VolumeRecord | null)[]>;
   listVolumes?(page: OffsetPage): Promise<Page<VolumeRecord>>;
-  listVolumeBackups?(volumeId: string, page: OffsetPage): Promise<Page<BackupRecord>>;
 
   getSnapshots?(ids: readonly string[]): Promise<(SnapshotRecord | null)[]>;
   listSnapshots?(filter: { volumeId?: string }, page: OffsetPage): Promise<Page<SnapshotRecord>>;

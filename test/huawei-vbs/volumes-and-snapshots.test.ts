@@ -51,12 +51,12 @@ describe('VBS provider: EVS volumes and snapshots', () => {
 
   it('lists a volume\'s backups (Volume.backups) and resolves each backup\'s volume (Backup.volume)', async () => {
     const volume = [...env.sim.state.volumes.values()][0]!;
-    const page = await env.provider.listVolumeBackups(volume.id, { offset: 0, limit: 50 });
+    const items = await env.provider.listBackups({ filter: { sourceVendorId: volume.id }, after: null, limit: 50 });
     const expected = [...env.sim.state.backups.values()].filter((b) => b.volume_id === volume.id);
-    expect(page.items.map((b) => b.vendorId).sort()).toEqual(expected.map((b) => b.id).sort());
-    expect(page.items.every((b) => b.source?.vendorId === volume.id)).toBe(true);
+    expect(items.map((b) => b.vendorId).sort()).toEqual(expected.map((b) => b.id).sort());
+    expect(items.every((b) => b.source?.vendorId === volume.id)).toBe(true);
     expect(env.sim.server.requests()[0]!.query.get('volume_id')).toBe(volume.id);
-    const [resolved] = await env.provider.getVolumes([page.items[0]!.source!.vendorId]);
+    const [resolved] = await env.provider.getVolumes([items[0]!.source!.vendorId]);
     expect(resolved!.vendorId).toBe(volume.id);
   });
 

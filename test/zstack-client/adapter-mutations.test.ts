@@ -162,7 +162,7 @@ describe('ZStack adapter mutations', () => {
   });
 
   it('deletes a backup and syncs an image store', async () => {
-    const [backup] = await provider.listVolumeBackups(DEMO.vmWebData, { offset: 0, limit: 1 }).then((page) => page.items);
+    const [backup] = await provider.listBackups({ filter: { sourceVendorId: DEMO.vmWebData }, after: null, limit: 1 });
     const deletion = await provider.deleteBackup(backup!.vendorId, null);
     expect(await finished(deletion)).toMatchObject({ status: 'SUCCEEDED', resource: { type: 'Backup', vendorId: backup!.vendorId } });
     expect(await provider.getBackups([backup!.vendorId])).toEqual([null]);

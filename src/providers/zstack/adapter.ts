@@ -143,13 +143,6 @@ export class ZStackProvider implements BackupProvider {
     );
   }
 
-  async listVolumeBackups(volumeId: string, page: OffsetPage): Promise<Page<BackupRecord>> {
-    if (!isZStackUuid(volumeId)) return { items: [], total: 0 };
-    return this.offsetPage<VolumeBackupInventory, BackupRecord>('volume-backups', [condition.eq('volumeUuid', volumeId)], page, (row) =>
-      toBackupRecord(row, this.context),
-    );
-  }
-
   /**
    * Conditions that narrow the query to (a superset of) the filter; `null` when nothing can match.
    * ZStack has volume backups only; statuses go through the inverse status table, except UNKNOWN

@@ -124,13 +124,6 @@ export class VbsProvider implements BackupProvider {
     }
   }
 
-  async listVolumeBackups(volumeId: string, page: OffsetPage): Promise<Page<BackupRecord>> {
-    if (!isUuid(volumeId)) return { items: [], total: 0 };
-    const backups = await this.client.listBackups({ volumeId, limit: page.limit, offset: page.offset });
-    // The native list reports no total.
-    return { items: backups.map((b) => toBackupRecord(this.key, b)), total: null };
-  }
-
   /** One `ids=[...]` request per 60 ids (huawei.md A.8); EVS drops unknown ids silently. */
   async getVolumes(ids: readonly string[]): Promise<(VolumeRecord | null)[]> {
     const wanted = [...new Set(ids.filter(isUuid))];
