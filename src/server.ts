@@ -5,11 +5,13 @@ import { createYoga, type YogaInitialContext } from 'graphql-yoga';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { GatewayConfig, ProviderConfig } from './config.js';
+import type { GatewayConfig } from './config.js';
 import { createRequestContext, type GatewayContext } from './context.js';
-import { isValidName, providerKeyOf } from './core/ids.js';
+import { providerKeyOf } from './core/ids.js';
 import type { JobTracker } from './core/jobs.js';
-import { createLiveStatus, jobCallbackPath } from './core/live.js';
+import { JOB_CALLBACK_PREFIX, receiveJobCallback, withJobCallback } from './core/job-callbacks.js';
+import { createLiveStatus } from './core/live.js';
+import { dropUnresponsiveSockets } from './core/ws-heartbeat.js';
 import { createLogger, currentRequestId, requestIdFrom, runInRequestScope, type Logger } from './core/logger.js';
 import { TenantDirectory, type ProviderFactory, type Tenant } from './core/tenancy.js';
 import type { StatusWatcher } from './core/watcher.js';
@@ -224,48 +226,3 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
 }
 
 type Executor = (args: ExecutionArgs) => OperationResult;
-
-const JOB_CALLBACK_PREFIX = '/hooks/zstack/';
-
-/** ZStack's X-Web-Hook target for the jobs of each ZStack provider, when the vendors can reach the gateway. */
-function withJobCallback(config: GatewayConfig, tenant: string, provider: ProviderConfig): ProviderConfig {
-  if (provider.kind !== 'zstack' || provider.webhookUrl || !config.watcher.callbackUrl) return provider;
-  return { ...provider, webhookUrl: `${config.watcher.callbackUrl.replace(/\/+$/, '')}${jobCallbackPath(tenant, provider.name)}` };
-}
-
-/**
- * A vendor says a job ended. The body is not trusted: the callback only makes the watcher ask the
- * vendor about a job it already follows, so a forged call costs one poll. Always 200 (ZStack retries
- * anything else).
- */
-function receiveJobCallback(req: http.IncomingMessage, res: http.ServerResponse, watcher: StatusWatcher, log: Logger): void {
-  req.resume();
-  // Names are letters, digits, - and _ (isValidName): nothing to decode, and anything else is refused.
-  const [tenant, provider, ...rest] = (req.url ?? '').slice(JOB_CALLBACK_PREFIX.length).split('?')[0]!.split('/');
-  const jobUuid = req.headers['x-job-uuid'];
-  res.writeHead(req.method === 'POST' ? 200 : 405).end();
-  if (req.method !== 'POST' || rest.length > 0 || !tenant || !provider || !isValidName(tenant) || !isValidName(provider)) return;
-  if (typeof jobUuid !== 'string') return;
-  watcher.jobCallback(providerKeyOf(tenant, provider), jobUuid).catch((error: unknown) => log.warn({ err: error }, 'job callback failed'));
-}
-
-/** A socket that has not answered the previous ping is gone (a dead peer holds no TCP error): drop it. */
-function dropUnresponsiveSockets(wsServer: WebSocketServer, intervalMs: number): () => void {
-  const alive = new WeakSet<object>();
-  wsServer.on('connection', (socket) => {
-    alive.add(socket);
-    socket.on('pong', () => alive.add(socket));
-  });
-  const timer = setInterval(() => {
-    for (const socket of wsServer.clients) {
-      if (!alive.has(socket)) {
-        socket.terminate();
-        continue;
-      }
-      alive.delete(socket);
-      socket.ping();
-    }
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
-}

@@ -31,11 +31,6 @@ export interface LiveStatus {
   close(): Promise<void>;
 }
 
-/** The path under which a vendor reports the end of a job of one provider instance. */
-export function jobCallbackPath(tenant: string, provider: string): string {
-  return `/hooks/zstack/${encodeURIComponent(tenant)}/${encodeURIComponent(provider)}`;
-}
-
 export function createLiveStatus(config: GatewayConfig, log: Logger): LiveStatus {
   const redis = config.redis ? new RedisConnections(config.redis.url, config.redis.keyPrefix, log.child({ component: 'redis' })) : null;
   const bus: Bus = redis ? new RedisBus(redis) : new MemoryBus();
