@@ -1,6 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { NotFoundError } from '../../../core/errors.js';
 import { timeMicros } from '../../../core/instants.js';
+import { deletedBackupOf, deletionJob } from '../deletion-jobs.js';
 import type {
   BackupListFilter,
   BackupListRequest,
@@ -51,7 +52,6 @@ export interface TaurusDbProviderOptions {
   concurrency?: number;
 }
 
-const DELETE_JOB_PREFIX = 'delete:';
 const DEFAULT_CONCURRENCY = 8;
 const SECOND = 1000;
 
@@ -159,11 +159,12 @@ export class TaurusDbProvider implements BackupProvider {
   async deleteBackup(id: string, _mode: DeleteMode | null): Promise<StartedJob> {
     if (!isBackupId(id)) throw new NotFoundError(id);
     await this.client.deleteBackup(id);
-    return { vendorJobId: `${DELETE_JOB_PREFIX}${id}`, operation: 'deleteBackup', resource: { type: 'Backup', vendorId: id } };
+    return deletionJob(id);
   }
 
   async pollJob(job: { vendorJobId: string; operation: string }): Promise<JobState | null> {
-    if (job.vendorJobId.startsWith(DELETE_JOB_PREFIX)) return this.pollDeletion(job.vendorJobId.slice(DELETE_JOB_PREFIX.length));
+    const backupId = deletedBackupOf(job.vendorJobId);
+    if (backupId !== null) return this.pollDeletion(backupId);
     if (!isJobId(job.vendorJobId)) return null;
     const task = await this.client.getJob(job.vendorJobId);
     return task ? toJobState(task) : null;

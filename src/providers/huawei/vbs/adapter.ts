@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import { NotFoundError, ValidationError, VendorError } from '../../../core/errors.js';
 import { timeMicros } from '../../../core/instants.js';
 import { UpstreamHttp } from '../../../core/upstream-http.js';
+import { deletedBackupOf, deletionJob } from '../deletion-jobs.js';
 import type {
   BackupListFilter,
   BackupListRequest,
@@ -36,8 +37,6 @@ export interface VbsProviderOptions {
   timeoutMs: number;
 }
 
-/** deleteBackup has no vendor job: its job id names the backup, and pollJob GETs it. */
-const DELETE_JOB_PREFIX = 'delete:';
 /** Rows per native list request while paging for listBackups. */
 const VENDOR_PAGE_SIZE = 100;
 /** Parallel single-resource GETs for one batch read. */
@@ -182,12 +181,12 @@ export class VbsProvider implements BackupProvider {
       if (error instanceof VendorError && error.httpStatus === 404) throw new NotFoundError(id);
       throw error;
     }
-    return { vendorJobId: `${DELETE_JOB_PREFIX}${id}`, operation: 'deleteBackup', resource: { type: 'Backup', vendorId: id } };
+    return deletionJob(id);
   }
 
   async pollJob(job: { vendorJobId: string; operation: string }): Promise<JobState | null> {
-    if (job.vendorJobId.startsWith(DELETE_JOB_PREFIX)) {
-      const backupId = job.vendorJobId.slice(DELETE_JOB_PREFIX.length);
+    const backupId = deletedBackupOf(job.vendorJobId);
+    if (backupId !== null) {
       if (!isUuid(backupId)) return null;
       return deleteJobState(backupId, await this.client.getBackup(backupId));
     }

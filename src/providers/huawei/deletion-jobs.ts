@@ -1,0 +1,18 @@
+import type { StartedJob } from '../provider.js';
+
+/**
+ * Huawei deletes start no vendor job (VBS answers 202, TaurusDB 200 with the backup's name). The
+ * gateway still returns a Job: a synthetic one whose id names the backup, which the adapter's
+ * pollJob follows by reading the backup until it is gone.
+ */
+
+const PREFIX = 'delete:';
+
+export function deletionJob(backupId: string): StartedJob {
+  return { vendorJobId: `${PREFIX}${backupId}`, operation: 'deleteBackup', resource: { type: 'Backup', vendorId: backupId } };
+}
+
+/** The backup a synthetic deletion job follows; `null` for a real vendor job id. */
+export function deletedBackupOf(vendorJobId: string): string | null {
+  return vendorJobId.startsWith(PREFIX) ? vendorJobId.slice(PREFIX.length) : null;
+}
