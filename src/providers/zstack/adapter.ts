@@ -246,35 +246,25 @@ export class ZStackProvider implements BackupProvider {
     requireAbsent('snapshotId', request.snapshotId, 'ZStack backs up a volume, not a snapshot');
     requireBandwidth(request.bandwidth);
     requireTags('tags', request.tags);
-    const ids = this.jobIds('createVolumeBackup', request.idempotencyKey);
-    return this.start('createVolumeBackup', ids.jobUuid, { type: 'Backup', vendorId: ids.resourceUuid }, {
+    return this.startCreate('createVolumeBackup', 'Backup', request.idempotencyKey, (resourceUuid) => ({
       method: 'POST',
       path: `/volumes/${segment(volumeId)}/volume-backups`,
       body: {
-        params: withoutNulls({
-          backupStorageUuid: backupStorageId,
-          name: request.name,
-          description: request.description,
-          ...bandwidthParams(request.bandwidth),
-          resourceUuid: ids.resourceUuid,
-        }),
+        params: withoutNulls(backupParams(request, backupStorageId, resourceUuid)),
         ...(request.tags.length > 0 && { userTags: request.tags.map((tag) => `${tag.key}::${tag.value}`) }),
       },
-    });
+    }));
   }
 
   async createVolumeSnapshot(request: CreateVolumeSnapshotRequest): Promise<StartedJob> {
     const volumeId = requireUuid('volumeId', request.volumeId);
     requireName('name', request.name);
     requireDescription('description', request.description);
-    const ids = this.jobIds('createVolumeSnapshot', request.idempotencyKey);
-    return this.start('createVolumeSnapshot', ids.jobUuid, { type: 'Snapshot', vendorId: ids.resourceUuid }, {
+    return this.startCreate('createVolumeSnapshot', 'Snapshot', request.idempotencyKey, (resourceUuid) => ({
       method: 'POST',
       path: `/volumes/${segment(volumeId)}/volume-snapshots`,
-      body: {
-        params: withoutNulls({ name: request.name, description: request.description, resourceUuid: ids.resourceUuid }),
-      },
-    });
+      body: { params: withoutNulls({ name: request.name, description: request.description, resourceUuid }) },
+    }));
   }
 
   /**
@@ -292,22 +282,17 @@ export class ZStackProvider implements BackupProvider {
     requireBandwidth(request.bandwidth);
     requireCidr('backupNetworkCidr', request.backupNetworkCidr);
     requirePositiveInteger('parallelism', request.parallelism);
-    const ids = this.jobIds('createVmBackup', request.idempotencyKey);
-    return this.start('createVmBackup', ids.jobUuid, { type: 'BackupGroup', vendorId: ids.resourceUuid }, {
+    return this.startCreate('createVmBackup', 'BackupGroup', request.idempotencyKey, (resourceUuid) => ({
       method: 'POST',
       path: `/volumes/${segment(rootVolumeId)}/vm-backups`,
       body: {
         params: withoutNulls({
-          backupStorageUuid: backupStorageId,
-          name: request.name,
-          description: request.description,
-          ...bandwidthParams(request.bandwidth),
+          ...backupParams(request, backupStorageId, resourceUuid),
           backupNetworkCidr: request.backupNetworkCidr,
           parallelism: request.parallelism,
-          resourceUuid: ids.resourceUuid,
         }),
       },
-    });
+    }));
   }
 
   async deleteVmBackup(request: DeleteVmBackupRequest): Promise<StartedJob> {
@@ -419,6 +404,17 @@ export class ZStackProvider implements BackupProvider {
     };
   }
 
+  /** Starts a create whose resource uuid the gateway chooses (from the idempotency key when there is one). */
+  private startCreate(
+    operation: JobOperation,
+    type: ResourceType,
+    idempotencyKey: string | null,
+    call: (resourceUuid: string) => { method: 'POST'; path: string; body: unknown },
+  ): Promise<StartedJob> {
+    const ids = this.jobIds(operation, idempotencyKey);
+    return this.start(operation, ids.jobUuid, { type, vendorId: ids.resourceUuid }, call(ids.resourceUuid));
+  }
+
   private async start(
     operation: JobOperation,
     jobUuid: string,
@@ -430,6 +426,15 @@ export class ZStackProvider implements BackupProvider {
     if (this.jobResources.size > REMEMBERED_JOB_RESOURCES) this.jobResources.delete(this.jobResources.keys().next().value!);
     return { vendorJobId, operation, resource };
   }
+}
+
+/** The `params` both backup APIs share: CreateVmBackup takes CreateVolumeBackup's, less the volume. */
+function backupParams(
+  request: { name: string; description: string | null; bandwidth: Bandwidth | null },
+  backupStorageUuid: string,
+  resourceUuid: string,
+): Record<string, unknown> {
+  return { backupStorageUuid, name: request.name, description: request.description, ...bandwidthParams(request.bandwidth), resourceUuid };
 }
 
 function matchesBackupFilter(record: BackupRecord, filter: BackupListFilter): boolean {
