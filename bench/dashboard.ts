@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { DashboardDocument } from '../schema/client/graphql.js';
-import { DEMO } from '../src/providers/zstack/simulator/index.js';
+import { DEMO } from '../src/simulators/zstack/index.js';
 import { startStack } from '../test/support/stack.js';
 
 /**

@@ -1,7 +1,7 @@
 import { writeHeapSnapshot } from 'node:v8';
-import { loadConfigFile } from '../src/config.js';
-import { createLogger } from '../src/core/logger.js';
-import { createGateway } from '../src/server.js';
+import { loadConfigFile } from '../src/infrastructure/config.js';
+import { createLogger } from '../src/infrastructure/logger.js';
+import { createGateway } from '../src/server/gateway.js';
 
 /**
  * The gateway of the live-status benchmark, in its own process: the production `createGateway`, plus

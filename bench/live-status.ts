@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { sha256Hex } from '../src/core/tenancy.js';
-import { startZStackSimulator, type ZStackSimulator } from '../src/providers/zstack/simulator/index.js';
+import { sha256Hex } from '../src/providers/tenancy.js';
+import { startZStackSimulator, type ZStackSimulator } from '../src/simulators/zstack/index.js';
 
 /**
  * Live status fan-out: one gateway (its own process, as in production) with 1k, 5k and 10k

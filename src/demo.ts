@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { GatewayConfig } from './config.js';
-import { parseConfig } from './config.js';
-import { sha256Hex } from './core/tenancy.js';
-import { startTaurusDbSimulator } from './providers/huawei/taurusdb/simulator/index.js';
-import { startVbsSimulator } from './providers/huawei/vbs/simulator/index.js';
+import type { GatewayConfig } from './infrastructure/config.js';
+import { parseConfig } from './infrastructure/config.js';
+import { sha256Hex } from './providers/tenancy.js';
+import { startTaurusDbSimulator } from './simulators/huawei/taurusdb/index.js';
+import { startVbsSimulator } from './simulators/huawei/vbs/index.js';
 import { ZStackProvider } from './providers/zstack/adapter.js';
-import { DEMO, startZStackSimulator, type ZStackSimulator } from './providers/zstack/simulator/index.js';
+import { DEMO, startZStackSimulator, type ZStackSimulator } from './simulators/zstack/index.js';
 
 /**
  * Demo mode: with no upstream configured, the gateway runs on top of embedded vendor simulators

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfigFile } from './config.js';
-import { createLogger } from './core/logger.js';
+import { ConfigError, loadConfigFile } from './infrastructure/config.js';
+import { createLogger } from './infrastructure/logger.js';
 import { startDemo, type Demo } from './demo.js';
-import { createGateway } from './server.js';
+import { createGateway } from './server/gateway.js';
 
 const log = createLogger();
 

@@ -1,10 +1,10 @@
-import type { HuaweiAuthConfig, ProviderConfig } from '../config.js';
-import { providerKeyOf } from '../core/ids.js';
-import { UpstreamHttp } from '../core/upstream-http.js';
+import type { HuaweiAuthConfig, ProviderConfig } from '../infrastructure/config.js';
+import { providerKeyOf } from '../domain/ids.js';
+import { UpstreamHttp } from '../infrastructure/upstream-http.js';
 import { IamTokenSource, type HuaweiAuth } from './huawei/auth/index.js';
 import { TaurusDbProvider } from './huawei/taurusdb/adapter.js';
 import { VbsProvider } from './huawei/vbs/adapter.js';
-import type { BackupProvider } from './provider.js';
+import type { BackupProvider } from '../domain/provider.js';
 import { ZStackProvider } from './zstack/adapter.js';
 
 /** Builds the adapter a provider entry of the config names. */

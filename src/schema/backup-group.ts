@@ -1,5 +1,5 @@
-import { chainedConnection } from '../core/paging.js';
-import type { BackupRecord } from '../providers/provider.js';
+import { chainedConnection } from '../domain/paging.js';
+import type { BackupRecord } from '../domain/provider.js';
 import { builder } from './builder.js';
 import { BandwidthInput } from './backup.js';
 import { MUTATION_ERRORS } from './errors.js';

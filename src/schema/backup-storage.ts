@@ -1,4 +1,4 @@
-import { orEmpty } from '../core/paging.js';
+import { orEmpty } from '../domain/paging.js';
 import { builder } from './builder.js';
 import { reportFailuresOf } from './loading.js';
 import { MUTATION_ERRORS } from './errors.js';

@@ -1,12 +1,12 @@
 import { clearAllDataLoaders } from '@pothos/plugin-dataloader';
-import type { GatewayContext } from '../context.js';
-import { SlowConsumer } from '../core/pubsub.js';
-import type { BackupStatusEvent, BackupTarget } from '../core/watcher.js';
+import type { GatewayContext } from './context.js';
+import { SlowConsumer } from '../live/pubsub.js';
+import type { BackupStatusEvent, BackupTarget } from '../live/watcher.js';
 import { brandWithType } from '@pothos/core';
 import { GraphQLError } from 'graphql';
-import { localId, parseResourceId } from '../core/ids.js';
-import { newestFirstConnection, type ConnectionArgs, type ProviderFailureHandler } from '../core/paging.js';
-import type { BackupKind, BackupListFilter, BackupProvider, BackupRecord, BackupStatus, BackupStorageRecord, BackupStorageRefRecord, BackupGroupRecord, SnapshotRecord, VolumeRecord, ProviderKind } from '../providers/provider.js';
+import { localId, parseResourceId } from '../domain/ids.js';
+import { newestFirstConnection, type ConnectionArgs, type ProviderFailureHandler } from '../domain/paging.js';
+import type { BackupKind, BackupListFilter, BackupProvider, BackupRecord, BackupStatus, BackupStorageRecord, BackupStorageRefRecord, BackupGroupRecord, SnapshotRecord, VolumeRecord, ProviderKind } from '../domain/provider.js';
 import { builder } from './builder.js';
 import { MUTATION_ERRORS } from './errors.js';
 import { jobOnlySuccess, requireExisting, resourceKey, requireOperation, resolveSibling, resolveTarget, startJob } from './mutation-support.js';

@@ -5,8 +5,8 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
-import type { GatewayContext } from '../context.js';
-import { decodeGlobalId, encodeGlobalId } from '../core/ids.js';
+import type { GatewayContext } from './context.js';
+import { decodeGlobalId, encodeGlobalId } from '../domain/ids.js';
 
 // Fields are nullable by default (Pothos v4): vendors fail independently, and a nullable field lets
 // one vendor's failure null one field only. Errors before Dataloader so that load failures of loadable fields can be caught; Federation last,

@@ -1,4 +1,4 @@
-import { chainedConnection } from '../core/paging.js';
+import { chainedConnection } from '../domain/paging.js';
 import { builder } from './builder.js';
 import { reportFailuresOf } from './loading.js';
 import { backupConnection } from './backup.js';

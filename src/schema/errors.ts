@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError, VendorError } from '../core/errors.js';
+import { NotFoundError, ValidationError, VendorError } from '../domain/errors.js';
 import { builder } from './builder.js';
 import { ProviderRef } from './refs.js';
 

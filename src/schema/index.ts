@@ -1,6 +1,6 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { printSubgraphSchema } from '@apollo/subgraph';
-import { decodeGlobalId } from '../core/ids.js';
+import { decodeGlobalId } from '../domain/ids.js';
 import { builder } from './builder.js';
 import {
   BackupGroupRef,
@@ -11,7 +11,7 @@ import {
   VolumeRef,
   type VendorNodeRef,
 } from './refs.js';
-import type { VendorRecord } from '../providers/provider.js';
+import type { VendorRecord } from '../domain/provider.js';
 import './scalars.js';
 import './errors.js';
 import './provider.js';

@@ -1,8 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { brandWithType } from '@pothos/core';
-import type { GatewayContext } from '../context.js';
-import { decodeGlobalId, localId, splitLocalId } from '../core/ids.js';
-import type { JobRecord, ResourceType } from '../providers/provider.js';
+import type { GatewayContext } from './context.js';
+import { decodeGlobalId, localId, splitLocalId } from '../domain/ids.js';
+import type { JobRecord, ResourceType } from '../domain/provider.js';
 import { deliver } from './backup.js';
 import { builder } from './builder.js';
 import {

@@ -1,9 +1,9 @@
 import { GraphQLError, Kind, responsePathAsArray, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
-import type { GatewayContext } from '../context.js';
-import { toUpstreamError } from '../core/errors.js';
-import type { ProviderFailureHandler } from '../core/paging.js';
-import { localId, splitLocalId } from '../core/ids.js';
-import type { BackupProvider, ResourceType, VendorRecord } from '../providers/provider.js';
+import type { GatewayContext } from './context.js';
+import { toUpstreamError } from '../domain/errors.js';
+import type { ProviderFailureHandler } from '../domain/paging.js';
+import { localId, splitLocalId } from '../domain/ids.js';
+import type { BackupProvider, ResourceType, VendorRecord } from '../domain/provider.js';
 
 /**
  * The DataLoader batch function behind every loadable node: keys are local ids

@@ -1,10 +1,10 @@
-import type { GatewayContext } from '../context.js';
-import { fingerprintOf, IDEMPOTENCY_TTL_MS } from '../core/idempotency.js';
-import { NotFoundError, TransportError, UpstreamError, ValidationError, VendorError } from '../core/errors.js';
-import { localId, parseResourceId } from '../core/ids.js';
+import type { GatewayContext } from './context.js';
+import { fingerprintOf, IDEMPOTENCY_TTL_MS } from '../infrastructure/idempotency.js';
+import { NotFoundError, TransportError, UpstreamError, ValidationError, VendorError } from '../domain/errors.js';
+import { localId, parseResourceId } from '../domain/ids.js';
 import { builder } from './builder.js';
 import { JobRef, type VendorNodeRef } from './refs.js';
-import type { BackupProvider, JobRecord, ResourceType, StartedJob, VendorRecord } from '../providers/provider.js';
+import type { BackupProvider, JobRecord, ResourceType, StartedJob, VendorRecord } from '../domain/provider.js';
 
 /** What every vendor mutation does before and after its one vendor call. */
 

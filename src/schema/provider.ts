@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
-import type { GatewayContext } from '../context.js';
-import { decodeGlobalId } from '../core/ids.js';
-import type { BackupProvider } from '../providers/provider.js';
+import type { GatewayContext } from './context.js';
+import { decodeGlobalId } from '../domain/ids.js';
+import type { BackupProvider } from '../domain/provider.js';
 import { builder } from './builder.js';
 import { ProviderRef } from './refs.js';
 import { ProviderKindEnum } from './scalars.js';

@@ -1,5 +1,5 @@
 import type { ImplementableLoadableNodeRef } from '@pothos/plugin-dataloader';
-import { localId } from '../core/ids.js';
+import { localId } from '../domain/ids.js';
 import type {
   BackupGroupRecord,
   BackupRecord,
@@ -10,11 +10,11 @@ import type {
   SnapshotRecord,
   VendorRecord,
   VolumeRecord,
-} from '../providers/provider.js';
-import type { BackupProvider } from '../providers/provider.js';
+} from '../domain/provider.js';
+import type { BackupProvider } from '../domain/provider.js';
 import { builder } from './builder.js';
 import { cacheKeyOf, loadByLocalIds } from './loading.js';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext } from './context.js';
 
 /**
  * The node refs, declared apart from their fields so that type files can point at each other

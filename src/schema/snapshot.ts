@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { chainedConnection } from '../core/paging.js';
-import type { SnapshotRecord, VolumeRecord } from '../providers/provider.js';
+import { chainedConnection } from '../domain/paging.js';
+import type { SnapshotRecord, VolumeRecord } from '../domain/provider.js';
 import { builder } from './builder.js';
 import { MUTATION_ERRORS } from './errors.js';
 import { findTarget, jobOnlySuccess, requireExisting, requireOperation, resolveTarget, resourceKey, startJob } from './mutation-support.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CreateDatabaseBackupDocument, CreateVolumeBackupDocument } from '../../schema/client/graphql.js';
-import { IDEMPOTENCY_TTL_MS } from '../../src/core/idempotency.js';
+import { IDEMPOTENCY_TTL_MS } from '../../src/infrastructure/idempotency.js';
 import type { Stack } from '../support/stack.js';
 import { awaitJobEnd, idOf, startThreeVendorStack } from './three-vendors.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DashboardDocument } from '../../schema/client/graphql.js';
-import type { LoggedRequest } from '../../src/providers/simulator-kit/index.js';
+import type { LoggedRequest } from '../../src/simulators/kit/index.js';
 import type { Stack } from '../support/stack.js';
 import { addVbsBackups, idOf, startThreeVendorStack } from './three-vendors.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateDatabaseBackupDocument, CreateVolumeBackupDocument } from '../../schema/client/graphql.js';
-import { DEMO } from '../../src/providers/zstack/simulator/index.js';
+import { DEMO } from '../../src/simulators/zstack/index.js';
 import type { Stack } from '../support/stack.js';
 import { idOf, providerIdOf, startThreeVendorStack, type ResourceTypename } from './three-vendors.js';
 

@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 import { JobStatusDocument, type JobStatusQuery } from '../../schema/client/graphql.js';
-import { decodeGlobalId, providerGlobalId, providerKeyOf, resourceGlobalId, splitLocalId } from '../../src/core/ids.js';
-import type { SimBackup as VbsSimBackup } from '../../src/providers/huawei/vbs/simulator/state.js';
-import { DEMO } from '../../src/providers/zstack/simulator/index.js';
+import { decodeGlobalId, providerGlobalId, providerKeyOf, resourceGlobalId, splitLocalId } from '../../src/domain/ids.js';
+import type { SimBackup as VbsSimBackup } from '../../src/simulators/huawei/vbs/state.js';
+import { DEMO } from '../../src/simulators/zstack/index.js';
 import { startStack, type Stack, type StackOptions, type StackProviderName } from '../support/stack.js';
 
 /**

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateVolumeBackupDocument, CreateVmBackupDocument, JobStatusDocument } from '../../schema/client/graphql.js';
-import { encodeGlobalId } from '../../src/core/ids.js';
+import { encodeGlobalId } from '../../src/domain/ids.js';
 import { createProvider } from '../../src/providers/registry.js';
-import { DEMO } from '../../src/providers/zstack/simulator/index.js';
+import { DEMO } from '../../src/simulators/zstack/index.js';
 import { startStack, ZSTACK_PASSWORD, type Stack } from '../support/stack.js';
 
 const NODE = 'query($id: ID!) { node(id: $id) { id ... on Volume { name } } }';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DashboardDocument } from '../../schema/client/graphql.js';
-import { DEMO } from '../../src/providers/zstack/simulator/index.js';
+import { DEMO } from '../../src/simulators/zstack/index.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 describe('a dashboard query costs one upstream request per kind of data, whatever its size', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateVmBackupDocument, CreateVolumeBackupDocument, DeleteBackupDocument, JobStatusDocument } from '../../schema/client/graphql.js';
-import { decodeGlobalId, encodeGlobalId } from '../../src/core/ids.js';
-import { DEMO } from '../../src/providers/zstack/simulator/index.js';
+import { decodeGlobalId, encodeGlobalId } from '../../src/domain/ids.js';
+import { DEMO } from '../../src/simulators/zstack/index.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 type JobPayload = { job: { id: string; vendorId: string; status: string } };

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TransportError, VendorError } from '../../src/core/errors.js';
-import { UpstreamHttp } from '../../src/core/upstream-http.js';
+import { TransportError, VendorError } from '../../src/domain/errors.js';
+import { UpstreamHttp } from '../../src/infrastructure/upstream-http.js';
 import { IamTokenSource } from '../../src/providers/huawei/auth/iam.js';
 import { huaweiRequest, parseHuaweiError } from '../../src/providers/huawei/auth/request.js';
-import { startIamSimulator } from '../../src/providers/huawei/simulator-shared/iam.js';
-import { startVbsSimulator, type VbsSimulator } from '../../src/providers/huawei/vbs/simulator/index.js';
+import { startIamSimulator } from '../../src/simulators/huawei/iam.js';
+import { startVbsSimulator, type VbsSimulator } from '../../src/simulators/huawei/vbs/index.js';
 
 const PROJECT = { id: '5a4b3c2d1e0f5a4b3c2d1e0f5a4b3c2d', name: 'cn-north-4' };
 const KEY = { accessKey: 'HPUAREQUESTTESTKEY01', secretKey: 'request-test-secret-key-000000000001' };

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { UpstreamHttp } from '../../src/core/upstream-http.js';
+import { UpstreamHttp } from '../../src/infrastructure/upstream-http.js';
 import { IamError, IamTokenSource } from '../../src/providers/huawei/auth/iam.js';
-import { startIamSimulator } from '../../src/providers/huawei/simulator-shared/iam.js';
+import { startIamSimulator } from '../../src/simulators/huawei/iam.js';
 
 const PROJECT = { id: 'a1b2c3d4e5f60718293a4b5c6d7e8f90', name: 'cn-north-4' };
 const USER = { name: 'backup-operator', password: 'iam-password-never-logged', domain: 'acme', projects: [PROJECT] };

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpstreamHttp } from '../../src/core/upstream-http.js';
+import { UpstreamHttp } from '../../src/infrastructure/upstream-http.js';
 import { signRequest } from '../../src/providers/huawei/auth/signer.js';
-import { startVbsSimulator, type VbsSimulator } from '../../src/providers/huawei/vbs/simulator/index.js';
+import { startVbsSimulator, type VbsSimulator } from '../../src/simulators/huawei/vbs/index.js';
 
 // The official SDK core is CommonJS with deep modules and no typings we depend on.
 const require = createRequire(import.meta.url);

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { VendorError } from '../../src/core/errors.js';
-import { UpstreamHttp } from '../../src/core/upstream-http.js';
+import { VendorError } from '../../src/domain/errors.js';
+import { UpstreamHttp } from '../../src/infrastructure/upstream-http.js';
 import { IamTokenSource } from '../../src/providers/huawei/auth/index.js';
-import { startIamSimulator } from '../../src/providers/huawei/simulator-shared/index.js';
+import { startIamSimulator } from '../../src/simulators/huawei/index.js';
 import { CREDENTIALS, PROJECT_ID, startRig, type Rig } from './harness.js';
 import { rawCall } from './raw-client.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { VendorError } from '../../src/core/errors.js';
-import type { JobState } from '../../src/providers/provider.js';
+import { VendorError } from '../../src/domain/errors.js';
+import type { JobState } from '../../src/domain/provider.js';
 import { eventually } from '../support/eventually.js';
 import { startRig, unknownId, type Rig } from './harness.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NotFoundError, ValidationError, VendorError } from '../../src/core/errors.js';
-import type { CreateDatabaseBackupRequest } from '../../src/providers/provider.js';
+import { NotFoundError, ValidationError, VendorError } from '../../src/domain/errors.js';
+import type { CreateDatabaseBackupRequest } from '../../src/domain/provider.js';
 import { startRig, unknownId, type Rig } from './harness.js';
 import { signedJson } from './raw-client.js';
 

@@ -1,5 +1,5 @@
 import { TaurusDbProvider, type TaurusDbProviderOptions } from '../../src/providers/huawei/taurusdb/adapter.js';
-import { startTaurusDbSimulator, type TaurusDbSimulator, type TaurusDbSimulatorOptions } from '../../src/providers/huawei/taurusdb/simulator/index.js';
+import { startTaurusDbSimulator, type TaurusDbSimulator, type TaurusDbSimulatorOptions } from '../../src/simulators/huawei/taurusdb/index.js';
 
 export const PROJECT_ID = '0123456789abcdef0123456789abcdef';
 export const CREDENTIALS = { accessKey: 'TAURUSDBTESTAK0000001', secretKey: 'taurusdb-test-secret-key-0000000000000001' };

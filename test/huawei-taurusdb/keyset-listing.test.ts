@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BackupListFilter, BackupRecord, NewestFirstPosition } from '../../src/providers/provider.js';
+import type { BackupListFilter, BackupRecord, NewestFirstPosition } from '../../src/domain/provider.js';
 import { startRig, type Rig } from './harness.js';
 
 const BASE = Date.UTC(2026, 9, 1, 0, 0, 0);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ValidationError, VendorError } from '../../src/core/errors.js';
-import { UpstreamHttp } from '../../src/core/upstream-http.js';
+import { ValidationError, VendorError } from '../../src/domain/errors.js';
+import { UpstreamHttp } from '../../src/infrastructure/upstream-http.js';
 import { huaweiRequest } from '../../src/providers/huawei/auth/request.js';
-import type { CreateVolumeBackupRequest } from '../../src/providers/provider.js';
+import type { CreateVolumeBackupRequest } from '../../src/domain/provider.js';
 import { KEY, PROJECT_ID, startVbs } from './helpers.js';
 
 type Started = Awaited<ReturnType<typeof startVbs>>;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotFoundError, VendorError } from '../../src/core/errors.js';
+import { NotFoundError, VendorError } from '../../src/domain/errors.js';
 import { eventually } from '../support/eventually.js';
 import { PROJECT_ID, startVbs, uuid } from './helpers.js';
 

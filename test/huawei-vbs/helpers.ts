@@ -1,5 +1,5 @@
 import { VbsProvider } from '../../src/providers/huawei/vbs/adapter.js';
-import { startVbsSimulator, type VbsSimulator, type VbsSimulatorOptions } from '../../src/providers/huawei/vbs/simulator/index.js';
+import { startVbsSimulator, type VbsSimulator, type VbsSimulatorOptions } from '../../src/simulators/huawei/vbs/index.js';
 
 export const PROJECT_ID = '9c8b7a6f5e4d3c2b1a09f8e7d6c5b4a3';
 export const KEY = { accessKey: 'HPUAVBSPROVIDERTEST1', secretKey: 'vbs-provider-test-secret-0000000001' };

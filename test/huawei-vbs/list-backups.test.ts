@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BackupListFilter, BackupRecord, NewestFirstPosition } from '../../src/providers/provider.js';
-import type { SimBackup } from '../../src/providers/huawei/vbs/simulator/state.js';
+import type { BackupListFilter, BackupRecord, NewestFirstPosition } from '../../src/domain/provider.js';
+import type { SimBackup } from '../../src/simulators/huawei/vbs/state.js';
 import { startVbs, uuid } from './helpers.js';
 
 type Started = Awaited<ReturnType<typeof startVbs>>;

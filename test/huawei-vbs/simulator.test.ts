@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { UpstreamHttp } from '../../src/core/upstream-http.js';
+import { UpstreamHttp } from '../../src/infrastructure/upstream-http.js';
 import { huaweiRequest } from '../../src/providers/huawei/auth/request.js';
 import { IamTokenSource } from '../../src/providers/huawei/auth/iam.js';
-import { startVbsSimulator, type VbsSimulator } from '../../src/providers/huawei/vbs/simulator/index.js';
+import { startVbsSimulator, type VbsSimulator } from '../../src/simulators/huawei/vbs/index.js';
 import { KEY, PROJECT_ID } from './helpers.js';
 
 const PROJECT = { id: PROJECT_ID, name: 'cn-north-4' };

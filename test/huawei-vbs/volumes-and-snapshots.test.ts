@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { VbsProvider } from '../../src/providers/huawei/vbs/adapter.js';
-import { startVbsSimulator, type VbsSimulator } from '../../src/providers/huawei/vbs/simulator/index.js';
+import { startVbsSimulator, type VbsSimulator } from '../../src/simulators/huawei/vbs/index.js';
 import { KEY, PROJECT_ID, PROVIDER_KEY, startVbs, uuid } from './helpers.js';
 
 type Started = Awaited<ReturnType<typeof startVbs>>;

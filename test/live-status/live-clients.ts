@@ -1,8 +1,8 @@
 import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient, type Client, type ClientOptions } from 'graphql-ws';
 import WebSocket from 'ws';
-import { DEMO } from '../../src/providers/zstack/simulator/index.js';
-import { decodeGlobalId, encodeGlobalId, splitLocalId } from '../../src/core/ids.js';
+import { DEMO } from '../../src/simulators/zstack/index.js';
+import { decodeGlobalId, encodeGlobalId, splitLocalId } from '../../src/domain/ids.js';
 import type { Stack } from '../support/stack.js';
 
 /** Live clients for tests: graphql-ws over `ws` and graphql-sse, with results collected as they come. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeGlobalId } from '../../src/core/ids.js';
-import type { Gateway } from '../../src/server.js';
+import { encodeGlobalId } from '../../src/domain/ids.js';
+import type { Gateway } from '../../src/server/gateway.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { BACKUP_EVENTS, PROVIDER_KEY, subscribe, wsClient, wsUrl, type BackupEvent, type Live } from './live-clients.js';
 

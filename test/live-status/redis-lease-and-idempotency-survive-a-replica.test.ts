@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { RedisIdempotencyStore } from '../../src/core/idempotency-redis.js';
-import { RedisLeases } from '../../src/core/leases.js';
-import { createLogger } from '../../src/core/logger.js';
-import type { RedisConnections } from '../../src/core/redis.js';
+import { RedisIdempotencyStore } from '../../src/infrastructure/idempotency-redis.js';
+import { RedisLeases } from '../../src/live/leases.js';
+import { createLogger } from '../../src/infrastructure/logger.js';
+import type { RedisConnections } from '../../src/infrastructure/redis.js';
 import { connect, removeKeys, testPrefix } from './redis-support.js';
 
 describe('Redis leases and idempotency records across replicas', () => {

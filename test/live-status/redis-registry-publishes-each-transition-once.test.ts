@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisBus, type StatusEvent } from '../../src/core/pubsub.js';
-import type { RedisConnections } from '../../src/core/redis.js';
-import { RedisWatchStore, type Commit } from '../../src/core/watch-store.js';
-import type { BackupRecord } from '../../src/providers/provider.js';
+import { RedisBus, type StatusEvent } from '../../src/live/pubsub.js';
+import type { RedisConnections } from '../../src/infrastructure/redis.js';
+import { RedisWatchStore, type Commit } from '../../src/live/watch-store.js';
+import type { BackupRecord } from '../../src/domain/provider.js';
 import { connect, removeKeys, testPrefix } from './redis-support.js';
 
 const RECORD: BackupRecord = {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createLogger } from '../../src/core/logger.js';
-import { RedisConnections } from '../../src/core/redis.js';
+import { createLogger } from '../../src/infrastructure/logger.js';
+import { RedisConnections } from '../../src/infrastructure/redis.js';
 
 /** The CI machine's Redis (.ci/run starts it when it does not answer). */
 export const REDIS_URL = process.env.BACKUPGRAPH_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

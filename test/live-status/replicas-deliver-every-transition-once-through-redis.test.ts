@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../src/core/tenancy.js';
-import { startZStackSimulator, type ZStackSimulator } from '../../src/providers/zstack/simulator/index.js';
+import { sha256Hex } from '../../src/providers/tenancy.js';
+import { startZStackSimulator, type ZStackSimulator } from '../../src/simulators/zstack/index.js';
 import { ZSTACK_PASSWORD } from '../support/stack.js';
 import {
   BACKUP_EVENTS,

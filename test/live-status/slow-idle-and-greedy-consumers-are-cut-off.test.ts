@@ -1,11 +1,11 @@
 import { parse, subscribe as executeSubscription, type ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createRequestContext } from '../../src/context.js';
-import { MemoryIdempotencyStore } from '../../src/core/idempotency.js';
-import { encodeGlobalId } from '../../src/core/ids.js';
-import { createLogger } from '../../src/core/logger.js';
-import type { StatusEvent } from '../../src/core/pubsub.js';
+import { createRequestContext } from '../../src/schema/context.js';
+import { MemoryIdempotencyStore } from '../../src/infrastructure/idempotency.js';
+import { encodeGlobalId } from '../../src/domain/ids.js';
+import { createLogger } from '../../src/infrastructure/logger.js';
+import type { StatusEvent } from '../../src/live/pubsub.js';
 import { schema } from '../../src/schema/index.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { BACKUP_EVENTS, createBackup, PROVIDER_KEY, subscribe, wsClient, wsUrl, type BackupEvent } from './live-clients.js';

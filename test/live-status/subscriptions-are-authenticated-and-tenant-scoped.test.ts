@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../src/core/tenancy.js';
-import { startZStackSimulator, type ZStackSimulator } from '../../src/providers/zstack/simulator/index.js';
+import { sha256Hex } from '../../src/providers/tenancy.js';
+import { startZStackSimulator, type ZStackSimulator } from '../../src/simulators/zstack/index.js';
 import { startStack, ZSTACK_PASSWORD, type Stack } from '../support/stack.js';
 import {
   BACKUP_EVENTS,

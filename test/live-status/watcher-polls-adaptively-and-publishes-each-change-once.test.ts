@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StatusEvent } from '../../src/core/pubsub.js';
-import type { TickReport } from '../../src/core/watcher.js';
+import type { StatusEvent } from '../../src/live/pubsub.js';
+import type { TickReport } from '../../src/live/watcher.js';
 import { ZStackProvider } from '../../src/providers/zstack/adapter.js';
-import { DEMO } from '../../src/providers/zstack/simulator/index.js';
+import { DEMO } from '../../src/simulators/zstack/index.js';
 import { startStack, ZSTACK_PASSWORD, type Stack } from '../support/stack.js';
 import { createBackup, PROVIDER_KEY, vendorIdOf } from './live-clients.js';
 

@@ -1,13 +1,13 @@
 import { Writable } from 'node:stream';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode } from 'graphql';
-import { parseConfig, type ConfigFile } from '../../src/config.js';
-import { createLogger } from '../../src/core/logger.js';
-import { sha256Hex, type ProviderFactory } from '../../src/core/tenancy.js';
-import { startTaurusDbSimulator, type TaurusDbSimulator } from '../../src/providers/huawei/taurusdb/simulator/index.js';
-import { startVbsSimulator, type VbsSimulator } from '../../src/providers/huawei/vbs/simulator/index.js';
-import { startZStackSimulator, type ZStackSimulator, type ZStackSimulatorOptions } from '../../src/providers/zstack/simulator/index.js';
-import { createGateway, type Gateway } from '../../src/server.js';
+import { parseConfig, type ConfigFile } from '../../src/infrastructure/config.js';
+import { createLogger } from '../../src/infrastructure/logger.js';
+import { sha256Hex, type ProviderFactory } from '../../src/providers/tenancy.js';
+import { startTaurusDbSimulator, type TaurusDbSimulator } from '../../src/simulators/huawei/taurusdb/index.js';
+import { startVbsSimulator, type VbsSimulator } from '../../src/simulators/huawei/vbs/index.js';
+import { startZStackSimulator, type ZStackSimulator, type ZStackSimulatorOptions } from '../../src/simulators/zstack/index.js';
+import { createGateway, type Gateway } from '../../src/server/gateway.js';
 
 /**
  * A gateway on an ephemeral port over real vendor simulators, as a test needs it: every piece

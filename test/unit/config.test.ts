@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigFile, parseConfig } from '../../src/config.js';
+import { ConfigError, loadConfigFile, parseConfig } from '../../src/infrastructure/config.js';
 
 const KEY_HASH = 'a'.repeat(64);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chainedConnection, newestFirstConnection, providerPosition, type Connection, type NewestFirstItem } from '../../src/core/paging.js';
-import type { BackupProvider, NewestFirstPosition } from '../../src/providers/provider.js';
+import { chainedConnection, newestFirstConnection, providerPosition, type Connection, type NewestFirstItem } from '../../src/domain/paging.js';
+import type { BackupProvider, NewestFirstPosition } from '../../src/domain/provider.js';
 
 type Item = NewestFirstItem & { label: string };
 

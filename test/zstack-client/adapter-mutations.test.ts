@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO, type ZStackSimulator } from '../../src/providers/zstack/simulator/index.js';
+import { DEMO, type ZStackSimulator } from '../../src/simulators/zstack/index.js';
 import type { ZStackProvider } from '../../src/providers/zstack/adapter.js';
-import { ValidationError } from '../../src/core/errors.js';
+import { ValidationError } from '../../src/domain/errors.js';
 import { successorJobUuid } from '../../src/providers/zstack/client.js';
-import type { CreateVmBackupRequest, CreateVolumeBackupRequest, StartedJob } from '../../src/providers/provider.js';
+import type { CreateVmBackupRequest, CreateVolumeBackupRequest, StartedJob } from '../../src/domain/provider.js';
 import { jobEnded, logins, providerFor, startSimulator } from './harness.js';
 
 let simulator: ZStackSimulator;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO, type ZStackSimulator } from '../../src/providers/zstack/simulator/index.js';
+import { DEMO, type ZStackSimulator } from '../../src/simulators/zstack/index.js';
 import type { ZStackProvider } from '../../src/providers/zstack/adapter.js';
-import type { BackupRecord, NewestFirstPosition } from '../../src/providers/provider.js';
+import type { BackupRecord, NewestFirstPosition } from '../../src/domain/provider.js';
 import { parseZStackDate } from '../../src/providers/zstack/dates.js';
 import { providerFor, PROVIDER_KEY, startSimulator } from './harness.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO, type ZStackSimulator } from '../../src/providers/zstack/simulator/index.js';
-import { TransportError, VendorError } from '../../src/core/errors.js';
+import { DEMO, type ZStackSimulator } from '../../src/simulators/zstack/index.js';
+import { TransportError, VendorError } from '../../src/domain/errors.js';
 import { successorJobUuid, type ZStackClient } from '../../src/providers/zstack/client.js';
 import { randomZStackUuid } from '../../src/providers/zstack/ids.js';
 import { clientFor, jobEnded, logins, PROVIDER_KEY, startSimulator } from './harness.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ZStackSimulator } from '../../src/providers/zstack/simulator/index.js';
-import { VendorError } from '../../src/core/errors.js';
+import type { ZStackSimulator } from '../../src/simulators/zstack/index.js';
+import { VendorError } from '../../src/domain/errors.js';
 import type { ZStackClient } from '../../src/providers/zstack/client.js';
 import { clientFor, logins, PASSWORD, sessionUuidsSeen, startSimulator } from './harness.js';
 

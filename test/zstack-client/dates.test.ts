@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatZStackConditionDate, parseZStackDate, parseZStackSize } from '../../src/providers/zstack/dates.js';
 // What the simulator prints, as a ZStack server would: the client must read it back.
-import { formatZStackDate } from '../../src/providers/zstack/simulator/dates.js';
+import { formatZStackDate } from '../../src/simulators/zstack/dates.js';
 
 describe('ZStack dates are read in the management node zone', () => {
   it('reads the JDK 8 format (no comma after the year) in Asia/Shanghai', () => {

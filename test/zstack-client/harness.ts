@@ -1,4 +1,4 @@
-import { startZStackSimulator, type ZStackSimulator } from '../../src/providers/zstack/simulator/index.js';
+import { startZStackSimulator, type ZStackSimulator } from '../../src/simulators/zstack/index.js';
 import { ZStackClient } from '../../src/providers/zstack/client.js';
 import { ZStackProvider } from '../../src/providers/zstack/adapter.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listNewestFirst, newestFirst, type NewestFirstSource } from '../../src/providers/zstack/keyset.js';
-import type { NewestFirstPosition } from '../../src/providers/provider.js';
+import type { NewestFirstPosition } from '../../src/domain/provider.js';
 
 interface Row {
   vendorId: string;

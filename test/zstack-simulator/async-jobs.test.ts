@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO } from '../../src/providers/zstack/simulator/index.js';
+import { DEMO } from '../../src/simulators/zstack/index.js';
 import { jobPath, jobUuidOf, startHarness, type Harness } from './harness.js';
 
 const createBackup = (h: Harness, params: Record<string, unknown>, headers: Record<string, string> = {}) =>

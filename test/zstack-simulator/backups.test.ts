@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO } from '../../src/providers/zstack/simulator/index.js';
+import { DEMO } from '../../src/simulators/zstack/index.js';
 import { startHarness, type Harness } from './harness.js';
 
 describe('ZStack simulator: volume and VM backups', () => {

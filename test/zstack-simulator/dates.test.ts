@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatZStackDate, parseTimestampValue, parseZStackDate } from '../../src/providers/zstack/simulator/dates.js';
+import { formatZStackDate, parseTimestampValue, parseZStackDate } from '../../src/simulators/zstack/dates.js';
 
 describe('ZStack simulator: date printing and parsing', () => {
   const at = Date.UTC(2017, 10, 14, 14, 20, 57); // 22:20:57 in Shanghai

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { startZStackSimulator, type ZStackSimulator, type ZStackSimulatorOptions } from '../../src/providers/zstack/simulator/index.js';
+import { startZStackSimulator, type ZStackSimulator, type ZStackSimulatorOptions } from '../../src/simulators/zstack/index.js';
 
 /** Shared plumbing for the ZStack simulator tests: a started simulator, a session, and raw HTTP calls. */
 

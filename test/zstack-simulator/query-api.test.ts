@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO } from '../../src/providers/zstack/simulator/index.js';
+import { DEMO } from '../../src/simulators/zstack/index.js';
 import { startHarness, type Harness } from './harness.js';
 
 const GiB = 1024 ** 3;

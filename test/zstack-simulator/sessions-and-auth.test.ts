@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startZStackSimulator } from '../../src/providers/zstack/simulator/index.js';
+import { DEMO, startZStackSimulator } from '../../src/simulators/zstack/index.js';
 import { sha512, startHarness, type Harness } from './harness.js';
 
 const DATE = /^[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} (AM|PM)$/;

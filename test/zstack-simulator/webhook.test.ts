@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO, WEBHOOK_ATTEMPTS } from '../../src/providers/zstack/simulator/index.js';
-import { isLocalTarget } from '../../src/providers/zstack/simulator/webhook.js';
+import { DEMO, WEBHOOK_ATTEMPTS } from '../../src/simulators/zstack/index.js';
+import { isLocalTarget } from '../../src/simulators/zstack/webhook.js';
 import { startHarness, type Harness } from './harness.js';
 
 interface Delivery {

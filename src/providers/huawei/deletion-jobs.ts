@@ -1,4 +1,4 @@
-import type { StartedJob } from '../provider.js';
+import type { StartedJob } from '../../domain/provider.js';
 
 /**
  * Huawei deletes start no vendor job (VBS answers 202, TaurusDB 200 with the backup's name). The

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../core/errors.js';
+import { ValidationError } from '../../domain/errors.js';
 import type {
   Bandwidth,
   BackupGroupRecord,
@@ -22,7 +22,7 @@ import type {
   SnapshotRecord,
   StartedJob,
   VolumeRecord,
-} from '../provider.js';
+} from '../../domain/provider.js';
 import { ZStackClient, type ZStackClientConfig } from './client.js';
 import {
   requireAbsent,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { TransportError, VendorError } from '../../core/errors.js';
-import { parseJson, UpstreamHttp, type UpstreamRequest, type UpstreamResponse } from '../../core/upstream-http.js';
-import type { ProviderKey } from '../provider.js';
+import { TransportError, VendorError } from '../../domain/errors.js';
+import { parseJson, UpstreamHttp, type UpstreamRequest, type UpstreamResponse } from '../../infrastructure/upstream-http.js';
+import type { ProviderKey } from '../../domain/provider.js';
 import { derivedZStackUuid, isZStackUuid } from './ids.js';
 import { buildQueryString, chunkValues, condition, DEFAULT_CHUNK_LIMITS, type ChunkLimits, type QueryOptions } from './query.js';
 

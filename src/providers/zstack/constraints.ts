@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
-import { ValidationError } from '../../core/errors.js';
-import type { Bandwidth } from '../provider.js';
+import { ValidationError } from '../../domain/errors.js';
+import type { Bandwidth } from '../../domain/provider.js';
 import { isZStackUuid } from './ids.js';
 
 /**

@@ -5,7 +5,7 @@
  * `yyyy-MM-dd HH:mm:ss` in that same zone.
  */
 
-import { instantOf, wallClockAt, type WallClock } from '../../core/wall-clock.js';
+import { instantOf, wallClockAt, type WallClock } from '../../infrastructure/wall-clock.js';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 

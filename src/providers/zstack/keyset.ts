@@ -1,5 +1,5 @@
-import { timeMicros } from '../../core/instants.js';
-import type { NewestFirstPosition } from '../provider.js';
+import { timeMicros } from '../../domain/instants.js';
+import type { NewestFirstPosition } from '../../domain/provider.js';
 import { formatZStackConditionDate } from './dates.js';
 import { condition, type QueryCondition } from './query.js';
 

@@ -10,7 +10,7 @@ import type {
   SnapshotRecord,
   SnapshotStatus,
   VolumeRecord,
-} from '../provider.js';
+} from '../../domain/provider.js';
 import { parseZStackDate, parseZStackSize } from './dates.js';
 
 /**

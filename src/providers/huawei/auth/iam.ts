@@ -1,5 +1,5 @@
-import type { UpstreamHttp } from '../../../core/upstream-http.js';
-import { TransportError } from '../../../core/errors.js';
+import type { UpstreamHttp } from '../../../infrastructure/upstream-http.js';
+import { TransportError } from '../../../domain/errors.js';
 
 /**
  * IAM password tokens (huawei.md C.1): one fetch at a time, cached until `refreshBeforeMs` before the

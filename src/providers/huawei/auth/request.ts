@@ -1,6 +1,6 @@
-import { TransportError, VendorError } from '../../../core/errors.js';
-import type { UpstreamHttp, UpstreamRequest, UpstreamResponse } from '../../../core/upstream-http.js';
-import type { ProviderKey } from '../../provider.js';
+import { TransportError, VendorError } from '../../../domain/errors.js';
+import type { UpstreamHttp, UpstreamRequest, UpstreamResponse } from '../../../infrastructure/upstream-http.js';
+import type { ProviderKey } from '../../../domain/provider.js';
 import { authorize, type HuaweiAuth } from './authorize.js';
 import { IamError } from './iam.js';
 import { encodeQuery } from './signer.js';

@@ -1,6 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import { NotFoundError } from '../../../core/errors.js';
-import { timeMicros } from '../../../core/instants.js';
+import { NotFoundError } from '../../../domain/errors.js';
+import { timeMicros } from '../../../domain/instants.js';
 import { deletedBackupOf, deletionJob } from '../deletion-jobs.js';
 import type {
   BackupListFilter,
@@ -17,7 +17,7 @@ import type {
   ProviderKey,
   ResourceType,
   StartedJob,
-} from '../../provider.js';
+} from '../../../domain/provider.js';
 import type { HuaweiAuth } from '../auth/index.js';
 import { MAX_PAGE_SIZE, TaurusDbClient, type BackupQuery } from './client.js';
 import { createBackupViolation, isBackupId, isInstanceId, isJobId } from './constraints.js';

@@ -1,6 +1,6 @@
-import { VendorError } from '../../../core/errors.js';
-import { UpstreamHttp } from '../../../core/upstream-http.js';
-import type { ProviderKey } from '../../provider.js';
+import { VendorError } from '../../../domain/errors.js';
+import { UpstreamHttp } from '../../../infrastructure/upstream-http.js';
+import type { ProviderKey } from '../../../domain/provider.js';
 import { closeAuth, huaweiRequest, type HuaweiAuth, type HuaweiCall } from '../auth/index.js';
 import type {
   WireBackupList,

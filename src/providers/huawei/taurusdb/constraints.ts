@@ -1,4 +1,4 @@
-import { ValidationError } from '../../../core/errors.js';
+import { ValidationError } from '../../../domain/errors.js';
 
 /**
  * TaurusDB's own input rules (huawei.md B.0/B.1), checked by the adapter before any upstream call and

@@ -5,7 +5,7 @@ import type {
   JobState,
   JobStatus,
   ProviderKey,
-} from '../../provider.js';
+} from '../../../domain/provider.js';
 import type { WireBackup, WireInstance, WireJob } from './wire.js';
 
 /** TaurusDB JSON → backupgraph records. Pure functions; every table here has a test. */

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
-import { NotFoundError, ValidationError, VendorError } from '../../../core/errors.js';
-import { timeMicros } from '../../../core/instants.js';
-import { UpstreamHttp } from '../../../core/upstream-http.js';
+import { NotFoundError, ValidationError, VendorError } from '../../../domain/errors.js';
+import { timeMicros } from '../../../domain/instants.js';
+import { UpstreamHttp } from '../../../infrastructure/upstream-http.js';
 import { deletedBackupOf, deletionJob } from '../deletion-jobs.js';
 import type {
   BackupListFilter,
@@ -19,7 +19,7 @@ import type {
   SnapshotRecord,
   StartedJob,
   VolumeRecord,
-} from '../../provider.js';
+} from '../../../domain/provider.js';
 import type { HuaweiAuth } from '../auth/authorize.js';
 import { EVS_IDS_PER_REQUEST, VbsClient, type BackupListQuery } from './client.js';
 import { assertValidBackupInput, isUuid } from './constraints.js';

@@ -1,6 +1,6 @@
-import { VendorError } from '../../../core/errors.js';
-import type { UpstreamHttp } from '../../../core/upstream-http.js';
-import type { ProviderKey } from '../../provider.js';
+import { VendorError } from '../../../domain/errors.js';
+import type { UpstreamHttp } from '../../../infrastructure/upstream-http.js';
+import type { ProviderKey } from '../../../domain/provider.js';
 import { closeAuth, type HuaweiAuth } from '../auth/authorize.js';
 import { huaweiRequest } from '../auth/request.js';
 

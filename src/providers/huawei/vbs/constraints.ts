@@ -1,4 +1,4 @@
-import { ValidationError } from '../../../core/errors.js';
+import { ValidationError } from '../../../domain/errors.js';
 
 /**
  * VBS create-backup rules (huawei.md A.1, codes from A.6). The gateway checks them before any

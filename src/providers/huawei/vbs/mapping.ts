@@ -7,7 +7,7 @@ import type {
   SnapshotRecord,
   SnapshotStatus,
   VolumeRecord,
-} from '../../provider.js';
+} from '../../../domain/provider.js';
 import type { EvsSnapshot, EvsVolume, VbsBackup, VbsJob } from './client.js';
 
 /** VBS/EVS JSON → port records. */

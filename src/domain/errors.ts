@@ -1,0 +1,89 @@
+import { GraphQLError } from 'graphql';
+import type { ProviderKey } from './provider.js';
+
+/**
+ * Errors that clients see. The first three are returned as data from mutations (union results);
+ * UpstreamError is thrown from query fields, nulls the field and leaves the rest of the response.
+ * Anything else that escapes a resolver is masked by yoga and logged with the request id.
+ */
+
+/** Input that breaks a rule; raised before any upstream call. */
+export class ValidationError extends Error {
+  constructor(
+    readonly field: string,
+    readonly rule: string,
+    message: string,
+    /** The code the vendor would have answered with, when the rule is the vendor's. */
+    readonly vendorCode: string | null = null,
+  ) {
+    super(message);
+    this.name = 'ValidationError';
+  }
+}
+
+/** The vendor refused or failed an operation and said why. */
+export class VendorError extends Error {
+  constructor(
+    readonly providerKey: ProviderKey,
+    readonly vendorCode: string | null,
+    readonly httpStatus: number | null,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'VendorError';
+  }
+}
+
+/** An id that does not name anything this tenant can see. */
+export class NotFoundError extends Error {
+  constructor(
+    readonly id: string,
+    message = `Nothing found with id ${id}`,
+  ) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+export type UpstreamErrorCode = 'UPSTREAM_TIMEOUT' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_ERROR';
+
+/** A query field's upstream failed; the extensions tell which provider and what the vendor said. */
+export class UpstreamError extends GraphQLError {
+  constructor(
+    readonly code: UpstreamErrorCode,
+    readonly providerName: string,
+    readonly vendorCode: string | null,
+    message: string,
+  ) {
+    super(message, { extensions: { code, provider: providerName, vendorCode } });
+    this.name = 'UpstreamError';
+  }
+}
+
+/** Turns whatever a vendor call threw into the error a query field should raise. */
+export function toUpstreamError(providerName: string, error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  if (error instanceof VendorError) {
+    return new UpstreamError('UPSTREAM_ERROR', providerName, error.vendorCode, `${providerName}: ${error.message}`);
+  }
+  if (error instanceof TransportError) {
+    const code = error.timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE';
+    // The detail (upstream URL, socket error) is for the log, not for clients.
+    const what = error.timedOut ? 'did not answer in time' : 'could not be reached or answered outside its protocol';
+    return new UpstreamError(code, providerName, null, `${providerName} ${what}`);
+  }
+  // Not a vendor or network failure: a bug. Rethrown as-is so that yoga masks and logs it.
+  throw error;
+}
+
+/** The upstream could not be reached, timed out, or answered with something that is not its protocol. */
+export class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly timedOut: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'TransportError';
+  }
+}

@@ -1,0 +1,71 @@
+import { GraphQLError } from 'graphql';
+import type { ProviderKey } from './provider.js';
+
+/**
+ * Relay global ids: base64url of `Type:tenant/provider:vendorId`. The provider key inside the id is
+ * what scopes it: a tenant only resolves keys of its own providers, so another tenant's id behaves
+ * exactly like one that does not exist. Ids are opaque to clients; nothing may depend on the layout.
+ */
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+
+export function isValidName(name: string): boolean {
+  return NAME.test(name);
+}
+
+export function providerKeyOf(tenant: string, provider: string): ProviderKey {
+  return `${tenant}/${provider}`;
+}
+
+/** The id relay puts after the type name: `tenant/provider:vendorId`. */
+export function localId(providerKey: ProviderKey, vendorId: string): string {
+  return `${providerKey}:${vendorId}`;
+}
+
+export function splitLocalId(id: string): { providerKey: ProviderKey; vendorId: string } | null {
+  const colon = id.indexOf(':');
+  if (colon <= 0 || colon === id.length - 1) return null;
+  const providerKey = id.slice(0, colon);
+  const [tenant, provider, ...rest] = providerKey.split('/');
+  if (rest.length > 0 || !tenant || !provider || !isValidName(tenant) || !isValidName(provider)) return null;
+  return { providerKey, vendorId: id.slice(colon + 1) };
+}
+
+export function encodeGlobalId(typename: string, id: string | number | bigint): string {
+  return Buffer.from(`${typename}:${id}`, 'utf8').toString('base64url');
+}
+
+export function decodeGlobalId(globalId: string): { typename: string; id: string } {
+  const decoded = /^[A-Za-z0-9_-]+$/.test(globalId) ? Buffer.from(globalId, 'base64url').toString('utf8') : '';
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) {
+    throw new GraphQLError(`"${globalId.slice(0, 80)}" is not a valid id`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return { typename: decoded.slice(0, colon), id: decoded.slice(colon + 1) };
+}
+
+export interface ParsedGlobalId {
+  typename: string;
+  providerKey: ProviderKey;
+  vendorId: string;
+}
+
+/** Decodes an id of a vendor resource; `null` for anything that is not one (never throws). */
+export function parseResourceId(globalId: string): ParsedGlobalId | null {
+  try {
+    const { typename, id } = decodeGlobalId(globalId);
+    const local = splitLocalId(id);
+    return local ? { typename, ...local } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function resourceGlobalId(typename: string, providerKey: ProviderKey, vendorId: string): string {
+  return encodeGlobalId(typename, localId(providerKey, vendorId));
+}
+
+/** Provider nodes have no vendor id: their local id is the provider key itself. */
+export function providerGlobalId(providerKey: ProviderKey): string {
+  return encodeGlobalId('Provider', providerKey);
+}

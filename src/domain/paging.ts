@@ -1,0 +1,188 @@
+import { GraphQLError } from 'graphql';
+import { z } from 'zod';
+import { timeMicros } from './instants.js';
+import type { BackupProvider, NewestFirstPosition, OffsetPage, Page, ProviderKey } from './provider.js';
+
+/**
+ * Relay connections over several providers. Cursors are opaque base64url JSON, validated on the
+ * way in. Two kinds:
+ * - chained: providers one after another, each paged by offset (volumes, snapshots, groups);
+ * - newest first: one total order across providers (createdAt desc, provider desc, id desc), a
+ *   keyset cursor naming the last item seen, from which every provider's own position follows.
+ *   Items that appear while a client pages are newer than its cursor, so they cause no duplicate
+ *   and no gap.
+ */
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface Connection<T> {
+  edges: Edge<T>[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: number | null;
+}
+
+export interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+/** Told about a provider whose listing failed; the page goes on without it. Rethrow to fail the field. */
+export type ProviderFailureHandler = (provider: BackupProvider, error: unknown) => void;
+
+/** What one provider's listing yields, or `empty` (and the failure reported) when the provider fails. */
+export async function orEmpty<T>(provider: BackupProvider, listing: Promise<T>, empty: T, onFailure: ProviderFailureHandler): Promise<T> {
+  try {
+    return await listing;
+  } catch (error) {
+    onFailure(provider, error);
+    return empty;
+  }
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export function pageSize(first: number | null | undefined): number {
+  if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw new GraphQLError(`first must be between 0 and ${MAX_PAGE_SIZE}`, { extensions: { code: 'BAD_USER_INPUT', argument: 'first' } });
+  }
+  return first;
+}
+
+function encodeCursor(value: unknown): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+}
+
+function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T {
+  try {
+    return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw new GraphQLError('after is not a cursor of this connection', { extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
+  }
+}
+
+function connection<T>(edges: Edge<T>[], hasNextPage: boolean, hasPreviousPage: boolean, totalCount: number | null): Connection<T> {
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount,
+  };
+}
+
+const chainedCursor = z.object({ p: z.string(), o: z.number().int().min(0) });
+
+/**
+ * Pages through `providers` in order, each by offset; reads one item past the page (possibly from
+ * the next provider) so that hasNextPage is exact.
+ */
+export async function chainedConnection<T>(
+  providers: readonly BackupProvider[],
+  args: ConnectionArgs,
+  list: (provider: BackupProvider, page: OffsetPage) => Promise<Page<T>>,
+  onFailure: ProviderFailureHandler,
+): Promise<Connection<T>> {
+  const first = pageSize(args.first);
+  const start = args.after ? decodeCursor(args.after, chainedCursor) : null;
+  let index = start ? providers.findIndex((p) => p.key === start.p) : 0;
+  if (index < 0) throw new GraphQLError('after is not a cursor of this connection', { extensions: { code: 'BAD_USER_INPUT' } });
+  let offset = start?.o ?? 0;
+
+  const edges: Edge<T>[] = [];
+  let total: number | null = null;
+  let overflow = false;
+  while (index < providers.length) {
+    const provider = providers[index]!;
+    const wanted = first + 1 - edges.length;
+    const page = await orEmpty(provider, list(provider, { offset, limit: wanted }), { items: [], total: null }, onFailure);
+    if (providers.length === 1) total = page.total;
+    for (const [i, node] of page.items.entries()) {
+      if (edges.length === first) {
+        overflow = true;
+        break;
+      }
+      edges.push({ node, cursor: encodeCursor({ p: provider.key, o: offset + i + 1 }) });
+    }
+    if (overflow) break;
+    const exhausted = page.items.length < wanted || (page.total !== null && offset + page.items.length >= page.total);
+    if (!exhausted) {
+      overflow = true;
+      break;
+    }
+    index += 1;
+    offset = 0;
+  }
+  return connection(edges, overflow, start !== null, total);
+}
+
+export interface NewestFirstItem {
+  providerKey: ProviderKey;
+  vendorId: string;
+  createdAt: string | null;
+}
+
+const newestFirstCursor = z.object({ c: z.string(), p: z.string(), i: z.string() });
+type NewestFirstCursor = z.infer<typeof newestFirstCursor>;
+
+// Items without a creation time sort as the oldest.
+const EPOCH = '1970-01-01T00:00:00.000Z';
+
+/** Items without a readable creation time sort as the oldest. */
+function instantMicros(createdAt: string | null): number {
+  const micros = createdAt === null ? Number.NaN : timeMicros(createdAt);
+  return Number.isNaN(micros) ? 0 : micros;
+}
+
+function compareNewestFirst(a: NewestFirstItem, b: NewestFirstItem): number {
+  const ac = instantMicros(a.createdAt);
+  const bc = instantMicros(b.createdAt);
+  if (ac !== bc) return bc - ac;
+  if (a.providerKey !== b.providerKey) return a.providerKey < b.providerKey ? 1 : -1;
+  if (a.vendorId !== b.vendorId) return a.vendorId < b.vendorId ? 1 : -1;
+  return 0;
+}
+
+// Sorts after every real vendor id, so that a position with it keeps all ties of that second.
+const AFTER_ALL_IDS = '\u{10FFFF}';
+
+/** Where `provider` resumes, given the last item the client saw across all providers. */
+export function providerPosition(provider: ProviderKey, cursor: NewestFirstCursor): NewestFirstPosition {
+  if (provider === cursor.p) return { createdAt: cursor.c, vendorId: cursor.i };
+  // Providers after the cursor's in the order still owe their ties at that instant; those before it do not.
+  return { createdAt: cursor.c, vendorId: provider < cursor.p ? AFTER_ALL_IDS : '' };
+}
+
+/**
+ * Merges each provider's newest-first listing into one page. Every provider is asked for one item
+ * more than the page, in parallel, so the page costs one upstream listing per provider. A provider
+ * that fails is left out of this page (and reported); its items older than the cursor are not
+ * revisited, so a client that sees the error should page again from the start.
+ */
+export async function newestFirstConnection<T extends NewestFirstItem>(
+  providers: readonly BackupProvider[],
+  args: ConnectionArgs,
+  list: (provider: BackupProvider, after: NewestFirstPosition | null, limit: number) => Promise<T[]>,
+  onFailure: ProviderFailureHandler,
+): Promise<Connection<T>> {
+  const first = pageSize(args.first);
+  const cursor = args.after ? decodeCursor(args.after, newestFirstCursor) : null;
+  const lists = await Promise.all(
+    providers.map((provider) =>
+      orEmpty(provider, list(provider, cursor ? providerPosition(provider.key, cursor) : null, first + 1), [], onFailure),
+    ),
+  );
+  const merged = lists.flat().sort(compareNewestFirst);
+  const edges = merged.slice(0, first).map((node) => ({
+    node,
+    cursor: encodeCursor({ c: node.createdAt ?? EPOCH, p: node.providerKey, i: node.vendorId } satisfies NewestFirstCursor),
+  }));
+  return connection(edges, merged.length > first, cursor !== null, null);
+}

@@ -1,0 +1,241 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { isValidName } from '../domain/ids.js';
+
+/**
+ * The config file (YAML or JSON) as operators write it, validated in full before anything starts:
+ * a bad file stops the start with the path of every bad field. Secrets are references
+ * (`{ env: NAME }` or `{ file: PATH }`), resolved here and never printed.
+ */
+
+const secretRef = z.union([z.object({ env: z.string().min(1) }).strict(), z.object({ file: z.string().min(1) }).strict()]);
+
+const name = z.string().refine(isValidName, 'must be 1-63 letters, digits, - or _, starting with a letter or digit');
+const url = z.url({ protocol: /^https?$/ });
+const timeoutMs = z.number().int().min(100).max(600_000).default(10_000);
+
+const huaweiAuth = z.union([
+  z.object({ accessKey: secretRef, secretKey: secretRef }).strict(),
+  z
+    .object({
+      iam: z
+        .object({
+          endpoint: url,
+          user: z.string().min(1),
+          password: secretRef,
+          domain: z.string().min(1),
+          project: z.string().min(1).optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
+
+const zstackProvider = z
+  .object({
+    kind: z.literal('zstack'),
+    name,
+    endpoint: url,
+    accountName: z.string().min(1),
+    password: secretRef,
+    /** ZStack prints dates in the management node's local time, with no zone. */
+    timeZone: z.string().default('Asia/Shanghai'),
+    timeoutMs,
+    /** X-Web-Hook target for job ends; the gateway derives it from `watcher.callbackUrl` when absent. */
+    webhookUrl: url.optional(),
+  })
+  .strict();
+
+const vbsProvider = z
+  .object({
+    kind: z.literal('huawei-vbs'),
+    name,
+    endpoint: url,
+    evsEndpoint: url.optional(),
+    projectId: z.string().min(1),
+    auth: huaweiAuth,
+    timeoutMs,
+  })
+  .strict();
+
+const taurusDbProvider = z
+  .object({
+    kind: z.literal('huawei-taurusdb'),
+    name,
+    endpoint: url,
+    projectId: z.string().min(1),
+    auth: huaweiAuth,
+    timeoutMs,
+  })
+  .strict();
+
+const provider = z.discriminatedUnion('kind', [zstackProvider, vbsProvider, taurusDbProvider]);
+
+const tenant = z
+  .object({
+    name,
+    apiKeys: z
+      .array(z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex'), label: z.string().optional() }).strict())
+      .min(1),
+    providers: z.array(provider).default([]),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    const seen = new Set<string>();
+    value.providers.forEach((p, index) => {
+      if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: ['providers', index, 'name'], message: `duplicate provider name ${p.name}` });
+      seen.add(p.name);
+    });
+  });
+
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        port: z.number().int().min(0).max(65_535).default(4000),
+        host: z.string().default('127.0.0.1'),
+        graphiql: z.boolean().default(true),
+        introspection: z.boolean().default(true),
+        /** Largest operation the gateway accepts: depth, aliases, tokens. */
+        limits: z
+          .object({
+            maxDepth: z.number().int().min(2).default(12),
+            maxAliases: z.number().int().min(1).default(30),
+            maxTokens: z.number().int().min(100).default(5_000),
+          })
+          .strict()
+          .default({ maxDepth: 12, maxAliases: 30, maxTokens: 5_000 }),
+      })
+      .strict()
+      .default({ port: 4000, host: '127.0.0.1', graphiql: true, introspection: true, limits: { maxDepth: 12, maxAliases: 30, maxTokens: 5_000 } }),
+    /** Legacy: `watcher.minIntervalMs` replaces it and wins when both are given. */
+    jobs: z
+      .object({ pollIntervalMs: z.number().int().min(10).max(60_000).default(1_000) })
+      .strict()
+      .default({ pollIntervalMs: 1_000 }),
+    /** The status watcher: one poller per provider instance, whatever the number of subscribers. */
+    watcher: z
+      .object({
+        /** Poll interval while something is moving (a job runs, a backup is being created). */
+        minIntervalMs: z.number().int().min(10).max(60_000).optional(),
+        /** The interval doubles up to this while nothing moves. */
+        maxIntervalMs: z.number().int().min(10).max(600_000).default(15_000),
+        /** How long a replica's claim on polling a provider lasts without renewal (Redis only). */
+        leaseMs: z.number().int().min(200).max(300_000).default(10_000),
+        /** How long a subscription's watch outlives its last renewal (a replica that died stops renewing). */
+        watchTtlMs: z.number().int().min(500).max(3_600_000).default(60_000),
+        /**
+         * Base URL at which the vendors reach this gateway (e.g. http://10.0.0.5:4000); with it, ZStack
+         * jobs report their end to `<callbackUrl>/hooks/zstack/<tenant>/<provider>` (X-Web-Hook) and are
+         * polled only as a fallback.
+         */
+        callbackUrl: url.optional(),
+      })
+      .strict()
+      .refine((w) => w.minIntervalMs === undefined || w.minIntervalMs <= w.maxIntervalMs, {
+        message: 'minIntervalMs must not exceed maxIntervalMs',
+        path: ['minIntervalMs'],
+      })
+      .default({ maxIntervalMs: 15_000, leaseMs: 10_000, watchTtlMs: 60_000 }),
+    /** Limits that keep slow or idle subscribers from holding memory. */
+    subscriptions: z
+      .object({
+        /** Subscriptions one WebSocket may hold at once. */
+        maxPerSocket: z.number().int().min(1).max(10_000).default(100),
+        /** Events a subscription may have waiting for its consumer; beyond, it is closed with a reason. */
+        maxBufferedEvents: z.number().int().min(1).max(100_000).default(256),
+        /** A WebSocket that sends no `connection_init` in this time is closed (4408). */
+        connectionInitTimeoutMs: z.number().int().min(100).max(60_000).default(3_000),
+        /** Ping interval; a socket that did not answer the previous ping is dropped. */
+        heartbeatMs: z.number().int().min(100).max(300_000).default(30_000),
+      })
+      .strict()
+      .default({ maxPerSocket: 100, maxBufferedEvents: 256, connectionInitTimeoutMs: 3_000, heartbeatMs: 30_000 }),
+    redis: z
+      .object({
+        url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+        /** Prefix of every key and channel, so several deployments (or test runs) can share one Redis. */
+        keyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('backupgraph:'),
+      })
+      .strict()
+      .optional(),
+    tenants: z.array(tenant).min(1),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    const seen = new Set<string>();
+    value.tenants.forEach((t, index) => {
+      if (seen.has(t.name)) ctx.addIssue({ code: 'custom', path: ['tenants', index, 'name'], message: `duplicate tenant name ${t.name}` });
+      seen.add(t.name);
+    });
+  });
+
+export type ConfigFile = z.input<typeof configSchema>;
+type Parsed = z.output<typeof configSchema>;
+type SecretRef = z.output<typeof secretRef>;
+
+/** The config with every secret reference replaced by its value. */
+type Resolved<T> = T extends SecretRef ? string : T extends (infer U)[] ? Resolved<U>[] : T extends object ? { [K in keyof T]: Resolved<T[K]> } : T;
+export type GatewayConfig = Resolved<Parsed>;
+export type TenantConfig = GatewayConfig['tenants'][number];
+export type ProviderConfig = TenantConfig['providers'][number];
+export type HuaweiAuthConfig = Extract<ProviderConfig, { kind: 'huawei-vbs' }>['auth'];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid config:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`${path}: ${(error as Error).message}`]);
+  }
+  let raw: unknown;
+  try {
+    raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError([`${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`]);
+  }
+  return parseConfig(raw, env);
+}
+
+export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`));
+  }
+  const problems: string[] = [];
+  const resolved = resolveSecrets(result.data, [], env, problems) as GatewayConfig;
+  if (problems.length > 0) throw new ConfigError(problems);
+  return resolved;
+}
+
+function resolveSecrets(value: unknown, path: PropertyKey[], env: NodeJS.ProcessEnv, problems: string[]): unknown {
+  if (Array.isArray(value)) return value.map((item, index) => resolveSecrets(item, [...path, index], env, problems));
+  if (value === null || typeof value !== 'object') return value;
+  const ref = secretRef.safeParse(value);
+  if (ref.success) {
+    if ('env' in ref.data) {
+      const secret = env[ref.data.env];
+      if (!secret) problems.push(`${formatPath(path)}: environment variable ${ref.data.env} is not set`);
+      return secret ?? '';
+    }
+    try {
+      return readFileSync(ref.data.file, 'utf8').trim();
+    } catch {
+      problems.push(`${formatPath(path)}: secret file ${ref.data.file} cannot be read`);
+      return '';
+    }
+  }
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveSecrets(item, [...path, key], env, problems)]));
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '(root)' : path.map((part) => (typeof part === 'number' ? `[${part}]` : String(part))).join('.').replace(/\.\[/g, '[');
+}

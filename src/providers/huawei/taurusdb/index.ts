@@ -1,1 +1,0 @@
-export { TaurusDbProvider, type TaurusDbProviderOptions } from './adapter.js';

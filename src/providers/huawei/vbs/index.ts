@@ -1,2 +1,0 @@
-export { VbsProvider, type VbsProviderOptions } from './adapter.js';
-export { startVbsSimulator, type VbsSimulator, type VbsSimulatorOptions, type VbsJobFailure } from './simulator/index.js';

@@ -1,0 +1,74 @@
+import type { HTTPMethod } from 'find-my-way';
+import { SimulatorServer, type SimHandler } from '../../kit/index.js';
+import type { AkSkCredentials } from '../../../providers/huawei/auth/index.js';
+import { gatewayError, withGatewayAuth, type TokenValidator } from '../index.js';
+import { dbsError, TaurusDbRoutes } from './routes.js';
+import { TaurusDbState, type SeedName } from './state.js';
+
+export { TaurusDbState, type SeedName, type SimBackup, type SimInstance, type SimJob } from './state.js';
+
+/**
+ * A simulated GaussDB(for MySQL) / TaurusDB endpoint: the API gateway's signature and token checks
+ * in front of the /v3/{project_id} backup, instance and task APIs (huawei.md B, C).
+ */
+
+export interface TaurusDbSimulatorOptions {
+  projectId: string;
+  /** The AK/SK pair(s) the gateway accepts. */
+  credentials: AkSkCredentials | AkSkCredentials[];
+  /** Accepts IAM tokens (X-Auth-Token) validated here, e.g. a SimulatedIam. */
+  tokenValidator?: TokenValidator;
+  /** How long a backup task takes from creation to Completed/Failed; default 2 s. */
+  jobDurationMs?: number;
+  seed?: SeedName;
+  /** Minutes east of UTC the service writes its times in; default +0800, as in cn-north-4. */
+  utcOffsetMinutes?: number;
+  port?: number;
+}
+
+export interface TaurusDbSimulator {
+  url: string;
+  server: SimulatorServer;
+  state: TaurusDbState;
+  /** The next `count` backup tasks end Failed, and their backups FAILED. */
+  failNext(count?: number, reason?: string): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_JOB_DURATION_MS = 2_000;
+const BEIJING_UTC_OFFSET_MINUTES = 8 * 60;
+
+export async function startTaurusDbSimulator(options: TaurusDbSimulatorOptions): Promise<TaurusDbSimulator> {
+  const server = new SimulatorServer({
+    name: 'huawei-taurusdb',
+    notFound: () => gatewayError(404, 'APIGW.0101', 'The API does not exist or has not been published in the environment'),
+  });
+  const state = new TaurusDbState(options.seed ?? 'demo', options.jobDurationMs ?? DEFAULT_JOB_DURATION_MS, {
+    later: (ms, fn) => server.later(ms, fn),
+    now: Date.now,
+  });
+  const routes = new TaurusDbRoutes(state, options.utcOffsetMinutes ?? BEIJING_UTC_OFFSET_MINUTES);
+  const gateway = {
+    credentials: [options.credentials].flat(),
+    ...(options.tokenValidator ? { tokens: options.tokenValidator } : {}),
+    projectId: options.projectId,
+    projectMismatch: (message: string) => dbsError(403, 'DBS.200044', `Resource not found or permission denied. ${message}`),
+  };
+  const route = (method: HTTPMethod, path: string, handler: SimHandler) => server.route(method, path, withGatewayAuth(gateway, handler));
+
+  route('GET', '/v3/:project_id/instances', routes.listInstances);
+  route('POST', '/v3/:project_id/backups/create', routes.createBackup);
+  route('GET', '/v3/:project_id/backups', routes.listBackups);
+  route('DELETE', '/v3/:project_id/backups/:backup_id', routes.deleteBackup);
+  route('GET', '/v3/:project_id/jobs', routes.getJob);
+  server.onReset(() => state.reset());
+
+  const url = await server.listen(options.port ?? 0);
+  return {
+    url,
+    server,
+    state,
+    failNext: (count, reason) => state.failNext(count, reason),
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,103 @@
+import { SimulatorServer } from '../kit/index.js';
+import { errorCode, type ZStackErrorCode } from './errors.js';
+import { JobRunner } from './jobs.js';
+import { notFound, registerJobQuery, type RestContext } from './rest.js';
+import { registerAuthRoutes } from './routes-auth.js';
+import { registerBackupRoutes } from './routes-backups.js';
+import { registerQueryByUuidRoutes, registerQueryRoutes } from './routes-query.js';
+import { registerSnapshotRoutes } from './routes-snapshots.js';
+import { applySeed } from './seed.js';
+import { expireAllSessions } from './sessions.js';
+import { ZStackState, type ZStackAsyncApi } from './state.js';
+import { sha512Hex, uuidFor } from './uuid.js';
+
+/**
+ * A ZStack management node's REST API (zstack.md), served over HTTP at `<url>/v1/...`: sessions, async
+ * jobs with polling and webhooks, the Query API, snapshots, volume and VM backups.
+ */
+
+export { DEMO } from './seed.js';
+export { JOB_LOCATION_BASE } from './rest.js';
+export { WEBHOOK_ATTEMPTS } from './webhook.js';
+export { ZStackJob, ZStackState } from './state.js';
+export type { JobState, SessionRecord, StateChange, ZStackAsyncApi } from './state.js';
+export type { ZStackErrorCode } from './errors.js';
+export type * from './inventories.js';
+
+export interface ZStackSimulatorOptions {
+  accountName?: string;
+  /** The clear password; the simulator stores and compares its sha512 hex, as ZStack does. */
+  password?: string;
+  /** How long async APIs stay running before they finish. */
+  jobDurationMs?: number;
+  /** Sliding session expiry. */
+  sessionTimeoutMs?: number;
+  seed?: 'demo' | 'empty';
+  /** IANA zone in which dates are printed (ZStack prints server-local time without a zone). */
+  timeZone?: string;
+  /** Pause between webhook attempts; a real server waits 2 s. */
+  webhookRetryIntervalMs?: number;
+}
+
+export interface ZStackSimulator {
+  /** The endpoint a client is configured with: `http://127.0.0.1:<port>/zstack`. */
+  readonly url: string;
+  readonly server: SimulatorServer;
+  readonly state: ZStackState;
+  /** The next `count` jobs of this API fail with this ZStack error (default SYS.1006 operation failed). */
+  failNext(api: ZStackAsyncApi, error?: { code: string; description?: string; details: string }, count?: number): void;
+  /** Invalidates every session (the next authorized call answers ID.1001). */
+  expireSessions(): void;
+  close(): Promise<void>;
+}
+
+export async function startZStackSimulator(options: ZStackSimulatorOptions = {}): Promise<ZStackSimulator> {
+  const accountName = options.accountName ?? 'admin';
+  const state = new ZStackState(
+    { uuid: uuidFor(`account/${accountName}`), name: accountName, passwordSha512: sha512Hex(options.password ?? 'password') },
+    options.timeZone ?? 'Asia/Shanghai',
+  );
+  const seed = options.seed ?? 'demo';
+  applySeed(state, seed);
+
+  const server = new SimulatorServer({ name: 'zstack', notFound });
+  const closing = new AbortController();
+  const jobs = new JobRunner(server, state, {
+    durationMs: options.jobDurationMs ?? 50,
+    webhookRetryIntervalMs: options.webhookRetryIntervalMs ?? 2_000,
+    signal: closing.signal,
+  });
+  const context: RestContext = { server, state, jobs, sessionTimeoutMs: options.sessionTimeoutMs ?? 7_200_000 };
+  registerJobQuery(context);
+  registerAuthRoutes(context);
+  registerQueryRoutes(context);
+  registerQueryByUuidRoutes(context);
+  registerSnapshotRoutes(context);
+  registerBackupRoutes(context);
+  server.onReset(() => {
+    state.clear();
+    applySeed(state, seed);
+  });
+
+  const base = await server.listen();
+  return {
+    url: `${base}/zstack`,
+    server,
+    state,
+    failNext(api, error, count = 1) {
+      const failure: ZStackErrorCode = error
+        ? errorCode(error.code, error.details, error.description)
+        : errorCode('SYS.1006', `the simulator was told to fail the next ${api}`);
+      const queue = state.pendingFailures.get(api) ?? [];
+      for (let index = 0; index < count; index += 1) queue.push({ ...failure });
+      state.pendingFailures.set(api, queue);
+    },
+    expireSessions() {
+      expireAllSessions(state);
+    },
+    async close() {
+      closing.abort();
+      await server.close();
+    },
+  };
+}
