@@ -2,11 +2,11 @@ import { chainedConnection } from '../domain/paging.js';
 import type { BackupRecord } from '../domain/provider.js';
 import { builder } from './builder.js';
 import { BandwidthInput } from './backup.js';
-import { MUTATION_ERRORS } from './errors.js';
-import { jobOnlySuccess, requireExisting, requireOperation, resolveSibling, resolveTarget, resourceKey, startJob } from './mutation-support.js';
+import { jobMutation } from './job-mutation.js';
+import { resolveSibling } from './mutation-support.js';
 import { referenceTo, reportFailuresOf } from './loading.js';
 import { selectProviders } from './provider.js';
-import { BackupGroupConnection, BackupGroupRef, BackupRef, JobRef, ProviderRef } from './refs.js';
+import { BackupGroupConnection, BackupGroupRef, BackupRef, ProviderRef } from './refs.js';
 import { BackupStatusEnum, DeleteModeEnum } from './scalars.js';
 
 BackupGroupRef.implement({
@@ -50,38 +50,22 @@ const CreateVmBackupInput = builder.inputType('CreateVmBackupInput', {
   }),
 });
 
-const CreateVmBackupSuccess = builder.simpleObject('CreateVmBackupSuccess', {
-  fields: (t) => ({
-    job: t.field({ type: JobRef, nullable: false }),
-    group: t.field({ type: BackupGroupRef }),
+jobMutation('createVmBackup', {
+  description: 'Starts a backup of every volume of a VM (ZStack) and returns at once with its job.',
+  input: CreateVmBackupInput,
+  target: { field: 'rootVolumeId', type: 'Volume' },
+  request: (input, root, ctx) => ({
+    rootVolumeId: root.vendorId,
+    backupStorageId: resolveSibling(ctx, String(input.backupStorageId), 'BackupStorage', root, 'backupStorageId'),
+    name: input.name,
+    description: input.description ?? null,
+    bandwidth: input.bandwidth ?? null,
+    backupNetworkCidr: input.backupNetworkCidr ?? null,
+    parallelism: input.parallelism ?? null,
+    idempotencyKey: input.idempotencyKey ?? null,
   }),
+  makes: { field: 'group', type: BackupGroupRef, resource: 'BackupGroup' },
 });
-
-builder.mutationField('createVmBackup', (t) =>
-  t.field({
-    type: CreateVmBackupSuccess,
-    nullable: false,
-    description: 'Starts a backup of every volume of a VM (ZStack) and returns at once with its job.',
-    errors: { types: MUTATION_ERRORS, union: { name: 'CreateVmBackupResult' } },
-    args: { input: t.arg({ type: CreateVmBackupInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const root = resolveTarget(ctx, String(input.rootVolumeId), 'Volume');
-      const create = requireOperation(root.provider, 'createVmBackup', 'rootVolumeId');
-      const backupStorageId = resolveSibling(ctx, String(input.backupStorageId), 'BackupStorage', root, 'backupStorageId');
-      const job = await startJob(ctx, root.provider, 'createVmBackup', {
-          rootVolumeId: root.vendorId,
-          backupStorageId,
-          name: input.name,
-          description: input.description ?? null,
-          bandwidth: input.bandwidth ?? null,
-          backupNetworkCidr: input.backupNetworkCidr ?? null,
-          parallelism: input.parallelism ?? null,
-          idempotencyKey: input.idempotencyKey ?? null,
-        }, create);
-      return { job, group: resourceKey(job, 'BackupGroup') };
-    },
-  }),
-);
 
 const DeleteVmBackupInput = builder.inputType('DeleteVmBackupInput', {
   fields: (t) => ({
@@ -91,23 +75,14 @@ const DeleteVmBackupInput = builder.inputType('DeleteVmBackupInput', {
   }),
 });
 
-builder.mutationField('deleteVmBackup', (t) =>
-  t.field({
-    type: jobOnlySuccess('DeleteVmBackupSuccess'),
-    nullable: false,
-    errors: { types: MUTATION_ERRORS, union: { name: 'DeleteVmBackupResult' } },
-    args: { input: t.arg({ type: DeleteVmBackupInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const group = resolveTarget(ctx, String(input.groupId), 'BackupGroup');
-      const remove = requireOperation(group.provider, 'deleteVmBackup', 'groupId');
-      await requireExisting(ctx, BackupGroupRef, String(input.groupId), group);
-      const backupStorageIds =
-        input.backupStorageIds?.map((id, index) =>
-          resolveSibling(ctx, String(id), 'BackupStorage', group, `backupStorageIds[${index}]`),
-        ) ?? null;
-      return {
-        job: await startJob(ctx, group.provider, 'deleteVmBackup', { groupId: group.vendorId, backupStorageIds, mode: input.mode ?? null }, remove),
-      };
-    },
+jobMutation('deleteVmBackup', {
+  input: DeleteVmBackupInput,
+  target: { field: 'groupId', type: 'BackupGroup' },
+  mustExist: BackupGroupRef,
+  request: (input, group, ctx) => ({
+    groupId: group.vendorId,
+    backupStorageIds:
+      input.backupStorageIds?.map((id, index) => resolveSibling(ctx, String(id), 'BackupStorage', group, `backupStorageIds[${index}]`)) ?? null,
+    mode: input.mode ?? null,
   }),
-);
+});

@@ -1,8 +1,7 @@
 import { orEmpty } from '../domain/paging.js';
 import { builder } from './builder.js';
 import { reportFailuresOf } from './loading.js';
-import { MUTATION_ERRORS } from './errors.js';
-import { jobOnlySuccess, requireOperation, resolveTarget, startJob } from './mutation-support.js';
+import { jobMutation } from './job-mutation.js';
 import { selectProviders } from './provider.js';
 import { BackupStorageRef, ProviderRef } from './refs.js';
 
@@ -37,17 +36,10 @@ const SyncVmBackupInput = builder.inputType('SyncVmBackupInput', {
   fields: (t) => ({ imageStoreId: t.id({ required: true, description: 'A BackupStorage id of an image store.' }) }),
 });
 
-builder.mutationField('syncVmBackup', (t) =>
-  t.field({
-    type: jobOnlySuccess('SyncVmBackupSuccess'),
-    nullable: false,
-    description: "Reconciles the provider's VM backup records with what an image store holds (ZStack).",
-    errors: { types: MUTATION_ERRORS, union: { name: 'SyncVmBackupResult' } },
-    args: { input: t.arg({ type: SyncVmBackupInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const store = resolveTarget(ctx, String(input.imageStoreId), 'BackupStorage');
-      const sync = requireOperation(store.provider, 'syncVmBackup', 'imageStoreId');
-      return { job: await startJob(ctx, store.provider, 'syncVmBackup', { imageStoreId: store.vendorId }, (r) => sync(r.imageStoreId)) };
-    },
-  }),
-);
+jobMutation('syncVmBackup', {
+  description: "Reconciles the provider's VM backup records with what an image store holds (ZStack).",
+  input: SyncVmBackupInput,
+  target: { field: 'imageStoreId', type: 'BackupStorage' },
+  request: (_input, store) => ({ imageStoreId: store.vendorId }),
+  send: (sync, request) => sync(request.imageStoreId),
+});

@@ -8,8 +8,8 @@ import { localId, parseResourceId } from '../domain/ids.js';
 import { newestFirstConnection, type ConnectionArgs, type ProviderFailureHandler } from '../domain/paging.js';
 import type { BackupKind, BackupListFilter, BackupProvider, BackupRecord, BackupStatus, BackupStorageRecord, BackupStorageRefRecord, BackupGroupRecord, SnapshotRecord, VolumeRecord, ProviderKind } from '../domain/provider.js';
 import { builder } from './builder.js';
-import { MUTATION_ERRORS } from './errors.js';
-import { jobOnlySuccess, requireExisting, resourceKey, requireOperation, resolveSibling, resolveTarget, startJob } from './mutation-support.js';
+import { jobMutation } from './job-mutation.js';
+import { resolveSibling } from './mutation-support.js';
 import { referenceTo, reportFailuresOf } from './loading.js';
 import { providerFromId } from './provider.js';
 import {
@@ -18,7 +18,6 @@ import {
   BackupRef,
   BackupStorageRef,
   DatabaseInstanceRef,
-  JobRef,
   ProviderRef,
   SnapshotRef,
   VolumeRef,
@@ -190,62 +189,35 @@ const CreateVolumeBackupInput = builder.inputType('CreateVolumeBackupInput', {
   }),
 });
 
-const CreateVolumeBackupSuccess = builder.simpleObject('CreateVolumeBackupSuccess', {
-  fields: (t) => ({
-    job: t.field({ type: JobRef, nullable: false }),
-    backup: t.field({ type: BackupRef }),
+jobMutation('createVolumeBackup', {
+  description: 'Starts a backup of a volume (ZStack, Huawei VBS) and returns at once with its job.',
+  input: CreateVolumeBackupInput,
+  target: { field: 'volumeId', type: 'Volume' },
+  request: (input, volume, ctx) => ({
+    volumeId: volume.vendorId,
+    name: input.name,
+    description: input.description ?? null,
+    backupStorageId: input.backupStorageId ? resolveSibling(ctx, String(input.backupStorageId), 'BackupStorage', volume, 'backupStorageId') : null,
+    snapshotId: input.snapshotId ? resolveSibling(ctx, String(input.snapshotId), 'Snapshot', volume, 'snapshotId') : null,
+    bandwidth: input.bandwidth ?? null,
+    tags: input.tags ?? [],
+    idempotencyKey: input.idempotencyKey ?? null,
   }),
+  makes: { field: 'backup', type: BackupRef, resource: 'Backup' },
 });
-
-builder.mutationField('createVolumeBackup', (t) =>
-  t.field({
-    type: CreateVolumeBackupSuccess,
-    nullable: false,
-    description: 'Starts a backup of a volume (ZStack, Huawei VBS) and returns at once with its job.',
-    errors: { types: MUTATION_ERRORS, union: { name: 'CreateVolumeBackupResult' } },
-    args: { input: t.arg({ type: CreateVolumeBackupInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const volume = resolveTarget(ctx, String(input.volumeId), 'Volume');
-      const create = requireOperation(volume.provider, 'createVolumeBackup', 'volumeId');
-      const backupStorageId = input.backupStorageId
-        ? resolveSibling(ctx, String(input.backupStorageId), 'BackupStorage', volume, 'backupStorageId')
-        : null;
-      const snapshotId = input.snapshotId ? resolveSibling(ctx, String(input.snapshotId), 'Snapshot', volume, 'snapshotId') : null;
-      const job = await startJob(ctx, volume.provider, 'createVolumeBackup', {
-          volumeId: volume.vendorId,
-          name: input.name,
-          description: input.description ?? null,
-          backupStorageId,
-          snapshotId,
-          bandwidth: input.bandwidth ?? null,
-          tags: input.tags ?? [],
-          idempotencyKey: input.idempotencyKey ?? null,
-        }, create);
-      return { job, backup: resourceKey(job, 'Backup') };
-    },
-  }),
-);
 
 const DeleteBackupInput = builder.inputType('DeleteBackupInput', {
   fields: (t) => ({ id: t.id({ required: true }), mode: t.field({ type: DeleteModeEnum }) }),
 });
 
-builder.mutationField('deleteBackup', (t) =>
-  t.field({
-    type: jobOnlySuccess('DeleteBackupSuccess'),
-    nullable: false,
-    description: 'Deletes a backup on any vendor; returns at once with the job.',
-    errors: { types: MUTATION_ERRORS, union: { name: 'DeleteBackupResult' } },
-    args: { input: t.arg({ type: DeleteBackupInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const backup = resolveTarget(ctx, String(input.id), 'Backup');
-      const remove = requireOperation(backup.provider, 'deleteBackup', 'id');
-      await requireExisting(ctx, BackupRef, String(input.id), backup);
-      const request = { id: backup.vendorId, mode: input.mode ?? null };
-      return { job: await startJob(ctx, backup.provider, 'deleteBackup', request, (r) => remove(r.id, r.mode)) };
-    },
-  }),
-);
+jobMutation('deleteBackup', {
+  description: 'Deletes a backup on any vendor; returns at once with the job.',
+  input: DeleteBackupInput,
+  target: { field: 'id', type: 'Backup' },
+  mustExist: BackupRef,
+  request: (input, backup) => ({ id: backup.vendorId, mode: input.mode ?? null }),
+  send: (remove, request) => remove(request.id, request.mode),
+});
 
 // --- live status -------------------------------------------------------------------------------
 

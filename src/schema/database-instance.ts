@@ -2,10 +2,9 @@ import { chainedConnection } from '../domain/paging.js';
 import { builder } from './builder.js';
 import { reportFailuresOf } from './loading.js';
 import { backupConnection } from './backup.js';
-import { MUTATION_ERRORS } from './errors.js';
-import { requireOperation, resolveTarget, resourceKey, startJob } from './mutation-support.js';
+import { jobMutation } from './job-mutation.js';
 import { selectProviders } from './provider.js';
-import { BackupConnection, BackupRef, DatabaseInstanceConnection, DatabaseInstanceRef, JobRef, ProviderRef } from './refs.js';
+import { BackupConnection, BackupRef, DatabaseInstanceConnection, DatabaseInstanceRef, ProviderRef } from './refs.js';
 
 DatabaseInstanceRef.implement({
   description: 'A managed database instance (Huawei TaurusDB).',
@@ -47,30 +46,15 @@ const CreateDatabaseBackupInput = builder.inputType('CreateDatabaseBackupInput',
   }),
 });
 
-const CreateDatabaseBackupSuccess = builder.simpleObject('CreateDatabaseBackupSuccess', {
-  fields: (t) => ({
-    job: t.field({ type: JobRef, nullable: false }),
-    backup: t.field({ type: BackupRef }),
+jobMutation('createDatabaseBackup', {
+  description: 'Starts a manual backup of a database instance (Huawei TaurusDB) and returns at once with its job.',
+  input: CreateDatabaseBackupInput,
+  target: { field: 'instanceId', type: 'DatabaseInstance' },
+  request: (input, instance) => ({
+    instanceId: instance.vendorId,
+    name: input.name,
+    description: input.description ?? null,
+    idempotencyKey: input.idempotencyKey ?? null,
   }),
+  makes: { field: 'backup', type: BackupRef, resource: 'Backup' },
 });
-
-builder.mutationField('createDatabaseBackup', (t) =>
-  t.field({
-    type: CreateDatabaseBackupSuccess,
-    nullable: false,
-    description: 'Starts a manual backup of a database instance (Huawei TaurusDB) and returns at once with its job.',
-    errors: { types: MUTATION_ERRORS, union: { name: 'CreateDatabaseBackupResult' } },
-    args: { input: t.arg({ type: CreateDatabaseBackupInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const instance = resolveTarget(ctx, String(input.instanceId), 'DatabaseInstance');
-      const create = requireOperation(instance.provider, 'createDatabaseBackup', 'instanceId');
-      const job = await startJob(ctx, instance.provider, 'createDatabaseBackup', {
-          instanceId: instance.vendorId,
-          name: input.name,
-          description: input.description ?? null,
-          idempotencyKey: input.idempotencyKey ?? null,
-        }, create);
-      return { job, backup: resourceKey(job, 'Backup') };
-    },
-  }),
-);

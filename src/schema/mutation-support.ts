@@ -2,8 +2,6 @@ import type { GatewayContext } from './context.js';
 import { fingerprintOf, IDEMPOTENCY_TTL_MS } from '../infrastructure/idempotency.js';
 import { NotFoundError, TransportError, UpstreamError, ValidationError, VendorError } from '../domain/errors.js';
 import { localId, parseResourceId } from '../domain/ids.js';
-import { builder } from './builder.js';
-import { JobRef, type VendorNodeRef } from './refs.js';
 import type { BackupProvider, JobRecord, ResourceType, StartedJob, VendorRecord } from '../domain/provider.js';
 
 /** What every vendor mutation does before and after its one vendor call. */
@@ -36,11 +34,12 @@ export function resolveSibling(ctx: GatewayContext, globalId: string, type: Reso
   return sibling.vendorId;
 }
 
-type Operation = {
+/** Port methods that start a vendor job: the operations a mutation can forward. */
+export type JobOperation = {
   [K in keyof BackupProvider]-?: NonNullable<BackupProvider[K]> extends (...args: never[]) => Promise<StartedJob> ? K : never;
 }[keyof BackupProvider];
 
-export function requireOperation<K extends Operation>(provider: BackupProvider, operation: K, field: string): NonNullable<BackupProvider[K]> {
+export function requireOperation<K extends JobOperation>(provider: BackupProvider, operation: K, field: string): NonNullable<BackupProvider[K]> {
   const method = provider[operation];
   if (!method) {
     throw new ValidationError(field, 'unsupported-by-provider', `${provider.name} (${provider.kind}) does not support ${operation}`);
@@ -77,11 +76,6 @@ export async function startJob<R extends object>(
   return ctx.jobs.track(provider, started);
 }
 
-/** The success type of mutations whose only result is the job they started. */
-export function jobOnlySuccess(name: string) {
-  return builder.simpleObject(name, { fields: (t) => ({ job: t.field({ type: JobRef, nullable: false }) }) });
-}
-
 /** The local id of what a job makes, when it is of `type` and already known. */
 export function resourceKey(job: { providerKey: string; resource: { type: string; vendorId: string } | null }, type: string): string | null {
   return job.resource?.type === type ? localId(job.providerKey, job.resource.vendorId) : null;
@@ -92,8 +86,13 @@ export function resourceKey(job: { providerKey: string; resource: { type: string
  * else the request reads), so a missing one is the same NotFoundError on every vendor and nothing
  * is sent to delete it. A vendor that cannot answer the lookup is a VendorError.
  */
-export async function requireExisting<T extends VendorRecord>(ctx: GatewayContext, ref: VendorNodeRef<T>, globalId: string, target: Target): Promise<void> {
-  let record: T | null;
+export interface ExistenceCheck {
+  name: string;
+  getDataloader(ctx: GatewayContext): { load(key: string): Promise<VendorRecord | null> };
+}
+
+export async function requireExisting(ctx: GatewayContext, ref: ExistenceCheck, globalId: string, target: Target): Promise<void> {
+  let record: VendorRecord | null;
   try {
     record = await ref.getDataloader(ctx).load(localId(target.provider.key, target.vendorId));
   } catch (error) {

@@ -2,11 +2,11 @@ import { GraphQLError } from 'graphql';
 import { chainedConnection } from '../domain/paging.js';
 import type { SnapshotRecord, VolumeRecord } from '../domain/provider.js';
 import { builder } from './builder.js';
-import { MUTATION_ERRORS } from './errors.js';
-import { findTarget, jobOnlySuccess, requireExisting, requireOperation, resolveTarget, resourceKey, startJob } from './mutation-support.js';
+import { jobMutation } from './job-mutation.js';
+import { findTarget } from './mutation-support.js';
 import { referenceTo, reportFailuresOf } from './loading.js';
 import { selectProviders } from './provider.js';
-import { JobRef, ProviderRef, SnapshotConnection, SnapshotRef, VolumeRef } from './refs.js';
+import { ProviderRef, SnapshotConnection, SnapshotRef, VolumeRef } from './refs.js';
 import { DeleteModeEnum, SnapshotStatusEnum } from './scalars.js';
 
 SnapshotRef.implement({
@@ -64,50 +64,27 @@ const CreateVolumeSnapshotInput = builder.inputType('CreateVolumeSnapshotInput',
   }),
 });
 
-const CreateVolumeSnapshotSuccess = builder.simpleObject('CreateVolumeSnapshotSuccess', {
-  fields: (t) => ({
-    job: t.field({ type: JobRef, nullable: false }),
-    snapshot: t.field({ type: SnapshotRef }),
+jobMutation('createVolumeSnapshot', {
+  description: 'Starts a snapshot of a volume (ZStack) and returns at once with its job.',
+  input: CreateVolumeSnapshotInput,
+  target: { field: 'volumeId', type: 'Volume' },
+  request: (input, volume) => ({
+    volumeId: volume.vendorId,
+    name: input.name,
+    description: input.description ?? null,
+    idempotencyKey: input.idempotencyKey ?? null,
   }),
+  makes: { field: 'snapshot', type: SnapshotRef, resource: 'Snapshot' },
 });
-
-builder.mutationField('createVolumeSnapshot', (t) =>
-  t.field({
-    type: CreateVolumeSnapshotSuccess,
-    nullable: false,
-    description: 'Starts a snapshot of a volume (ZStack) and returns at once with its job.',
-    errors: { types: MUTATION_ERRORS, union: { name: 'CreateVolumeSnapshotResult' } },
-    args: { input: t.arg({ type: CreateVolumeSnapshotInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const volume = resolveTarget(ctx, String(input.volumeId), 'Volume');
-      const create = requireOperation(volume.provider, 'createVolumeSnapshot', 'volumeId');
-      const job = await startJob(ctx, volume.provider, 'createVolumeSnapshot', {
-          volumeId: volume.vendorId,
-          name: input.name,
-          description: input.description ?? null,
-          idempotencyKey: input.idempotencyKey ?? null,
-        }, create);
-      return { job, snapshot: resourceKey(job, 'Snapshot') };
-    },
-  }),
-);
 
 const DeleteSnapshotInput = builder.inputType('DeleteSnapshotInput', {
   fields: (t) => ({ id: t.id({ required: true }), mode: t.field({ type: DeleteModeEnum }) }),
 });
 
-builder.mutationField('deleteSnapshot', (t) =>
-  t.field({
-    type: jobOnlySuccess('DeleteSnapshotSuccess'),
-    nullable: false,
-    errors: { types: MUTATION_ERRORS, union: { name: 'DeleteSnapshotResult' } },
-    args: { input: t.arg({ type: DeleteSnapshotInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const snapshot = resolveTarget(ctx, String(input.id), 'Snapshot');
-      const remove = requireOperation(snapshot.provider, 'deleteSnapshot', 'id');
-      await requireExisting(ctx, SnapshotRef, String(input.id), snapshot);
-      const request = { id: snapshot.vendorId, mode: input.mode ?? null };
-      return { job: await startJob(ctx, snapshot.provider, 'deleteSnapshot', request, (r) => remove(r.id, r.mode)) };
-    },
-  }),
-);
+jobMutation('deleteSnapshot', {
+  input: DeleteSnapshotInput,
+  target: { field: 'id', type: 'Snapshot' },
+  mustExist: SnapshotRef,
+  request: (input, snapshot) => ({ id: snapshot.vendorId, mode: input.mode ?? null }),
+  send: (remove, request) => remove(request.id, request.mode),
+});
