@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { VendorError } from '../../src/domain/errors.js';
+import { NotFoundError, VendorError } from '../../src/domain/errors.js';
 import type { JobState } from '../../src/domain/provider.js';
 import { eventually } from '../support/eventually.js';
 import { startRig, unknownId, type Rig } from './harness.js';
@@ -98,7 +98,7 @@ describe('TaurusDB backup lifecycle', () => {
     });
   });
 
-  it('refuses to delete a building backup (DBS.201208), an automated one, and a missing one', async () => {
+  it('refuses to delete a building backup (DBS.201208) and an automated one; a missing one (DBS.201010, 404) is NotFound, as on VBS', async () => {
     const started = await create();
     const building = await rig.provider.deleteBackup(started.resource!.vendorId, null).catch((e: unknown) => e);
     expect(building).toMatchObject({ name: 'VendorError', vendorCode: 'DBS.201208', httpStatus: 400 });
@@ -106,7 +106,9 @@ describe('TaurusDB backup lifecycle', () => {
     const automated = [...rig.sim.state.backups.values()].find((b) => b.type === 'auto')!;
     await expect(rig.provider.deleteBackup(automated.id, 'ENFORCING')).rejects.toMatchObject({ vendorCode: 'DBS.201208' });
 
-    await expect(rig.provider.deleteBackup(unknownId('br07'), null)).rejects.toMatchObject({ vendorCode: 'DBS.201010', httpStatus: 404 });
+    const missing = unknownId('br07');
+    await expect(rig.provider.deleteBackup(missing, null)).rejects.toBeInstanceOf(NotFoundError);
+    expect(rig.sim.server.requests({ method: 'DELETE', pathIncludes: missing })).toHaveLength(1);
   });
 
   it('answers null for a job TaurusDB does not know (DBS.200543)', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { listNewestFirst, newestFirst, type NewestFirstSource } from '../../src/providers/zstack/keyset.js';
+import { listNewestFirst, type NewestFirstSource } from '../../src/providers/zstack/keyset.js';
+import { compareNewestFirst as newestFirst } from '../../src/domain/newest-first.js';
 import type { NewestFirstPosition } from '../../src/domain/provider.js';
 
 interface Row {

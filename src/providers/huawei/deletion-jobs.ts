@@ -1,3 +1,4 @@
+import { NotFoundError, VendorError } from '../../domain/errors.js';
 import type { StartedJob } from '../../domain/provider.js';
 
 /**
@@ -8,7 +9,17 @@ import type { StartedJob } from '../../domain/provider.js';
 
 const PREFIX = 'delete:';
 
-export function deletionJob(backupId: string): StartedJob {
+/**
+ * Sends the delete and answers with the job that follows it. A backup the vendor does not know
+ * (404) is the same NotFoundError on every Huawei service.
+ */
+export async function startDeletion(backupId: string, sendDelete: () => Promise<unknown>): Promise<StartedJob> {
+  try {
+    await sendDelete();
+  } catch (error) {
+    if (error instanceof VendorError && error.httpStatus === 404) throw new NotFoundError(backupId);
+    throw error;
+  }
   return { vendorJobId: `${PREFIX}${backupId}`, operation: 'deleteBackup', resource: { type: 'Backup', vendorId: backupId } };
 }
 

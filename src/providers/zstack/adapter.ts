@@ -1,4 +1,5 @@
 import { ValidationError } from '../../domain/errors.js';
+import { compareNewestFirst, matchesBackupFilter } from '../../domain/newest-first.js';
 import type {
   Bandwidth,
   BackupGroupRecord,
@@ -36,7 +37,7 @@ import {
 } from './constraints.js';
 import { formatZStackConditionDate } from './dates.js';
 import { derivedZStackUuid, isZStackUuid, randomZStackUuid } from './ids.js';
-import { listNewestFirst, newestFirst } from './keyset.js';
+import { listNewestFirst } from './keyset.js';
 import {
   groupByGroupUuid,
   jobResourceOf,
@@ -232,7 +233,7 @@ export class ZStackProvider implements BackupProvider {
     const rows = await this.client.queryAll<VolumeBackupInventory>('volume-backups', { conditions: [condition.notNull('groupUuid')] });
     const groups = [...groupByGroupUuid(rows)]
       .map(([groupUuid, members]) => toBackupGroupRecord(groupUuid, members, this.context))
-      .sort(newestFirst);
+      .sort(compareNewestFirst);
     return { items: groups.slice(page.offset, page.offset + page.limit), total: groups.length };
   }
 
@@ -435,17 +436,6 @@ function backupParams(
   resourceUuid: string,
 ): Record<string, unknown> {
   return { backupStorageUuid, name: request.name, description: request.description, ...bandwidthParams(request.bandwidth), resourceUuid };
-}
-
-function matchesBackupFilter(record: BackupRecord, filter: BackupListFilter): boolean {
-  const created = record.createdAt === null ? Number.NaN : Date.parse(record.createdAt);
-  return (
-    (!filter.statuses || filter.statuses.includes(record.status)) &&
-    (filter.sourceVendorId === undefined || record.source?.vendorId === filter.sourceVendorId) &&
-    (!filter.nameContains || record.name.toLowerCase().includes(filter.nameContains.toLowerCase())) &&
-    (filter.createdAfter === undefined || created > Date.parse(filter.createdAfter)) &&
-    (filter.createdBefore === undefined || created < Date.parse(filter.createdBefore))
-  );
 }
 
 function requireTime(field: string, value: string): number {

@@ -1,4 +1,4 @@
-import { timeMicros } from '../../domain/instants.js';
+import { compareNewestFirst, isAfterPosition, sortMicros, type Positioned } from '../../domain/newest-first.js';
 import type { NewestFirstPosition } from '../../domain/provider.js';
 import { formatZStackConditionDate } from './dates.js';
 import { condition, type QueryCondition } from './query.js';
@@ -14,11 +14,6 @@ import { condition, type QueryCondition } from './query.js';
  * The boundary then moves below that second. A page costs one request, plus one per boundary second
  * that holds more rows than fit (ties), however many rows share it.
  */
-
-export interface Positioned {
-  vendorId: string;
-  createdAt: string | null;
-}
 
 export interface NewestFirstSource<T extends Positioned> {
   /** Up to `limit` matches, newest creation second first. */
@@ -38,24 +33,9 @@ export interface NewestFirstRequest<T> {
 
 const SECOND_MS = 1000;
 
-/** A missing createDate (ZStack's column is NOT NULL) sorts as the oldest. */
-function createdMs(item: Positioned): number {
-  return item.createdAt === null ? 0 : Date.parse(item.createdAt);
-}
-
+/** The whole second an item was created in; a missing createDate (ZStack's column is NOT NULL) sorts as the oldest. */
 function secondOf(item: Positioned): number {
-  return Math.floor(createdMs(item) / SECOND_MS) * SECOND_MS;
-}
-
-export function newestFirst(a: Positioned, b: Positioned): number {
-  return createdMs(b) - createdMs(a) || (a.vendorId < b.vendorId ? 1 : a.vendorId > b.vendorId ? -1 : 0);
-}
-
-/** Strictly after `position` in newest-first order; the position may come from a vendor with finer times. */
-function isAfterPosition(item: Positioned, position: NewestFirstPosition): boolean {
-  const created = createdMs(item) * 1000;
-  const boundary = timeMicros(position.createdAt);
-  return created < boundary || (created === boundary && item.vendorId < position.vendorId);
+  return Math.floor(sortMicros(item.createdAt) / 1000 / SECOND_MS) * SECOND_MS;
 }
 
 export async function listNewestFirst<T extends Positioned>(
@@ -64,7 +44,7 @@ export async function listNewestFirst<T extends Positioned>(
 ): Promise<T[]> {
   const { after, limit, timeZone } = request;
   const wanted = (item: T) => request.matches(item) && (after === null || isAfterPosition(item, after));
-  const sorted = (items: T[]) => items.filter(wanted).sort(newestFirst);
+  const sorted = (items: T[]) => items.filter(wanted).sort(compareNewestFirst);
   const date = (ms: number) => formatZStackConditionDate(ms, timeZone);
   const found: T[] = [];
   // Exclusive upper bound (whole second) of the rows still to look at.

@@ -1,7 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { NotFoundError } from '../../../domain/errors.js';
-import { timeMicros } from '../../../domain/instants.js';
-import { deletedBackupOf, deletionJob } from '../deletion-jobs.js';
+import { compareNewestFirst, isAfterPosition, matchesBackupFilter } from '../../../domain/newest-first.js';
+import { deletedBackupOf, startDeletion } from '../deletion-jobs.js';
 import type {
   BackupListFilter,
   BackupListRequest,
@@ -120,7 +120,7 @@ export class TaurusDbProvider implements BackupProvider {
     const window = timeWindow(filter, after);
     if (window === null) return [];
 
-    const base: BackupQuery = { offset: 0, limit: MAX_PAGE_SIZE, ...window.query };
+    const base: BackupQuery = { offset: 0, limit: MAX_PAGE_SIZE, ...window };
     if (filter.sourceVendorId !== undefined) base.instance_id = filter.sourceVendorId;
     const first = await this.client.listBackups(base);
     const rest = await Promise.all(
@@ -134,9 +134,9 @@ export class TaurusDbProvider implements BackupProvider {
       if (seen.has(backup.id)) continue;
       seen.add(backup.id);
       const record = toBackupRecord(this.key, backup);
-      if (matches(record, filter, window, after)) records.push(record);
+      if (matchesBackupFilter(record, filter) && (after === null || isAfterPosition(record, after))) records.push(record);
     }
-    return records.sort(newestFirst).slice(0, limit);
+    return records.sort(compareNewestFirst).slice(0, limit);
   }
 
   async createDatabaseBackup(request: CreateDatabaseBackupRequest): Promise<StartedJob> {
@@ -158,8 +158,7 @@ export class TaurusDbProvider implements BackupProvider {
   /** TaurusDB has one way to delete a backup: `mode` changes nothing. */
   async deleteBackup(id: string, _mode: DeleteMode | null): Promise<StartedJob> {
     if (!isBackupId(id)) throw new NotFoundError(id);
-    await this.client.deleteBackup(id);
-    return deletionJob(id);
+    return startDeletion(id, () => this.client.deleteBackup(id));
   }
 
   async pollJob(job: { vendorJobId: string; operation: string }): Promise<JobState | null> {
@@ -198,12 +197,8 @@ function admitsDatabaseBackups(filter: BackupListFilter): boolean {
   return filter.kinds === undefined || filter.kinds.includes('DATABASE');
 }
 
-interface TimeWindow {
-  /** The filter's exclusive bounds in epoch ms; the position is applied by `isOlderThan`. */
-  createdAfter: number | null;
-  createdBefore: number | null;
-  query: Pick<BackupQuery, 'begin_time' | 'end_time'>;
-}
+/** The pushed-down bounds; the exact filter and position are applied to every row afterwards. */
+type TimeWindow = Pick<BackupQuery, 'begin_time' | 'end_time'>;
 
 /**
  * The narrowest begin_time/end_time the request allows, widened to whole seconds (the vendor's
@@ -217,12 +212,11 @@ function timeWindow(filter: BackupListFilter, position: NewestFirstPosition | nu
   const positionAt = position ? Date.parse(position.createdAt) : null;
   if ([after, before, positionAt].some((bound) => Number.isNaN(bound))) return null;
   const upper = minOf(before, positionAt);
-  const bounds = { createdAfter: after, createdBefore: before };
-  if (after === null && upper === null) return { ...bounds, query: {} };
+  if (after === null && upper === null) return {};
   if (upper !== null && after !== null && upper <= after) return null;
   const begin = after === null ? 0 : Math.floor(after / SECOND) * SECOND;
   const end = Math.ceil((upper ?? Date.now()) / SECOND) * SECOND + SECOND;
-  return { ...bounds, query: { begin_time: formatVendorTime(begin), end_time: formatVendorTime(end) } };
+  return { begin_time: formatVendorTime(begin), end_time: formatVendorTime(end) };
 }
 
 function minOf(a: number | null, b: number | null): number | null {
@@ -237,35 +231,6 @@ function pageOffsets(firstLength: number, total: number): number[] {
   const offsets: number[] = [];
   for (let offset = firstLength; offset < total; offset += MAX_PAGE_SIZE) offsets.push(offset);
   return offsets;
-}
-
-function matches(record: BackupRecord, filter: BackupListFilter, window: TimeWindow, position: NewestFirstPosition | null): boolean {
-  const createdAt = timeOf(record);
-  if (filter.statuses !== undefined && !filter.statuses.includes(record.status)) return false;
-  if (filter.sourceVendorId !== undefined && record.source?.vendorId !== filter.sourceVendorId) return false;
-  if (filter.nameContains !== undefined && !record.name.toLowerCase().includes(filter.nameContains.toLowerCase())) return false;
-  if (window.createdAfter !== null && !(createdAt > window.createdAfter)) return false;
-  if (window.createdBefore !== null && !(createdAt < window.createdBefore)) return false;
-  return position === null || isOlderThan(createdAt, record.vendorId, position);
-}
-
-/** The position may come from a vendor with finer times (EVS microseconds): compared in microseconds. */
-function isOlderThan(createdAt: number, vendorId: string, position: NewestFirstPosition): boolean {
-  const created = createdAt * 1000;
-  const positionAt = timeMicros(position.createdAt);
-  return created < positionAt || (created === positionAt && vendorId < position.vendorId);
-}
-
-/** Backups without a readable time sort last, as if from the epoch's start. */
-function timeOf(record: BackupRecord): number {
-  return record.createdAt === null ? Number.NEGATIVE_INFINITY : Date.parse(record.createdAt);
-}
-
-function newestFirst(a: BackupRecord, b: BackupRecord): number {
-  const byTime = timeOf(b) - timeOf(a);
-  if (byTime !== 0 && !Number.isNaN(byTime)) return byTime;
-  if (a.vendorId === b.vendorId) return 0;
-  return a.vendorId < b.vendorId ? 1 : -1;
 }
 
 /** Reads `page.limit` items from `page.offset` in vendor pages of at most 100. */

@@ -1,8 +1,8 @@
 import pLimit from 'p-limit';
 import { NotFoundError, ValidationError, VendorError } from '../../../domain/errors.js';
-import { timeMicros } from '../../../domain/instants.js';
+import { isAfterPosition, matchesBackupFilter } from '../../../domain/newest-first.js';
 import { UpstreamHttp } from '../../../infrastructure/upstream-http.js';
-import { deletedBackupOf, deletionJob } from '../deletion-jobs.js';
+import { deletedBackupOf, startDeletion } from '../deletion-jobs.js';
 import type {
   BackupListFilter,
   BackupListRequest,
@@ -11,7 +11,6 @@ import type {
   CreateVolumeBackupRequest,
   DeleteMode,
   JobState,
-  NewestFirstPosition,
   OffsetPage,
   Page,
   ProviderKey,
@@ -112,8 +111,8 @@ export class VbsProvider implements BackupProvider {
       }
       for (const backup of page) {
         const record = toBackupRecord(this.key, backup);
-        if (after && !isOlder(record, after)) continue;
-        if (!matchesLocally(record, filter)) continue;
+        if (after && !isAfterPosition(record, after)) continue;
+        if (!matchesBackupFilter(record, filter)) continue;
         found.push(record);
         if (found.length === limit) return found;
       }
@@ -175,13 +174,7 @@ export class VbsProvider implements BackupProvider {
    */
   async deleteBackup(id: string, _mode: DeleteMode | null): Promise<StartedJob> {
     if (!isUuid(id)) throw new NotFoundError(id);
-    try {
-      await this.client.deleteBackup(id);
-    } catch (error) {
-      if (error instanceof VendorError && error.httpStatus === 404) throw new NotFoundError(id);
-      throw error;
-    }
-    return deletionJob(id);
+    return startDeletion(id, () => this.client.deleteBackup(id));
   }
 
   async pollJob(job: { vendorJobId: string; operation: string }): Promise<JobState | null> {
@@ -215,22 +208,6 @@ function pushDown(filter: BackupListFilter): Omit<BackupListQuery, 'limit'> | nu
     if (vendorStatuses.length === 1 && !filter.statuses.includes('UNKNOWN')) pushed.status = vendorStatuses[0]!;
   }
   return pushed;
-}
-
-function matchesLocally(record: BackupRecord, filter: BackupListFilter): boolean {
-  if (filter.statuses && !filter.statuses.includes(record.status)) return false;
-  if (filter.nameContains !== undefined && !record.name.toLowerCase().includes(filter.nameContains.toLowerCase())) return false;
-  if (filter.createdAfter !== undefined && (record.createdAt === null || timeMicros(record.createdAt) <= timeMicros(filter.createdAfter))) return false;
-  if (filter.createdBefore !== undefined && (record.createdAt === null || timeMicros(record.createdAt) >= timeMicros(filter.createdBefore))) return false;
-  return true;
-}
-
-/** Strictly after `position` in newest-first order: older, or as old with a smaller id. */
-function isOlder(record: BackupRecord, position: NewestFirstPosition): boolean {
-  if (record.createdAt === null) return false;
-  const created = timeMicros(record.createdAt);
-  const at = timeMicros(position.createdAt);
-  return created < at || (created === at && record.vendorId < position.vendorId);
 }
 
 /** Cinder refuses an unknown marker with 400 (`badRequest`). */
