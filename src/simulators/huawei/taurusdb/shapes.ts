@@ -65,6 +65,7 @@ export class TaurusDbShapes {
       node_count: nodes.length,
       backup_used_space: this.backupMegabytesOf(instance.id) / 1024,
       private_write_ips: [derived.ip(10)],
+      private_dns_names: [],
       configuration_id: derived.uuid('configuration'),
       az_mode: 'single',
       master_az_code: `${REGION}a`,

@@ -4,7 +4,7 @@ import { SimulatedIam, type SimulatedIamOptions, type TokenValidator } from '../
 import type { AccessKeyPair } from '../signature.js';
 import { compareValues, pageSortedRows, parseIdList, readCount, readEvsPaging, type EvsListError } from './evs-listing.js';
 import { refuseCreateBackup } from './rules.js';
-import { backupJson, links, snapshotJson, volumeJson } from './shapes.js';
+import { backupJson, links, snapshotJson, snapshotListItem, volumeJson } from './shapes.js';
 import {
   autobkSnapshot,
   cinderTime,
@@ -320,7 +320,7 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
       )
       .sort(newestFirst);
     const page = rows.slice(paging.offset, paging.offset + paging.limit);
-    return { status: 200, body: { snapshots: page.map((s) => snapshotJson(s, place())), count: rows.length } };
+    return { status: 200, body: { snapshots: page.map((s) => snapshotListItem(s, place())), count: rows.length } };
   }
 
   const started = await server.listen(options.port ?? 0);

@@ -43,14 +43,19 @@ export function volumeJson(volume: SimVolume, at: Place): Record<string, unknown
   };
 }
 
+/** GET /v2/{pid}/cloudsnapshots/{id} (the SDK's SnapshotDetails). */
 export function snapshotJson(snapshot: SimSnapshot, at: Place): Record<string, unknown> {
   return {
     ...snapshot,
     metadata: {},
     'os-extended-snapshot-attributes:project_id': at.projectId,
     'os-extended-snapshot-attributes:progress': snapshot.status === 'available' ? '100%' : '0%',
-    service_type: 'EVS',
   };
+}
+
+/** An item of GET /v2/{pid}/cloudsnapshots/detail (the SDK's SnapshotList), which adds the service type. */
+export function snapshotListItem(snapshot: SimSnapshot, at: Place): Record<string, unknown> {
+  return { ...snapshotJson(snapshot, at), service_type: 'EVS' };
 }
 
 export function links(at: Place, collection: string, id: string): { href: string; rel: string }[] {
