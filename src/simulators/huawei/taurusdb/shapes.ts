@@ -94,20 +94,10 @@ export class TaurusDbShapes {
     };
   }
 
-  /** The answer to POST /v3/{pid}/backups/create. */
+  /** The answer to POST /v3/{pid}/backups/create: the backup in the SDK's smaller Backup model. */
   createdBackup(backup: SimBackup, job: SimJob): Record<string, unknown> {
-    return {
-      backup: {
-        id: backup.id,
-        name: backup.name,
-        description: backup.description,
-        begin_time: this.time(backup.beginAt),
-        status: backup.status,
-        type: backup.type,
-        instance_id: backup.instanceId,
-      },
-      job_id: job.id,
-    };
+    const { id, name, description, begin_time, status, type, instance_id } = this.backup(backup);
+    return { backup: { id, name, description, begin_time, status, type, instance_id }, job_id: job.id };
   }
 
   /** The `job` of GET /v3/{pid}/jobs?id=. The SDK's entities model has no fields: nothing is invented there. */
