@@ -1,51 +1,13 @@
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamHttp } from '../../src/infrastructure/upstream-http.js';
 import { signRequest } from '../../src/providers/huawei/auth/signer.js';
 import { startVbsSimulator, type VbsSimulator } from '../../src/simulators/huawei/vbs/index.js';
-
-// The official SDK core is CommonJS with deep modules and no typings we depend on.
-const require = createRequire(import.meta.url);
-const { HcClient } = require('@huaweicloud/huaweicloud-sdk-core/HcClient');
-const { DefaultHttpClient } = require('@huaweicloud/huaweicloud-sdk-core/http/DefaultHttpClient');
-const { BasicCredentials } = require('@huaweicloud/huaweicloud-sdk-core/auth/BasicCredentials');
+import { rejection, sdkClient as projectClient, sdkRequest as projectRequest, type SdkRequestOptions } from '../support/huawei-sdk.js';
 
 const PROJECT = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 const KEY = { accessKey: 'HPUAVBSSIMULATORKEY1', secretKey: 'simulated-secret-key-for-vbs-tests-0001' };
-// The SDK logs failed requests, headers included, through log4js; a silent logger keeps tests quiet.
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
-
-interface SdkError {
-  httpStatusCode: number;
-  errorCode?: string;
-  errorMsg?: string;
-}
-
-function sdkClient(url: string, key: { accessKey: string; secretKey: string }) {
-  const credentials = new BasicCredentials().withAk(key.accessKey).withSk(key.secretKey).withProjectId(PROJECT);
-  return new HcClient(new DefaultHttpClient({ logger: silent }, [url])).withEndpoints([url]).withCredential(credentials);
-}
-
-function sdkRequest(method: string, url: string, extra: { queryParams?: Record<string, unknown>; data?: unknown; pathParams?: Record<string, string> } = {}) {
-  return {
-    method,
-    url,
-    contentType: 'application/json',
-    queryParams: extra.queryParams ?? {},
-    pathParams: { project_id: PROJECT, ...extra.pathParams },
-    headers: {},
-    ...(extra.data === undefined ? {} : { data: extra.data }),
-  };
-}
-
-async function rejection(pending: Promise<unknown>): Promise<SdkError> {
-  try {
-    await pending;
-  } catch (error) {
-    return error as SdkError;
-  }
-  throw new Error('expected the request to fail');
-}
+const sdkClient = (url: string, key: { accessKey: string; secretKey: string }) => projectClient(url, key, PROJECT);
+const sdkRequest = (method: string, url: string, extra?: SdkRequestOptions) => projectRequest(PROJECT, method, url, extra);
 
 describe('the VBS simulator accepts requests signed by the official Huawei SDK core', () => {
   let sim: VbsSimulator;

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { signRequest, verifySignature, type SignableRequest } from '../../src/providers/huawei/auth/signer.js';
+import { signRequest, type SignableRequest } from '../../src/providers/huawei/auth/signer.js';
+import { refuseSignature } from '../../src/simulators/huawei/signature.js';
 
 const OFFICIAL = { accessKey: 'QTWAOYTTINDUT2QVKYUC', secretKey: 'MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc' };
 const lookup = (accessKey: string) => (accessKey === OFFICIAL.accessKey ? OFFICIAL.secretKey : undefined);
+
+/**
+ * The client signs with the adapter's signer; the simulated gateway checks with its own code, written
+ * apart from it: the two agreeing is what these tests show.
+ */
+function verifySignature(req: SignableRequest, secretOf: (accessKey: string) => string | undefined, now = new Date()) {
+  const query = req.query instanceof URLSearchParams ? req.query : new URLSearchParams(Object.entries(req.query).flatMap(([k, v]) => [v].flat().map((item) => [k, item])));
+  const refusal = refuseSignature({ method: req.method, path: req.path, query, headers: req.headers, rawBody: req.body }, secretOf, now.getTime());
+  return refusal === null ? { ok: true, accessKey: /Access=([^,]+)/.exec(req.headers.authorization ?? '')![1] } : { ok: false, reason: refusal };
+}
 
 function received(req: SignableRequest, added: Record<string, string>): SignableRequest {
   const headers = Object.fromEntries(Object.entries({ ...req.headers, ...added, host: req.host }).map(([k, v]) => [k.toLowerCase(), v]));
@@ -35,6 +46,21 @@ describe('SDK-HMAC-SHA256 signing', () => {
       'SDK-HMAC-SHA256 Access=QTWAOYTTINDUT2QVKYUC, SignedHeaders=content-type;host;x-sdk-date, Signature=7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe',
     );
     expect(headers['X-Sdk-Date']).toBeUndefined();
+  });
+
+  it('the simulated gateway accepts the official documentation vector', () => {
+    const headers = {
+      'content-type': 'application/json',
+      host: 'service.region.example.com',
+      'x-sdk-date': '20191115T033655Z',
+      authorization:
+        'SDK-HMAC-SHA256 Access=QTWAOYTTINDUT2QVKYUC, SignedHeaders=content-type;host;x-sdk-date, Signature=7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe',
+    };
+    const request = { method: 'GET', path: '/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs', headers, rawBody: '' };
+    const query = new URLSearchParams('limit=2&marker=13551d6b-755d-4757-b956-536f674975c0');
+    const at = Date.parse('2019-11-15T03:36:55Z');
+    expect(refuseSignature({ ...request, query }, lookup, at)).toBeNull();
+    expect(refuseSignature({ ...request, query: new URLSearchParams('limit=3&marker=13551d6b-755d-4757-b956-536f674975c0') }, lookup, at)).toBe('mismatch');
   });
 
   it('adds X-Sdk-Date in the compact UTC form and signs every given header', () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   formatVendorTime,
   mapBackupStatus,
+  mapInstanceStatus,
   mapJobStatus,
   megabytesToBytes,
   parseProgress,
@@ -22,6 +23,29 @@ describe('TaurusDB status mapping', () => {
       DELETING: 'UNKNOWN',
       building: 'UNKNOWN',
       '': 'UNKNOWN',
+    });
+  });
+
+  it('maps every documented v3 instance status; the v3.1 words and others are UNKNOWN', () => {
+    const statuses = ['BUILD', 'ACTIVE', 'FAILED', 'FROZEN', 'MODIFYING', 'REBOOTING', 'RESTORING', 'MODIFYING INSTANCE TYPE', 'SWITCHOVER'];
+    const more = ['MIGRATING', 'BACKING UP', 'MODIFYING DATABASE PORT', 'STORAGE FULL', 'normal', 'active', ''];
+    expect(Object.fromEntries([...statuses, ...more].map((s) => [s, mapInstanceStatus(s)]))).toEqual({
+      BUILD: 'BUILD',
+      ACTIVE: 'ACTIVE',
+      FAILED: 'FAILED',
+      FROZEN: 'FROZEN',
+      MODIFYING: 'MODIFYING',
+      REBOOTING: 'REBOOTING',
+      RESTORING: 'RESTORING',
+      'MODIFYING INSTANCE TYPE': 'MODIFYING_INSTANCE_TYPE',
+      SWITCHOVER: 'SWITCHOVER',
+      MIGRATING: 'MIGRATING',
+      'BACKING UP': 'BACKING_UP',
+      'MODIFYING DATABASE PORT': 'MODIFYING_DATABASE_PORT',
+      'STORAGE FULL': 'STORAGE_FULL',
+      normal: 'UNKNOWN',
+      active: 'UNKNOWN',
+      '': null,
     });
   });
 
@@ -131,7 +155,7 @@ describe('TaurusDB records over HTTP', () => {
       vendorId: failed.instanceId,
       name: 'analytics-db',
       engine: 'gaussdb-mysql 8.0',
-      status: 'normal',
+      status: 'ACTIVE',
     });
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SimHandler, SimRequest, SimResponse } from '../kit/index.js';
-import { verifySignature, type AkSkCredentials, type VerifyFailure } from '../../providers/huawei/auth/signer.js';
+import { refuseSignature, type AccessKeyPair, type SignatureRefusal } from './signature.js';
 import type { TokenValidator } from './iam.js';
 
 /**
@@ -10,7 +10,7 @@ import type { TokenValidator } from './iam.js';
  */
 
 export interface GatewayAuthOptions {
-  credentials: AkSkCredentials[];
+  credentials: AccessKeyPair[];
   /** Accepts X-Auth-Token when given. */
   tokens?: TokenValidator;
   /** The project the service serves; the path's `:project_id` and the caller's project must match it. */
@@ -21,7 +21,7 @@ export interface GatewayAuthOptions {
   clock?: () => number;
 }
 
-const SIGNATURE_MESSAGES: Record<VerifyFailure, string> = {
+const SIGNATURE_MESSAGES: Record<SignatureRefusal, string> = {
   missing: 'Incorrect IAM authentication information: Authorization not found',
   malformed: 'Incorrect IAM authentication information: Authorization header malformed',
   'unknown-key': 'Incorrect IAM authentication information: ak not found',
@@ -55,13 +55,12 @@ export function checkGatewayAuth(request: SimRequest, options: GatewayAuthOption
     callerProject = check.projectId;
   } else {
     const secrets = new Map(options.credentials.map((c) => [c.accessKey, c.secretKey]));
-    const now = new Date(options.clock?.() ?? Date.now());
-    const result = verifySignature(
-      { method: request.method, host: headers.host ?? '', path: request.path, query: request.query, headers, body: request.rawBody },
+    const refusal = refuseSignature(
+      { method: request.method, path: request.path, query: request.query, headers, rawBody: request.rawBody },
       (accessKey) => secrets.get(accessKey),
-      now,
+      options.clock?.() ?? Date.now(),
     );
-    if (!result.ok) return gatewayError(401, 'APIGW.0301', SIGNATURE_MESSAGES[result.reason]);
+    if (refusal) return gatewayError(401, 'APIGW.0301', SIGNATURE_MESSAGES[refusal]);
     callerProject = headers['x-project-id'] ?? options.projectId;
   }
   const pathProject = request.params.project_id;

@@ -1,8 +1,8 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /**
- * Huawei Cloud "SDK-HMAC-SHA256" request signing (huawei.md C.2), for both sides: the client signs,
- * the simulators verify with the same canonicalisation, so one implementation keeps them in step.
+ * Huawei Cloud "SDK-HMAC-SHA256" request signing (huawei.md C.2), the client side. The simulators
+ * verify with their own code, so a canonicalisation this file gets wrong fails a test.
  */
 
 export interface SignableRequest {
@@ -21,16 +21,9 @@ export interface AkSkCredentials {
   secretKey: string;
 }
 
-export type VerifyFailure = 'missing' | 'malformed' | 'unknown-key' | 'skew' | 'mismatch';
-export type VerifyResult = { ok: true; accessKey: string } | { ok: false; reason: VerifyFailure };
-
 const ALGORITHM = 'SDK-HMAC-SHA256';
 const DATE_HEADER = 'x-sdk-date';
 const CONTENT_SHA256_HEADER = 'x-sdk-content-sha256';
-/** API Gateway rejects an X-Sdk-Date further than this from its own clock (huawei.md C.3). */
-export const DEFAULT_MAX_SKEW_MS = 15 * 60 * 1000;
-const AUTHORIZATION_PATTERN = /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-fA-F]+)$/;
-const SDK_DATE_PATTERN = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
 /** Returns the headers to add to `req`: X-Sdk-Date (unless `req` already carries one) and Authorization. */
 export function signRequest(req: SignableRequest, credentials: AkSkCredentials, now: Date = new Date()): Record<string, string> {
@@ -45,47 +38,9 @@ export function signRequest(req: SignableRequest, credentials: AkSkCredentials, 
   return added;
 }
 
-/** Checks a received request; `req.headers` as Node delivers them (lower-cased names). */
-export function verifySignature(
-  req: SignableRequest,
-  lookupSecret: (accessKey: string) => string | undefined,
-  now: Date = new Date(),
-  maxSkewMs: number = DEFAULT_MAX_SKEW_MS,
-): VerifyResult {
-  const headers = lowerCaseKeys(req.headers);
-  const authorization = headers.authorization;
-  if (authorization === undefined || authorization === '') return { ok: false, reason: 'missing' };
-  const match = AUTHORIZATION_PATTERN.exec(authorization.trim());
-  if (!match) return { ok: false, reason: 'malformed' };
-  const [, accessKey, signedHeaderList, signature] = match as unknown as [string, string, string, string];
-  const signedHeaderNames = signedHeaderList.split(';');
-  const sdkDate = parseSdkDate(headers[DATE_HEADER]);
-  if (sdkDate === null || !signedHeaderNames.includes(DATE_HEADER) || !signedHeaderNames.includes('host')) {
-    return { ok: false, reason: 'malformed' };
-  }
-  const secret = lookupSecret(accessKey);
-  if (secret === undefined) return { ok: false, reason: 'unknown-key' };
-  if (Math.abs(now.getTime() - sdkDate.getTime()) > maxSkewMs) return { ok: false, reason: 'skew' };
-  if (signedHeaderNames.some((name) => headers[name] === undefined)) return { ok: false, reason: 'mismatch' };
-  const expected = computeSignature(req, headers, signedHeaderNames, secret);
-  if (expected === null) return { ok: false, reason: 'malformed' };
-  const given = Buffer.from(signature.toLowerCase(), 'utf8');
-  const wanted = Buffer.from(expected, 'utf8');
-  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return { ok: false, reason: 'mismatch' };
-  return { ok: true, accessKey };
-}
-
 /** `YYYYMMDDTHHmmssZ` in UTC. */
 function formatSdkDate(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-}
-
-function parseSdkDate(value: string | undefined): Date | null {
-  const match = value === undefined ? null : SDK_DATE_PATTERN.exec(value);
-  if (!match) return null;
-  const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
-  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  return Number.isNaN(date.getTime()) ? null : date;
 }
 
 /** `null` when the path cannot be decoded. */

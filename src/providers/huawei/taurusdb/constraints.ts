@@ -1,8 +1,8 @@
 import { ValidationError } from '../../../domain/errors.js';
 
 /**
- * TaurusDB's own input rules (huawei.md B.0/B.1), checked by the adapter before any upstream call and
- * by the simulator on what it receives, so both sides refuse exactly the same input with the same code.
+ * TaurusDB's own input rules (huawei.md B.0/B.1), checked by the adapter before any upstream call. The
+ * simulator keeps its own copy of the vendor's rules, so a test catches a rule this file misreads.
  */
 
 /** Instance ids: 32 letters or digits, then `in07` (HW-TDB CreateGaussMySqlBackup). */
@@ -22,11 +22,11 @@ const DESCRIPTION_MAX = 256;
 /** HW-TDB: none of `! < " = ' > &`, and no carriage return. */
 const DESCRIPTION_FORBIDDEN = /[!<"='>&\r]/;
 
-/** The vendor's codes and messages (OTC-TDB appendix/error_codes). */
-export const VENDOR_RULES = {
-  invalidName: { code: 'DBS.280277', message: 'Invalid object name.' },
-  invalidDescription: { code: 'DBS.280127', message: 'Invalid backup description.' },
-  invalidInstanceId: { code: 'DBS.280404', message: 'Invalid DB instance ID or node ID format.' },
+/** The vendor's codes (OTC-TDB appendix/error_codes). */
+const VENDOR_RULES = {
+  invalidName: { code: 'DBS.280277' },
+  invalidDescription: { code: 'DBS.280127' },
+  invalidInstanceId: { code: 'DBS.280404' },
 } as const;
 
 export function isInstanceId(value: string): boolean {

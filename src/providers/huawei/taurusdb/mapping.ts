@@ -39,6 +39,32 @@ export function mapJobStatus(vendorStatus: string): JobStatus {
   return JOB_STATUS[vendorStatus] ?? 'RUNNING';
 }
 
+/**
+ * Instance statuses of the v3 instance APIs (huawei.md B.5, B.7.4), written for DatabaseInstance.status
+ * in the schema's enum style. A word outside the table (such as `normal`, which belongs to the v3.1
+ * listing, not to /v3) is reported as UNKNOWN rather than passed on as if it were documented.
+ */
+export const INSTANCE_STATUS: Readonly<Record<string, string>> = {
+  BUILD: 'BUILD',
+  ACTIVE: 'ACTIVE',
+  FAILED: 'FAILED',
+  FROZEN: 'FROZEN',
+  MODIFYING: 'MODIFYING',
+  REBOOTING: 'REBOOTING',
+  RESTORING: 'RESTORING',
+  'MODIFYING INSTANCE TYPE': 'MODIFYING_INSTANCE_TYPE',
+  SWITCHOVER: 'SWITCHOVER',
+  MIGRATING: 'MIGRATING',
+  'BACKING UP': 'BACKING_UP',
+  'MODIFYING DATABASE PORT': 'MODIFYING_DATABASE_PORT',
+  'STORAGE FULL': 'STORAGE_FULL',
+};
+
+export function mapInstanceStatus(vendorStatus: string | null | undefined): string | null {
+  if (vendorStatus === null || vendorStatus === undefined || vendorStatus === '') return null;
+  return INSTANCE_STATUS[vendorStatus] ?? 'UNKNOWN';
+}
+
 /** `"60%"` → 60; `""` (anything but a running task) → null, except that a finished task is at 100. */
 export function parseProgress(process: string | null | undefined, status: JobStatus): number | null {
   const match = /^\s*(\d{1,3}(?:\.\d+)?)\s*%?\s*$/.exec(process ?? '');
@@ -106,14 +132,17 @@ export function toDatabaseInstanceRecord(providerKey: ProviderKey, instance: Wir
     vendorId: instance.id,
     name: instance.name ?? null,
     engine: instance.datastore ? [instance.datastore.type, instance.datastore.version].filter(Boolean).join(' ') : null,
-    status: instance.status ?? null,
+    status: mapInstanceStatus(instance.status),
   };
 }
 
-/** What the gateway sees of a task; a failed task's reason becomes the job error. */
+/**
+ * What the gateway sees of a task; a failed task's reason becomes the job error. A task does not name
+ * the backup it builds (the SDK's entities model has no fields), so `resource` stays null and the job
+ * keeps the backup the create answer named.
+ */
 export function toJobState(job: WireJob): JobState {
   const status = mapJobStatus(job.status);
-  const backupId = typeof job.entities?.backup_id === 'string' ? job.entities.backup_id : null;
   return {
     status,
     progress: parseProgress(job.process, status),
@@ -121,6 +150,6 @@ export function toJobState(job: WireJob): JobState {
       status === 'FAILED'
         ? { code: 'JOB_FAILED', message: job.fail_reason || `TaurusDB task ${job.name} ended ${job.status}`, vendorCode: null }
         : null,
-    resource: backupId ? { type: 'Backup', vendorId: backupId } : null,
+    resource: null,
   };
 }

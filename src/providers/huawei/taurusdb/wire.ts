@@ -1,6 +1,6 @@
 /**
- * TaurusDB's JSON as it crosses the wire (huawei.md B.1–B.5), shared by the client, which reads it,
- * and the simulator, which writes it. Only the fields backupgraph reads or the simulator emits.
+ * TaurusDB's JSON as the client reads it (huawei.md B.1–B.5): only the fields backupgraph reads, each
+ * one the vendor documents.
  */
 
 export type WireBackupStatus = 'BUILDING' | 'COMPLETED' | 'FAILED' | 'AVAILABLE';
@@ -52,7 +52,6 @@ export interface WireJob {
   /** `"60%"` while running, otherwise `""`. */
   process: string;
   instance?: { id: string; name: string };
-  entities?: Record<string, unknown>;
   fail_reason?: string | null;
 }
 

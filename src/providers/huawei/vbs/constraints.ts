@@ -1,8 +1,8 @@
 import { ValidationError } from '../../../domain/errors.js';
 
 /**
- * VBS create-backup rules (huawei.md A.1, codes from A.6). The gateway checks them before any
- * upstream call and the simulator answers them with the vendor's codes, from this one table.
+ * VBS create-backup rules (huawei.md A.1, codes from A.6), checked before any upstream call. The
+ * simulator keeps its own copy of the vendor's rules, so a test catches a rule this file misreads.
  */
 
 export interface VbsRuleBreak {
@@ -35,7 +35,7 @@ export function isUuid(value: string): boolean {
 }
 
 /** The first rule `input` breaks, in the order the vendor checks them; `null` when it keeps them all. */
-export function findBackupRuleBreak(input: VbsBackupInput): VbsRuleBreak | null {
+function findBackupRuleBreak(input: VbsBackupInput): VbsRuleBreak | null {
   return volumeIdBreak(input.volumeId) ?? snapshotIdBreak(input.snapshotId) ?? nameBreak(input.name) ?? descriptionBreak(input.description) ?? tagsBreak(input.tags);
 }
 

@@ -1,8 +1,8 @@
 import type { HTTPMethod } from 'find-my-way';
 import { SimulatorServer, type SimHandler } from '../../kit/index.js';
-import type { AkSkCredentials } from '../../../providers/huawei/auth/index.js';
-import { gatewayError, withGatewayAuth, type TokenValidator } from '../index.js';
+import { gatewayError, withGatewayAuth, type AccessKeyPair, type TokenValidator } from '../index.js';
 import { dbsError, TaurusDbRoutes } from './routes.js';
+import { TaurusDbShapes } from './shapes.js';
 import { TaurusDbState, type SeedName } from './state.js';
 
 export { TaurusDbState, type SeedName, type SimBackup, type SimInstance, type SimJob } from './state.js';
@@ -15,7 +15,7 @@ export { TaurusDbState, type SeedName, type SimBackup, type SimInstance, type Si
 export interface TaurusDbSimulatorOptions {
   projectId: string;
   /** The AK/SK pair(s) the gateway accepts. */
-  credentials: AkSkCredentials | AkSkCredentials[];
+  credentials: AccessKeyPair | AccessKeyPair[];
   /** Accepts IAM tokens (X-Auth-Token) validated here, e.g. a SimulatedIam. */
   tokenValidator?: TokenValidator;
   /** How long a backup task takes from creation to Completed/Failed; default 2 s. */
@@ -47,7 +47,8 @@ export async function startTaurusDbSimulator(options: TaurusDbSimulatorOptions):
     later: (ms, fn) => server.later(ms, fn),
     now: Date.now,
   });
-  const routes = new TaurusDbRoutes(state, options.utcOffsetMinutes ?? BEIJING_UTC_OFFSET_MINUTES);
+  const shapes = new TaurusDbShapes(state, options.projectId, options.utcOffsetMinutes ?? BEIJING_UTC_OFFSET_MINUTES);
+  const routes = new TaurusDbRoutes(state, shapes);
   const gateway = {
     credentials: [options.credentials].flat(),
     ...(options.tokenValidator ? { tokens: options.tokenValidator } : {}),
@@ -57,6 +58,7 @@ export async function startTaurusDbSimulator(options: TaurusDbSimulatorOptions):
   const route = (method: HTTPMethod, path: string, handler: SimHandler) => server.route(method, path, withGatewayAuth(gateway, handler));
 
   route('GET', '/v3/:project_id/instances', routes.listInstances);
+  route('GET', '/v3/:project_id/instances/:instance_id', routes.getInstance);
   route('POST', '/v3/:project_id/backups/create', routes.createBackup);
   route('GET', '/v3/:project_id/backups', routes.listBackups);
   route('DELETE', '/v3/:project_id/backups/:backup_id', routes.deleteBackup);

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SimRequest, SimResponse } from '../../kit/index.js';
-import { createBackupViolation, VENDOR_RULES } from '../../../providers/huawei/taurusdb/constraints.js';
-import { formatVendorTime } from '../../../providers/huawei/taurusdb/mapping.js';
-import type { WireBackup, WireBackupList, WireCreateBackupResponse, WireInstance, WireInstanceList, WireJob } from '../../../providers/huawei/taurusdb/wire.js';
-import type { SimBackup, SimInstance, SimJob, TaurusDbState } from './state.js';
+import { readQueryTime, refuseCreateBackup } from './rules.js';
+import type { TaurusDbShapes } from './shapes.js';
+import type { TaurusDbState } from './state.js';
 
 /**
  * The TaurusDB service behind the gateway: request checks, codes and bodies as huawei.md B describes
@@ -11,9 +10,6 @@ import type { SimBackup, SimInstance, SimJob, TaurusDbState } from './state.js';
  */
 
 const PAGE_MAX = 100;
-const DATASTORE_TYPE = 'gaussdb-mysql';
-/** `yyyy-mm-ddThh:mm:ssZ` where Z is an offset such as +0800 (huawei.md B.2); `Z` itself is also taken. */
-const QUERY_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(Z|[+-]\d{4})$/;
 
 export function dbsError(status: number, code: string, message: string): SimResponse {
   return { status, headers: { 'X-Request-Id': randomUUID().replace(/-/g, '') }, body: { error_code: code, error_msg: message } };
@@ -24,8 +20,7 @@ const parameterError = () => dbsError(400, 'DBS.280001', 'Parameter error.');
 export class TaurusDbRoutes {
   constructor(
     private readonly state: TaurusDbState,
-    /** Minutes east of UTC that the service writes its times in (cn-north-4 writes +0800). */
-    private readonly utcOffsetMinutes: number,
+    private readonly shapes: TaurusDbShapes,
   ) {}
 
   listInstances = (request: SimRequest): SimResponse => {
@@ -36,11 +31,17 @@ export class TaurusDbRoutes {
     const matching = [...this.state.instances.values()]
       .filter((instance) => idFilter(instance.id) && nameFilter(instance.name))
       .sort((a, b) => b.createdAt - a.createdAt);
-    const body: WireInstanceList = {
-      instances: matching.slice(page.offset, page.offset + page.limit).map((instance) => this.wireInstance(instance)),
+    const body = {
+      instances: matching.slice(page.offset, page.offset + page.limit).map((instance) => this.shapes.instanceSummary(instance)),
       total_count: matching.length,
     };
     return { status: 200, body };
+  };
+
+  getInstance = (request: SimRequest): SimResponse => {
+    const instance = this.state.instances.get(request.params.instance_id ?? '');
+    if (!instance) return dbsError(404, 'DBS.200002', 'The DB instance does not exist.');
+    return { status: 200, body: { instance: this.shapes.instanceDetail(instance) } };
   };
 
   createBackup = (request: SimRequest): SimResponse => {
@@ -54,27 +55,15 @@ export class TaurusDbRoutes {
     const { instance_id: instanceId, name, description } = body as Record<string, unknown>;
     if (typeof instanceId !== 'string' || typeof name !== 'string') return parameterError();
     if (description !== undefined && description !== null && typeof description !== 'string') return parameterError();
-    const violation = createBackupViolation({ instanceId, name, description: description ?? null });
-    if (violation) return dbsError(400, violation.vendorCode!, vendorMessage(violation.vendorCode!));
+    const refusal = refuseCreateBackup(instanceId, name, description ?? null);
+    if (refusal) return dbsError(400, refusal.code, refusal.message);
 
     const instance = this.state.instances.get(instanceId);
     if (!instance) return dbsError(404, 'DBS.200002', 'The DB instance does not exist.');
     if (this.state.buildingBackupOf(instanceId)) return dbsError(409, 'DBS.201205', 'Backup is in progress, please wait.');
 
     const { backup, job } = this.state.startBackup(instance, name, description ?? '');
-    const answer: WireCreateBackupResponse = {
-      backup: {
-        id: backup.id,
-        name: backup.name,
-        description: backup.description,
-        begin_time: this.time(backup.beginAt),
-        status: backup.status,
-        type: backup.type,
-        instance_id: backup.instanceId,
-      },
-      job_id: job.id,
-    };
-    return { status: 201, body: answer };
+    return { status: 201, body: this.shapes.createdBackup(backup, job) };
   };
 
   listBackups = (request: SimRequest): SimResponse => {
@@ -93,14 +82,17 @@ export class TaurusDbRoutes {
         (backup) =>
           (!query.get('instance_id') || backup.instanceId === query.get('instance_id')) &&
           (!query.get('backup_id') || backup.id === query.get('backup_id')) &&
+          // Exact matches: the docs name these filters without saying more.
+          (!query.get('name') || backup.name === query.get('name')) &&
+          (!query.get('instance_name') || this.state.instances.get(backup.instanceId)?.name === query.get('instance_name')) &&
           (type === null || backup.type === type) &&
           (begin === null || wholeSecond(backup.beginAt) >= begin) &&
           (end === null || wholeSecond(backup.beginAt) <= end),
       )
       // Newest first, as the console lists them; the API docs do not promise an order.
       .sort((a, b) => wholeSecond(b.beginAt) - wholeSecond(a.beginAt));
-    const body: WireBackupList = {
-      backups: matching.slice(page.offset, page.offset + page.limit).map((backup) => this.wireBackup(backup)),
+    const body = {
+      backups: matching.slice(page.offset, page.offset + page.limit).map((backup) => this.shapes.backup(backup)),
       total_count: matching.length,
     };
     return { status: 200, body };
@@ -122,62 +114,8 @@ export class TaurusDbRoutes {
     if (!id) return parameterError();
     const job = this.state.jobs.get(id);
     if (!job) return dbsError(400, 'DBS.200543', 'The job does not exist.');
-    return { status: 200, body: { job: this.wireJob(job) } };
+    return { status: 200, body: { job: this.shapes.job(job) } };
   };
-
-  private wireInstance(instance: SimInstance): WireInstance {
-    return {
-      id: instance.id,
-      name: instance.name,
-      status: instance.status,
-      type: 'Cluster',
-      port: '3306',
-      datastore: { type: DATASTORE_TYPE, version: instance.datastoreVersion, kernel_version: '2.0.57.240900' },
-      created: this.time(instance.createdAt),
-      updated: this.time(instance.createdAt),
-    };
-  }
-
-  private wireBackup(backup: SimBackup): WireBackup {
-    const instance = this.state.instances.get(backup.instanceId);
-    return {
-      id: backup.id,
-      name: backup.name,
-      description: backup.description,
-      begin_time: this.time(backup.beginAt),
-      end_time: backup.endAt === null ? '' : this.time(backup.endAt),
-      status: backup.status,
-      take_up_time: backup.endAt === null ? 0 : Math.round((backup.endAt - backup.beginAt) / 60_000),
-      type: backup.type,
-      size: backup.sizeMb ?? 0,
-      datastore: { type: DATASTORE_TYPE, version: instance?.datastoreVersion ?? '8.0' },
-      instance_id: backup.instanceId,
-    };
-  }
-
-  private wireJob(job: SimJob): WireJob {
-    const instance = this.state.instances.get(job.instanceId);
-    return {
-      id: job.id,
-      name: job.name,
-      status: job.status,
-      created: this.time(job.createdAt),
-      ended: job.endedAt === null ? '' : this.time(job.endedAt),
-      process: this.state.progressOf(job),
-      instance: { id: job.instanceId, name: instance?.name ?? '' },
-      // Entities of a backup task are not documented; naming the backup is this simulator's choice.
-      entities: { backup_id: job.backupId },
-      ...(job.failReason ? { fail_reason: job.failReason } : {}),
-    };
-  }
-
-  private time(epochMs: number): string {
-    return formatVendorTime(epochMs, this.utcOffsetMinutes);
-  }
-}
-
-function vendorMessage(code: string): string {
-  return Object.values(VENDOR_RULES).find((rule) => rule.code === code)?.message ?? 'Parameter error.';
 }
 
 /** offset ≥ 0 (default 0) and limit 1–100 (default 100), as strings of digits. */
@@ -197,16 +135,6 @@ function textFilter(value: string | null): (candidate: string) => boolean {
   if (!value) return () => true;
   if (value.startsWith('*')) return (candidate) => candidate.includes(value.slice(1));
   return (candidate) => candidate === value;
-}
-
-/** Epoch ms, `null` when absent, `undefined` when not in the vendor's format. */
-function readQueryTime(value: string | null): number | null | undefined {
-  if (value === null) return null;
-  const match = QUERY_TIME.exec(value);
-  if (!match) return undefined;
-  const zone = match[2] === 'Z' ? 'Z' : `${match[2]!.slice(0, 3)}:${match[2]!.slice(3)}`;
-  const parsed = Date.parse(`${match[1]}${zone}`);
-  return Number.isNaN(parsed) ? undefined : parsed;
 }
 
 /** The service keeps times to the second. */

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { WireBackupStatus, WireJobStatus } from '../../../providers/huawei/taurusdb/wire.js';
 
 /**
  * What the simulated TaurusDB knows: instances, backups and tasks, with the task state machine
@@ -9,10 +8,33 @@ import type { WireBackupStatus, WireJobStatus } from '../../../providers/huawei/
 
 export type SeedName = 'demo' | 'empty';
 
+/** Backup statuses (huawei.md B.1/B.2). */
+export type BackupStatus = 'BUILDING' | 'COMPLETED' | 'FAILED' | 'AVAILABLE';
+/** Task statuses, title case (huawei.md B.4). */
+export type JobStatus = 'Pending' | 'Running' | 'Completed' | 'Failed';
+/**
+ * Instance statuses of the v3 model (huawei.md B.5, B.7.4). The lower-case creating/normal/abnormal
+ * set belongs to other listings and is never written here.
+ */
+export type InstanceStatus =
+  | 'BUILD'
+  | 'ACTIVE'
+  | 'FAILED'
+  | 'FROZEN'
+  | 'MODIFYING'
+  | 'REBOOTING'
+  | 'RESTORING'
+  | 'MODIFYING INSTANCE TYPE'
+  | 'SWITCHOVER'
+  | 'MIGRATING'
+  | 'BACKING UP'
+  | 'MODIFYING DATABASE PORT'
+  | 'STORAGE FULL';
+
 export interface SimInstance {
   id: string;
   name: string;
-  status: string;
+  status: InstanceStatus;
   createdAt: number;
   datastoreVersion: string;
 }
@@ -23,7 +45,7 @@ export interface SimBackup {
   description: string;
   instanceId: string;
   type: 'auto' | 'manual';
-  status: WireBackupStatus;
+  status: BackupStatus;
   beginAt: number;
   endAt: number | null;
   sizeMb: number | null;
@@ -32,13 +54,12 @@ export interface SimBackup {
 export interface SimJob {
   id: string;
   name: string;
-  status: WireJobStatus;
+  status: JobStatus;
   createdAt: number;
   /** When Running began; progress is measured from here. */
   runningAt: number | null;
   endedAt: number | null;
   instanceId: string;
-  backupId: string;
   failReason: string | null;
 }
 
@@ -88,7 +109,7 @@ export class TaurusDbState {
   addInstance(fields: Partial<SimInstance> & { name: string }): SimInstance {
     const instance: SimInstance = {
       id: this.nextId('in07'),
-      status: 'normal',
+      status: 'ACTIVE',
       createdAt: this.scheduler.now(),
       datastoreVersion: '8.0',
       ...fields,
@@ -138,7 +159,6 @@ export class TaurusDbState {
       runningAt: null,
       endedAt: null,
       instanceId: instance.id,
-      backupId: backup.id,
       failReason: null,
     };
     this.jobs.set(job.id, job);
@@ -177,8 +197,7 @@ export class TaurusDbState {
   }
 
   private nextUuid(): string {
-    const hex = this.nextHex();
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    return uuidOf(this.nextHex());
   }
 
   private nextHex(): string {
@@ -189,12 +208,17 @@ export class TaurusDbState {
   private seedDemo(): void {
     const day = 24 * 60 * 60 * 1000;
     const base = Date.UTC(2026, 10, 1, 2, 0, 0);
-    const orders = this.addInstance({ name: 'orders-db', status: 'normal', createdAt: base - 90 * day });
-    const analytics = this.addInstance({ name: 'analytics-db', status: 'normal', createdAt: base - 60 * day });
+    const orders = this.addInstance({ name: 'orders-db', status: 'ACTIVE', createdAt: base - 90 * day });
+    const analytics = this.addInstance({ name: 'analytics-db', status: 'ACTIVE', createdAt: base - 60 * day });
     this.addBackup({ instanceId: orders.id, name: 'orders-auto-1', type: 'auto', beginAt: base - 2 * day, sizeMb: 2803 });
     this.addBackup({ instanceId: orders.id, name: 'orders-before-migration', description: 'Before schema migration', beginAt: base - day, sizeMb: 2911 });
     this.addBackup({ instanceId: orders.id, name: 'orders-auto-2', type: 'auto', beginAt: base, sizeMb: 2950 });
     this.addBackup({ instanceId: analytics.id, name: 'analytics-weekly', beginAt: base - 3 * day, sizeMb: 10240 });
     this.addBackup({ instanceId: analytics.id, name: 'analytics-broken', status: 'FAILED', beginAt: base - 2 * day, endAt: base - 2 * day + 30_000, sizeMb: 0 });
   }
+}
+
+/** A version-4-shaped UUID from 32 hex digits. */
+export function uuidOf(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

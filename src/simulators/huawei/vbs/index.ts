@@ -1,9 +1,12 @@
 import { SimulatorServer, type SimHandler, type SimRequest, type SimResponse } from '../../kit/index.js';
-import type { AkSkCredentials } from '../../../providers/huawei/auth/signer.js';
 import { gatewayError, withGatewayAuth } from '../gateway.js';
 import { SimulatedIam, type SimulatedIamOptions, type TokenValidator } from '../iam.js';
-import { findBackupRuleBreak } from '../../../providers/huawei/vbs/constraints.js';
+import type { AccessKeyPair } from '../signature.js';
+import { compareValues, pageSortedRows, parseIdList, readCount, readEvsPaging, type EvsListError } from './evs-listing.js';
+import { refuseCreateBackup } from './rules.js';
+import { backupJson, links, snapshotJson, snapshotListItem, volumeJson } from './shapes.js';
 import {
+  autobkSnapshot,
   cinderTime,
   demoState,
   emptyState,
@@ -13,7 +16,6 @@ import {
   newJobId,
   type SimBackup,
   type SimJob,
-  type SimSnapshot,
   type SimVolume,
   type VbsSimulatorState,
 } from './state.js';
@@ -25,7 +27,7 @@ import {
 
 export interface VbsSimulatorOptions {
   projectId: string;
-  credentials: AkSkCredentials[];
+  credentials: AccessKeyPair[];
   /** Accept IAM tokens: an existing IAM's validator, or users for an IAM served on this port. */
   iam?: TokenValidator | SimulatedIamOptions;
   /** How long a backup job (and a delete) takes; default 2 s. */
@@ -87,6 +89,7 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
       handler,
     );
   const url = () => server.url;
+  const place = () => ({ url: server.url, projectId });
 
   // --- VBS cloud API: create and jobs -------------------------------------------------------------
   server.route('POST', '/v2/:project_id/cloudbackups', authed((request) => createBackup(request)));
@@ -100,7 +103,7 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
   server.route('GET', '/v2/:project_id/backups', authed((request) => listBackups(request, 'summary')));
   server.route('GET', '/v2/:project_id/backups/:backup_id', authed((request) => {
     const backup = state.backups.get(request.params.backup_id ?? '');
-    return backup ? { status: 200, body: { backup: backupJson(backup) } } : backupNotFound(request.params.backup_id ?? '');
+    return backup ? { status: 200, body: { backup: backupJson(backup, place()) } } : backupNotFound(request.params.backup_id ?? '');
   }));
   server.route('DELETE', '/v2/:project_id/backups/:backup_id', authed((request) => deleteBackup(request.params.backup_id ?? '')));
 
@@ -108,12 +111,12 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
   server.route('GET', '/v2/:project_id/cloudvolumes/detail', authed((request) => listVolumes(request)));
   server.route('GET', '/v2/:project_id/cloudvolumes/:volume_id', authed((request) => {
     const volume = state.volumes.get(request.params.volume_id ?? '');
-    return volume ? { status: 200, body: { volume: volumeJson(volume) } } : evsNotFound('Volume', request.params.volume_id ?? '');
+    return volume ? { status: 200, body: { volume: volumeJson(volume, place()) } } : evsNotFound('Volume', request.params.volume_id ?? '');
   }));
   server.route('GET', '/v2/:project_id/cloudsnapshots/detail', authed((request) => listSnapshots(request)));
   server.route('GET', '/v2/:project_id/cloudsnapshots/:snapshot_id', authed((request) => {
     const snapshot = state.snapshots.get(request.params.snapshot_id ?? '');
-    return snapshot ? { status: 200, body: { snapshot: snapshotJson(snapshot) } } : evsNotFound('Snapshot', request.params.snapshot_id ?? '');
+    return snapshot ? { status: 200, body: { snapshot: snapshotJson(snapshot, place()) } } : evsNotFound('Snapshot', request.params.snapshot_id ?? '');
   }));
 
   function createBackup(request: SimRequest): SimResponse {
@@ -141,8 +144,8 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
       snapshotId: (backup.snapshot_id as string | null | undefined) ?? null,
       tags: (tags as { key: string; value?: string | null }[]).map((tag) => ({ key: tag.key, value: tag.value ?? '' })),
     };
-    const broken = findBackupRuleBreak(input);
-    if (broken) return vbsError(400, broken.vendorCode, broken.message);
+    const refusal = refuseCreateBackup(input);
+    if (refusal) return vbsError(400, refusal.code, refusal.message);
 
     const volume = state.volumes.get(input.volumeId);
     if (!volume) return vbsError(400, 'VolumeBackup.0021', 'The EVS disk does not exist or has been deleted');
@@ -186,7 +189,8 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
       status: 'INIT',
       entities: { backup_id: backup.id, volume_id: volume.id, bks_create_volume_name: volume.name },
       begin_time: jobTime(now),
-      end_time: null,
+      // The docs show "" until the job ends (huawei.md A.8, EVS job API).
+      end_time: '',
       error_code: null,
       fail_reason: null,
     };
@@ -240,8 +244,8 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
 
   function listBackups(request: SimRequest, view: 'detail' | 'summary'): SimResponse {
     const q = request.query;
-    const limit = intParam(q.get('limit'), MAX_LIST_LIMIT, 0);
-    const offset = intParam(q.get('offset'), 0, 0);
+    const limit = readCount(q.get('limit'), MAX_LIST_LIMIT, 0);
+    const offset = readCount(q.get('offset'), 0, 0);
     if (limit === null || offset === null) return cinderFault(400, 'badRequest', 'Invalid input received: limit and offset must be non-negative integers');
     const sortKey = (q.get('sort_key') ?? 'created_at') as keyof SimBackup;
     const sortDir = q.get('sort_dir') ?? 'desc';
@@ -268,7 +272,7 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
     }
     const page = rows.slice(offset, offset + limit);
     const body: Record<string, unknown> = {
-      backups: page.map((b) => (view === 'detail' ? backupJson(b) : { id: b.id, name: b.name, links: links('backups', b.id) })),
+      backups: page.map((b) => (view === 'detail' ? backupJson(b, place()) : { id: b.id, name: b.name, links: links(place(), 'backups', b.id) })),
     };
     if (offset + limit < rows.length && page.length > 0) {
       body.backups_links = [{ href: `${url()}/v2/${projectId}/backups${view === 'detail' ? '/detail' : ''}?limit=${limit}&marker=${page[page.length - 1]!.id}`, rel: 'next' }];
@@ -278,8 +282,6 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
 
   function listVolumes(request: SimRequest): SimResponse {
     const q = request.query;
-    const paging = evsPaging(q);
-    if ('status' in paging) return paging;
     let rows = [...state.volumes.values()];
     const ids = q.get('ids');
     if (ids !== null) {
@@ -290,19 +292,25 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
       rows = rows.filter((v) => v.id === q.get('id'));
     }
     rows = rows.filter((v) => (!q.has('name') || v.name === q.get('name')) && (!q.has('status') || v.status === q.get('status')));
-    rows.sort(newestFirst);
-    const page = rows.slice(paging.offset, paging.offset + paging.limit);
-    const body: Record<string, unknown> = { volumes: page.map(volumeJson), count: rows.length };
-    if (paging.offset + page.length < rows.length && page.length > 0) {
-      body.volumes_links = [{ href: `${url()}/v2/${projectId}/cloudvolumes/detail?limit=${paging.limit}&marker=${page[page.length - 1]!.id}`, rel: 'next' }];
-    }
+    const page = pageSortedRows(rows, q);
+    if ('code' in page) return evsListRefusal(page);
+    const body: Record<string, unknown> = { volumes: page.rows.map((v) => volumeJson(v, place())), count: page.total };
+    if (page.nextMarker !== null) body.volumes_links = [{ href: nextVolumesHref(q, page.nextMarker), rel: 'next' }];
     return { status: 200, body };
+  }
+
+  /** The same query with the marker moved on, so following the link keeps the order and filters. */
+  function nextVolumesHref(q: URLSearchParams, marker: string): string {
+    const next = new URLSearchParams(q);
+    next.delete('offset');
+    next.set('marker', marker);
+    return `${url()}/v2/${projectId}/cloudvolumes/detail?${next}`;
   }
 
   function listSnapshots(request: SimRequest): SimResponse {
     const q = request.query;
-    const paging = evsPaging(q);
-    if ('status' in paging) return paging;
+    const paging = readEvsPaging(q);
+    if ('code' in paging) return evsListRefusal(paging);
     const rows = [...state.snapshots.values()]
       .filter(
         (s) =>
@@ -312,56 +320,7 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
       )
       .sort(newestFirst);
     const page = rows.slice(paging.offset, paging.offset + paging.limit);
-    return { status: 200, body: { snapshots: page.map(snapshotJson), count: rows.length } };
-  }
-
-  function backupJson(backup: SimBackup): Record<string, unknown> {
-    const { tags: _tags, ...fields } = backup;
-    return {
-      ...fields,
-      links: links('backups', backup.id),
-      object_count: backup.status === 'available' ? Math.max(1, backup.size) : 0,
-      container: backup.status === 'available' ? backup.id : null,
-      data_timestamp: backup.created_at,
-      'os-bak-tenant-attr:tenant_id': projectId,
-      service_metadata: JSON.stringify({ SP: `${backup.availability_zone}-pool`, Type: 0, progress: backup.status === 'available' ? '100' : '0' }),
-      is_incremental: false,
-      has_dependent_backups: false,
-    };
-  }
-
-  function volumeJson(volume: SimVolume): Record<string, unknown> {
-    const { statusBeforeBackup: _before, ...fields } = volume;
-    return {
-      ...fields,
-      description: null,
-      snapshot_id: null,
-      multiattach: false,
-      shareable: 'false',
-      encrypted: false,
-      metadata: {},
-      service_type: 'EVS',
-      replication_status: 'disabled',
-      'os-vol-tenant-attr:tenant_id': projectId,
-      links: links('cloudvolumes', volume.id),
-    };
-  }
-
-  function snapshotJson(snapshot: SimSnapshot): Record<string, unknown> {
-    return {
-      ...snapshot,
-      metadata: {},
-      'os-extended-snapshot-attributes:project_id': projectId,
-      'os-extended-snapshot-attributes:progress': snapshot.status === 'available' ? '100%' : '0%',
-      service_type: 'EVS',
-    };
-  }
-
-  function links(collection: string, id: string): { href: string; rel: string }[] {
-    return [
-      { href: `${url()}/v2/${projectId}/${collection}/${id}`, rel: 'self' },
-      { href: `${url()}/${projectId}/${collection}/${id}`, rel: 'bookmark' },
-    ];
+    return { status: 200, body: { snapshots: page.map((s) => snapshotListItem(s, place())), count: rows.length } };
   }
 
   const started = await server.listen(options.port ?? 0);
@@ -382,20 +341,6 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
   };
 }
 
-function autobkSnapshot(volume: SimVolume): SimSnapshot {
-  const now = Date.now();
-  return {
-    id: newId(),
-    name: `autobk_snapshot_${cinderTime(now).slice(0, 19).replace(/[-:T]/g, '')}`,
-    description: null,
-    status: 'available',
-    volume_id: volume.id,
-    size: volume.size,
-    created_at: cinderTime(now),
-    updated_at: cinderTime(now),
-  };
-}
-
 function vbsError(status: number, code: string, message: string): SimResponse {
   return { status, body: { error: { message, code } } };
 }
@@ -408,48 +353,16 @@ function backupNotFound(id: string): SimResponse {
   return cinderFault(404, 'itemNotFound', `Backup ${id} could not be found.`);
 }
 
+function evsListRefusal(refusal: EvsListError): SimResponse {
+  return vbsError(refusal.status, refusal.code, refusal.message);
+}
+
 function evsNotFound(what: string, id: string): SimResponse {
   return vbsError(404, 'EVS.5404', `${what} ${id} could not be found.`);
 }
 
-/** EVS paging rules (huawei.md A.8): limit 1-1000 (default 1000), offset >= 0. */
-function evsPaging(q: URLSearchParams): { limit: number; offset: number } | SimResponse {
-  const rawLimit = q.get('limit');
-  if (rawLimit !== null && /^\d+$/.test(rawLimit) && Number(rawLimit) > MAX_LIST_LIMIT) {
-    return vbsError(400, 'EVS.2142', `limit must be at most ${MAX_LIST_LIMIT}`);
-  }
-  const limit = intParam(rawLimit, MAX_LIST_LIMIT, 1);
-  if (limit === null) return vbsError(400, 'EVS.5400', 'limit param must be a positive integer');
-  const offset = intParam(q.get('offset'), 0, 0);
-  if (offset === null) return vbsError(400, 'EVS.5400', 'offset param must be an integer');
-  return { limit, offset };
-}
-
-function intParam(raw: string | null, fallback: number, min: number): number | null {
-  if (raw === null) return fallback;
-  if (!/^\d+$/.test(raw)) return null;
-  const value = Number(raw);
-  return value >= min ? value : null;
-}
-
-/** `['a','b']` (NODE SDK), `["a","b"]` (chnsz) or a bare `a,b`. */
-function parseIdList(raw: string): string[] {
-  return raw
-    .replace(/^\s*\[|\]\s*$/g, '')
-    .split(',')
-    .map((id) => id.trim().replace(/^['"]|['"]$/g, ''))
-    .filter((id) => id !== '');
-}
-
 function newestFirst(a: { created_at: string; id: string }, b: { created_at: string; id: string }): number {
   return compareValues(b.created_at, a.created_at) || compareValues(b.id, a.id);
-}
-
-function compareValues(a: unknown, b: unknown): number {
-  if (a === b) return 0;
-  if (a === null || a === undefined) return -1;
-  if (b === null || b === undefined) return 1;
-  return (a as number | string) < (b as number | string) ? -1 : 1;
 }
 
 function isTokenValidator(value: TokenValidator | SimulatedIamOptions): value is TokenValidator {

@@ -49,7 +49,8 @@ export interface SimJob {
   status: 'INIT' | 'RUNNING' | 'SUCCESS' | 'FAIL';
   entities: Record<string, string>;
   begin_time: string;
-  end_time: string | null;
+  /** `""` until the job ends. */
+  end_time: string;
   error_code: string | null;
   fail_reason: string | null;
 }
@@ -190,4 +191,19 @@ export function demoState(now = Date.now()): VbsSimulatorState {
     });
   }
   return state;
+}
+
+/** The snapshot VBS takes of a disk for a backup that names none (huawei.md A.7). */
+export function autobkSnapshot(volume: SimVolume): SimSnapshot {
+  const now = Date.now();
+  return {
+    id: newId(),
+    name: `autobk_snapshot_${cinderTime(now).slice(0, 19).replace(/[-:T]/g, '')}`,
+    description: null,
+    status: 'available',
+    volume_id: volume.id,
+    size: volume.size,
+    created_at: cinderTime(now),
+    updated_at: cinderTime(now),
+  };
 }
