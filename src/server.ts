@@ -18,6 +18,7 @@ import type { StatusWatcher } from './core/watcher.js';
 import { errorMasking } from './plugins/use-error-masking.js';
 import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
+import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
 import { usePartialFailures } from './plugins/use-partial-failures.js';
 import { createProvider } from './providers/registry.js';
@@ -97,6 +98,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useIntrospectionPolicy(config.server.introspection),
       usePartialFailures(),
       useSharedSubscriptionResults<GatewayContext>((context) => context.tenant),
+      useCompiledExecution(),
     ],
     context: (initial: YogaInitialContext & { tenant?: Tenant }) => {
       // Over WebSocket the tenant was settled when the connection was accepted; over HTTP, here.
