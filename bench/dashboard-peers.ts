@@ -20,7 +20,7 @@ import { ask, forkPeer, rssMiB, startGateway, stop } from './support/processes.j
  * DataLoaders, (d) the floor, three hand-written REST calls and no GraphQL. `mixed` runs the
  * ZStack + VBS + TaurusDB dashboard, where only backupgraph runs: the peers speak ZStack alone.
  *
- * Options: --rounds N (3), --seconds S per run (10), --rss-seconds S of steady load for the RSS check
+ * Options: --rounds N (6), --seconds S per run (5), --rss-seconds S of steady load for the RSS check
  * (60; 0 skips it), --cpu-prof (profile the gateway and print its top self time).
  */
 
@@ -56,7 +56,7 @@ function printTable(title: string, figures: Map<string, Figures>, calls: Map<str
   const dataloader = figures.get('apollo-dataloader');
   const floor = figures.get('floor');
   console.log(`\n${title}`);
-  console.log('implementation    |   req/s | p50 ms | p99 ms | upstream/query | failures | req/s ÷ (c) | p50 ÷ (c) | req/s ÷ (d) | p50 ÷ (d)');
+  console.log('implementation    |   req/s | p50 ms | p99 ms | CPU ms/query | upstream/query | failures | req/s ÷ (c) | p50 ÷ (c) | CPU ÷ (c) | req/s ÷ (d) | p50 ÷ (d) | CPU ÷ (d)');
   for (const [name, f] of figures) {
     const ratio = (peer: Figures | undefined, value: (g: Figures) => number) => (peer ? fixed(value(f) / value(peer), 2) : '-');
     console.log(
@@ -65,12 +65,15 @@ function printTable(title: string, figures: Map<string, Figures>, calls: Map<str
         fixed(f.requestsPerSecond).padStart(7),
         fixed(f.p50).padStart(6),
         fixed(f.p99).padStart(6),
+        fixed(f.cpuMsPerQuery, 2).padStart(12),
         fixed(calls.get(name)!).padStart(14),
         String(f.failures).padStart(8),
         ratio(dataloader, (g) => g.requestsPerSecond).padStart(11),
         ratio(dataloader, (g) => g.p50).padStart(9),
+        ratio(dataloader, (g) => g.cpuMsPerQuery).padStart(9),
         ratio(floor, (g) => g.requestsPerSecond).padStart(11),
         ratio(floor, (g) => g.p50).padStart(9),
+        ratio(floor, (g) => g.cpuMsPerQuery).padStart(9),
       ].join(' | '),
     );
   }
@@ -90,8 +93,8 @@ export async function benchDashboardPeers(args: string[], mixed = false): Promis
   const { values } = parseArgs({
     args,
     options: {
-      rounds: { type: 'string', default: '3' },
-      seconds: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '6' },
+      seconds: { type: 'string', default: '5' },
       'rss-seconds': { type: 'string', default: '60' },
       'cpu-prof': { type: 'boolean', default: false },
     },
@@ -118,7 +121,7 @@ export async function benchDashboardPeers(args: string[], mixed = false): Promis
       values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     );
     children.push(gateway.child);
-    const targets: Target[] = [{ name: 'backupgraph', url: gateway.url, headers: { authorization: `Bearer ${API_KEY}` }, body: BODY }];
+    const targets: Target[] = [{ name: 'backupgraph', url: gateway.url, headers: { authorization: `Bearer ${API_KEY}` }, body: BODY, pid: gateway.child.pid! }];
 
     if (!mixed) {
       const settings: PeerSettings = {
@@ -137,7 +140,7 @@ export async function benchDashboardPeers(args: string[], mixed = false): Promis
       ] as const) {
         const peer = await forkPeer<{ url: string }>(`bench/peers/${script}`, { ...env, BENCH_PEER_MODE: mode });
         children.push(peer.child);
-        targets.push({ name, url: peer.ready.url, headers: {}, body: BODY });
+        targets.push({ name, url: peer.ready.url, headers: {}, body: BODY, pid: peer.child.pid! });
       }
     }
 

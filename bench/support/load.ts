@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { cpuMs } from './processes.js';
 
 /**
  * Load from autocannon in interleaved rounds: every round runs each variant once, in an order that
@@ -10,12 +11,16 @@ export interface Target {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** The server's process, whose CPU time per query is measured. */
+  pid: number;
 }
 
 export interface Figures {
   requestsPerSecond: number;
   p50: number;
   p99: number;
+  /** CPU time (user + system) the server process spent per answered query: immune to how busy the machine is. */
+  cpuMsPerQuery: number;
   /** Non-2xx answers, socket errors and timeouts together. */
   failures: number;
 }
@@ -41,10 +46,14 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 /** Req/s is the mean over rounds, latencies the median of the rounds' percentiles. */
 export async function interleavedRounds(targets: readonly Target[], options: RoundOptions): Promise<Map<string, Figures>> {
-  const results = new Map<string, autocannon.Result[]>(targets.map((t) => [t.name, []]));
+  const results = new Map<string, (autocannon.Result & { cpuMs: number })[]>(targets.map((t) => [t.name, []]));
   for (let round = 0; round < options.rounds; round += 1) {
     const order = targets.map((_, index) => targets[(index + round) % targets.length]!);
-    for (const target of order) results.get(target.name)!.push(await load(target, options.connections, options.seconds));
+    for (const target of order) {
+      const cpuBefore = cpuMs(target.pid);
+      const result = await load(target, options.connections, options.seconds);
+      results.get(target.name)!.push({ ...result, cpuMs: cpuMs(target.pid) - cpuBefore });
+    }
     process.stdout.write(`  round ${round + 1}/${options.rounds} done (${options.connections} connections)\n`);
   }
   return new Map(
@@ -54,6 +63,7 @@ export async function interleavedRounds(targets: readonly Target[], options: Rou
         requestsPerSecond: runs.reduce((sum, run) => sum + run.requests.average, 0) / runs.length,
         p50: median(runs.map((run) => run.latency.p50)),
         p99: median(runs.map((run) => run.latency.p99)),
+        cpuMsPerQuery: runs.reduce((sum, run) => sum + run.cpuMs, 0) / runs.reduce((sum, run) => sum + run.requests.total, 0),
         failures: runs.reduce((sum, run) => sum + run.non2xx + run.errors + run.timeouts, 0),
       },
     ]),

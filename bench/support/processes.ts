@@ -61,3 +61,10 @@ export function rssMiB(pid: number): number {
     .find((l) => l.startsWith('VmRSS:'));
   return Number(line?.match(/(\d+)/)?.[1] ?? NaN) / 1024;
 }
+
+/** CPU time (user + system) a running process has used so far, in ms (Linux, clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  // Fields after the command name, which sits in parentheses and may hold spaces.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
