@@ -12,10 +12,10 @@ import type { JobTracker } from './core/jobs.js';
 import { JOB_CALLBACK_PREFIX, receiveJobCallback, withJobCallback } from './core/job-callbacks.js';
 import { createLiveStatus } from './core/live.js';
 import { dropUnresponsiveSockets } from './core/ws-heartbeat.js';
-import { createLogger, currentRequestId, requestIdFrom, runInRequestScope, type Logger } from './core/logger.js';
+import { createLogger, requestIdFrom, type Logger } from './core/logger.js';
 import { TenantDirectory, type ProviderFactory, type Tenant } from './core/tenancy.js';
 import type { StatusWatcher } from './core/watcher.js';
-import { errorMasking } from './plugins/use-error-masking.js';
+import { errorMasking, useRequestIdsOnErrors } from './plugins/use-error-masking.js';
 import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useCompiledExecution } from './plugins/use-compiled-execution.js';
@@ -60,6 +60,9 @@ type WsContextExtra = {
   tenant: Tenant;
 };
 
+/** What the HTTP handler and the WebSocket server hand yoga along with each operation. */
+type RequestServerContext = { tenant?: Tenant; requestId?: string };
+
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const log = options.logger ?? createLogger();
   const live = createLiveStatus(config, log);
@@ -76,7 +79,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   );
   const { jobs, watcher, idempotency } = live;
 
-  const yoga = createYoga<{ tenant?: Tenant }, GatewayContext>({
+  const yoga = createYoga<RequestServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
@@ -99,13 +102,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       usePartialFailures(),
       useSharedSubscriptionResults<GatewayContext>((context) => context.tenant),
       useCompiledExecution(),
+      useRequestIdsOnErrors(),
     ],
-    context: (initial: YogaInitialContext & { tenant?: Tenant }) => {
+    context: (initial: YogaInitialContext & RequestServerContext) => {
       // Over WebSocket the tenant was settled when the connection was accepted; over HTTP, here.
       const tenant = initial.tenant ?? tenants.authenticate(initial.request?.headers.get('authorization'));
       if (!tenant) throw unauthenticated();
       return createRequestContext({
-        requestId: currentRequestId() ?? requestIdFrom(undefined),
+        requestId: initial.requestId ?? requestIdFrom(undefined),
         tenant,
         jobs,
         idempotency,
@@ -139,7 +143,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       inFlight -= 1;
       if (inFlight === 0) drained?.();
     });
-    runInRequestScope(requestId, () => void yoga(req, res));
+    void yoga(req, res, { requestId });
   });
 
   const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
@@ -167,28 +171,24 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
             }),
           ];
         }
-        const requestId = requestIdFrom(undefined);
-        return runInRequestScope(requestId, async () => {
-          // Only what the context factory reads: each subscription keeps its context for its whole life.
-          const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-            params: payload,
-            tenant: ctx.extra.tenant,
-          });
-          const document = parse(payload.query);
-          const errors = validate(envelopedSchema, document);
-          if (errors.length > 0) return errors;
-          const contextValue = await contextFactory();
-          // The request scope must cover execution too, so that logs of this operation carry its id.
-          const scoped = <T extends (args: ExecutionArgs) => unknown>(fn: T) => ((args: ExecutionArgs) => runInRequestScope(requestId, () => fn(args))) as T;
-          return {
-            schema: envelopedSchema,
-            operationName: payload.operationName,
-            document,
-            variableValues: payload.variables,
-            contextValue,
-            rootValue: { execute: scoped(execute), subscribe: scoped(subscribe) },
-          };
+        // Only what the context factory reads: each subscription keeps its context for its whole life.
+        const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          params: payload,
+          tenant: ctx.extra.tenant,
+          requestId: requestIdFrom(undefined),
         });
+        const document = parse(payload.query);
+        const errors = validate(envelopedSchema, document);
+        if (errors.length > 0) return errors;
+        const contextValue = await contextFactory();
+        return {
+          schema: envelopedSchema,
+          operationName: payload.operationName,
+          document,
+          variableValues: payload.variables,
+          contextValue,
+          rootValue: { execute, subscribe },
+        };
       },
     },
     wsServer,
