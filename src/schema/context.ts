@@ -17,6 +17,7 @@ export interface GatewayContext {
   idempotency: IdempotencyStore;
   /** Live status: subscriptions read the current state and the changes from it. */
   watcher: StatusWatcher;
+  /** Tags every line with `requestId`. */
   log: Logger;
   /**
    * Providers that failed while others answered a list: reported as errors next to the data
@@ -28,5 +29,6 @@ export interface GatewayContext {
 export function createRequestContext(
   base: Omit<GatewayContext, keyof ReturnType<typeof initContextCache> | 'partialFailures'>,
 ): GatewayContext {
-  return { ...initContextCache(), ...base, partialFailures: [] };
+  // The request's own logger: every line it writes carries the request id.
+  return { ...initContextCache(), ...base, log: base.log.child({ requestId: base.requestId }), partialFailures: [] };
 }

@@ -12,12 +12,13 @@ import type { JobTracker } from '../live/jobs.js';
 import { JOB_CALLBACK_PREFIX, receiveJobCallback, withJobCallback } from '../live/job-callbacks.js';
 import { createLiveStatus } from '../live/live.js';
 import { dropUnresponsiveSockets } from './ws-heartbeat.js';
-import { createLogger, currentRequestId, requestIdFrom, runInRequestScope, type Logger } from '../infrastructure/logger.js';
+import { createLogger, requestIdFrom, type Logger } from '../infrastructure/logger.js';
 import { TenantDirectory, type ProviderFactory, type Tenant } from '../providers/tenancy.js';
 import type { StatusWatcher } from '../live/watcher.js';
-import { errorMasking } from './plugins/use-error-masking.js';
+import { errorMasking, useRequestIdsOnErrors } from './plugins/use-error-masking.js';
 import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
+import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
 import { usePartialFailures } from './plugins/use-partial-failures.js';
 import { createProvider } from '../providers/registry.js';
@@ -59,6 +60,9 @@ type WsContextExtra = {
   tenant: Tenant;
 };
 
+/** What the HTTP handler and the WebSocket server hand yoga along with each operation. */
+type RequestServerContext = { tenant?: Tenant; requestId?: string };
+
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const log = options.logger ?? createLogger();
   const live = createLiveStatus(config, log);
@@ -75,7 +79,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   );
   const { jobs, watcher, idempotency } = live;
 
-  const yoga = createYoga<{ tenant?: Tenant }, GatewayContext>({
+  const yoga = createYoga<RequestServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
@@ -97,13 +101,15 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useIntrospectionPolicy(config.server.introspection),
       usePartialFailures(),
       useSharedSubscriptionResults<GatewayContext>((context) => context.tenant),
+      useCompiledExecution(),
+      useRequestIdsOnErrors(),
     ],
-    context: (initial: YogaInitialContext & { tenant?: Tenant }) => {
+    context: (initial: YogaInitialContext & RequestServerContext) => {
       // Over WebSocket the tenant was settled when the connection was accepted; over HTTP, here.
       const tenant = initial.tenant ?? tenants.authenticate(initial.request?.headers.get('authorization'));
       if (!tenant) throw unauthenticated();
       return createRequestContext({
-        requestId: currentRequestId() ?? requestIdFrom(undefined),
+        requestId: initial.requestId ?? requestIdFrom(undefined),
         tenant,
         jobs,
         idempotency,
@@ -137,7 +143,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       inFlight -= 1;
       if (inFlight === 0) drained?.();
     });
-    runInRequestScope(requestId, () => void yoga(req, res));
+    void yoga(req, res, { requestId });
   });
 
   const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
@@ -165,28 +171,24 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
             }),
           ];
         }
-        const requestId = requestIdFrom(undefined);
-        return runInRequestScope(requestId, async () => {
-          // Only what the context factory reads: each subscription keeps its context for its whole life.
-          const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-            params: payload,
-            tenant: ctx.extra.tenant,
-          });
-          const document = parse(payload.query);
-          const errors = validate(envelopedSchema, document);
-          if (errors.length > 0) return errors;
-          const contextValue = await contextFactory();
-          // The request scope must cover execution too, so that logs of this operation carry its id.
-          const scoped = <T extends (args: ExecutionArgs) => unknown>(fn: T) => ((args: ExecutionArgs) => runInRequestScope(requestId, () => fn(args))) as T;
-          return {
-            schema: envelopedSchema,
-            operationName: payload.operationName,
-            document,
-            variableValues: payload.variables,
-            contextValue,
-            rootValue: { execute: scoped(execute), subscribe: scoped(subscribe) },
-          };
+        // Only what the context factory reads: each subscription keeps its context for its whole life.
+        const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          params: payload,
+          tenant: ctx.extra.tenant,
+          requestId: requestIdFrom(undefined),
         });
+        const document = parse(payload.query);
+        const errors = validate(envelopedSchema, document);
+        if (errors.length > 0) return errors;
+        const contextValue = await contextFactory();
+        return {
+          schema: envelopedSchema,
+          operationName: payload.operationName,
+          document,
+          variableValues: payload.variables,
+          contextValue,
+          rootValue: { execute, subscribe },
+        };
       },
     },
     wsServer,

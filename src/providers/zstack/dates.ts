@@ -13,12 +13,28 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 const ZSTACK_DATE = /^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4}),?\s+(\d{1,2}):(\d{2}):(\d{2})\s*([AaPp])\.?[Mm]\.?$/u;
 const ZONED_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
+/** Texts read before, per zone: a row repeats its dates (its storage refs carry the backup's own) and every refresh of a page repeats its rows. */
+const readBefore = new Map<string, Map<string, string | null>>();
+/** Texts remembered per zone before that memory starts over. */
+const MAX_REMEMBERED = 10_000;
+
 /**
  * Parses a ZStack date into an ISO-8601 UTC string; `null` for absent or unreadable values (a date the
  * client cannot read is not worth failing a whole listing for). A zoned ISO string is accepted as is.
  */
 export function parseZStackDate(value: unknown, timeZone: string): string | null {
   if (typeof value !== 'string') return null;
+  let remembered = readBefore.get(timeZone);
+  if (!remembered) readBefore.set(timeZone, (remembered = new Map()));
+  const known = remembered.get(value);
+  if (known !== undefined) return known;
+  const parsed = readZStackDate(value, timeZone);
+  if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+  remembered.set(value, parsed);
+  return parsed;
+}
+
+function readZStackDate(value: string, timeZone: string): string | null {
   const text = value.trim();
   if (ZONED_ISO.test(text)) {
     const ms = Date.parse(text);

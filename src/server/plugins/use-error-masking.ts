@@ -1,8 +1,35 @@
 import { GraphQLError } from 'graphql';
-import { maskError as yogaMaskError, type YogaServerOptions } from 'graphql-yoga';
-import { currentRequestId, type Logger } from '../../infrastructure/logger.js';
+import { handleStreamOrSingleExecutionResult, maskError as yogaMaskError, type Plugin, type YogaServerOptions } from 'graphql-yoga';
+import type { GatewayContext } from '../../schema/context.js';
+import type { Logger } from '../../infrastructure/logger.js';
 
 type MaskError = NonNullable<Exclude<YogaServerOptions<object, object>['maskedErrors'], boolean | undefined>['maskError']>;
+
+/**
+ * The request each error of a result came from. Yoga's maskError sees the error alone, so the
+ * plugin below notes the request id of every error before masking runs (user plugins come before
+ * yoga's masking in the hook order).
+ */
+const requestIdOfError = new WeakMap<object, string>();
+
+/** Notes the request id of every error an operation answers with, for the masking below. */
+export function useRequestIdsOnErrors(): Plugin<GatewayContext> {
+  const noteRequestIds =
+    (requestId: string) =>
+    ({ result }: { result: { errors?: readonly object[] } }) => {
+      for (const error of result.errors ?? []) requestIdOfError.set(error, requestId);
+    };
+  return {
+    onExecute({ args }) {
+      const note = noteRequestIds((args.contextValue as GatewayContext).requestId);
+      return { onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, note) };
+    },
+    onSubscribe({ args }) {
+      const note = noteRequestIds((args.contextValue as GatewayContext).requestId);
+      return { onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, note) };
+    },
+  };
+}
 
 /**
  * Yoga masks every error that is not a deliberate GraphQLError; this keeps that and adds what an
@@ -14,9 +41,9 @@ export function errorMasking(log: Logger): { maskError: MaskError } {
     maskError(error, message, isDev) {
       const masked = yogaMaskError(error, message, isDev);
       if (masked === error) return masked;
-      const requestId = currentRequestId();
+      const requestId = requestIdOfError.get(error as object);
       const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
-      log.error({ err: original }, 'unexpected error');
+      log.error({ err: original, requestId }, 'unexpected error');
       if (!(masked instanceof GraphQLError)) return masked;
       return new GraphQLError(masked.message, {
         nodes: masked.nodes,
