@@ -1,4 +1,6 @@
+import { toUpstreamError } from '../core/errors.js';
 import { chainedConnection } from '../core/paging.js';
+import type { TimeRange } from '../providers/provider.js';
 import { builder } from './builder.js';
 import { reportFailuresOf } from './loading.js';
 import { backupConnection } from './backup.js';
@@ -6,6 +8,14 @@ import { MUTATION_ERRORS } from './errors.js';
 import { requireOperation, resolveTarget, resourceKey, startJob } from './mutation-support.js';
 import { selectProviders } from './provider.js';
 import { BackupConnection, BackupRef, DatabaseInstanceConnection, DatabaseInstanceRef, JobRef, ProviderRef } from './refs.js';
+
+const TimeRangeType = builder.objectRef<TimeRange>('TimeRange').implement({
+  description: 'A window of time, both ends included.',
+  fields: (t) => ({
+    start: t.field({ type: 'DateTime', nullable: false, resolve: (range) => range.start }),
+    end: t.field({ type: 'DateTime', nullable: false, resolve: (range) => range.end }),
+  }),
+});
 
 DatabaseInstanceRef.implement({
   description: 'A managed database instance (Huawei TaurusDB).',
@@ -22,6 +32,19 @@ DatabaseInstanceRef.implement({
       args: { first: t.arg.int(), after: t.arg.string() },
       resolve: (d, args, ctx, info) =>
         backupConnection([ctx.tenant.provider(d.providerKey)!], { sourceVendorId: d.vendorId, kinds: ['DATABASE'] }, args, reportFailuresOf(ctx, info)),
+    }),
+    restorableTimeRanges: t.field({
+      type: [TimeRangeType],
+      nullable: false,
+      description: 'The windows a point-in-time restore of this instance may name (TaurusDB); empty where the vendor has none.',
+      resolve: async (d, _args, ctx) => {
+        const provider = ctx.tenant.provider(d.providerKey)!;
+        try {
+          return (await provider.restorableTimeRanges?.(d.vendorId)) ?? [];
+        } catch (error) {
+          throw toUpstreamError(provider.name, error);
+        }
+      },
     }),
   }),
 });
