@@ -3,6 +3,8 @@ import type { AkSkCredentials } from '../../auth/signer.js';
 import { gatewayError, withGatewayAuth } from '../../simulator-shared/gateway.js';
 import { SimulatedIam, type SimulatedIamOptions, type TokenValidator } from '../../simulator-shared/iam.js';
 import { findBackupRuleBreak } from '../constraints.js';
+import { cinderFault, vbsError } from './errors.js';
+import { registerRestoreRoutes } from './restore.js';
 import {
   cinderTime,
   demoState,
@@ -49,6 +51,8 @@ export interface VbsSimulator {
   iam: SimulatedIam | null;
   /** Makes the next create job end in FAIL with this code and reason. */
   failNext(failure: VbsJobFailure): void;
+  /** Makes the next restore job end in FAIL with this code and reason. */
+  failNextRestore(failure: VbsJobFailure): void;
   addVolume(fields?: Partial<SimVolume>): SimVolume;
   close(): Promise<void>;
 }
@@ -63,6 +67,7 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
   const seed = () => (options.seed === 'empty' ? emptyState() : demoState());
   const state = seed();
   const pendingFailures: VbsJobFailure[] = [];
+  const pendingRestoreFailures: VbsJobFailure[] = [];
 
   const server = new SimulatorServer({
     name: 'huawei-vbs',
@@ -71,6 +76,7 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
   server.onReset(() => {
     Object.assign(state, seed());
     pendingFailures.length = 0;
+    pendingRestoreFailures.length = 0;
   });
 
   const iam = options.iam && !isTokenValidator(options.iam) ? new SimulatedIam(options.iam) : null;
@@ -103,6 +109,7 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
     return backup ? { status: 200, body: { backup: backupJson(backup) } } : backupNotFound(request.params.backup_id ?? '');
   }));
   server.route('DELETE', '/v2/:project_id/backups/:backup_id', authed((request) => deleteBackup(request.params.backup_id ?? '')));
+  registerRestoreRoutes({ server, state, authed, jobDurationMs, failures: pendingRestoreFailures });
 
   // --- EVS ---------------------------------------------------------------------------------------
   server.route('GET', '/v2/:project_id/cloudvolumes/detail', authed((request) => listVolumes(request)));
@@ -373,6 +380,9 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
     failNext: (failure) => {
       pendingFailures.push(failure);
     },
+    failNextRestore: (failure) => {
+      pendingRestoreFailures.push(failure);
+    },
     addVolume: (fields = {}) => {
       const volume = makeVolume(fields);
       state.volumes.set(volume.id, volume);
@@ -394,14 +404,6 @@ function autobkSnapshot(volume: SimVolume): SimSnapshot {
     created_at: cinderTime(now),
     updated_at: cinderTime(now),
   };
-}
-
-function vbsError(status: number, code: string, message: string): SimResponse {
-  return { status, body: { error: { message, code } } };
-}
-
-function cinderFault(status: number, fault: string, message: string): SimResponse {
-  return { status, body: { [fault]: { message, code: status } } };
 }
 
 function backupNotFound(id: string): SimResponse {
