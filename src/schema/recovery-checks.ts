@@ -22,7 +22,7 @@ export function loadTarget<T extends VendorRecord>(ctx: GatewayContext, ref: Ven
 }
 
 /** What a mutation's payload shows is read again after the vendor call: the restore changed it. */
-export function forgetLoaded<T extends VendorRecord>(ctx: GatewayContext, ref: VendorNodeRef<T>, localKey: string): void {
+export function forgetLoaded(ctx: GatewayContext, ref: { getDataloader(ctx: GatewayContext): { clear(key: string): unknown } }, localKey: string): void {
   ref.getDataloader(ctx).clear(localKey);
 }
 

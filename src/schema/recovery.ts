@@ -102,26 +102,26 @@ restoreMutation('restoreBackup', (t) =>
     errors: errorsOf('restoreBackup'),
     args: { input: t.arg({ type: RestoreBackupInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-        const backup = resolveTarget(ctx, String(input.backupId), 'Backup');
-        const restore = requireOperation(backup.provider, 'restoreBackup', 'backupId');
-        const targetType = sourceTypeOf(backup.provider);
-        const what = `a ${KINDS_OF[backup.provider.kind]} backup`;
-        const targetId = input.targetId ? resolveRestoreTarget(String(input.targetId), targetType, backup, 'targetId', what) : null;
-        const backupStorageId = input.backupStorageId ? resolveSibling(ctx, String(input.backupStorageId), 'BackupStorage', backup, 'backupStorageId') : null;
-        const request = { backupId: backup.vendorId, targetId, backupStorageId, idempotencyKey: input.idempotencyKey ?? null };
-        let resolved = { targetId: '', sourceId: '' };
-        const job = await startJob(ctx, backup.provider, 'restoreBackup', request, (r) => restore({ ...r, ...resolved }), {
-          atMostOnce: true,
-          before: async () => {
-            resolved = await checkRestorableBackup(ctx, { backup, globalId: String(input.backupId), targetType, targetId, backupStorageId });
-          },
-        });
-        const backupKey = localId(backup.provider.key, backup.vendorId);
-        forgetLoaded(ctx, BackupRef, backupKey);
-        const target = targetId ? { type: targetType, key: localId(backup.provider.key, targetId) } : null;
-        if (target?.type === 'Volume') forgetLoaded(ctx, VolumeRef, target.key);
-        if (target?.type === 'DatabaseInstance') forgetLoaded(ctx, DatabaseInstanceRef, target.key);
-        return { job, backup: backupKey, target };
+      const backup = resolveTarget(ctx, String(input.backupId), 'Backup');
+      const restore = requireOperation(backup.provider, 'restoreBackup', 'backupId');
+      const targetType = sourceTypeOf(backup.provider);
+      const what = `a ${KINDS_OF[backup.provider.kind]} backup`;
+      const targetId = input.targetId ? resolveRestoreTarget(String(input.targetId), targetType, backup, 'targetId', what) : null;
+      const backupStorageId = input.backupStorageId ? resolveSibling(ctx, String(input.backupStorageId), 'BackupStorage', backup, 'backupStorageId') : null;
+      const request = { backupId: backup.vendorId, targetId, backupStorageId, idempotencyKey: input.idempotencyKey ?? null };
+      let resolved = { targetId: '', sourceId: '' };
+      const job = await startJob(ctx, backup.provider, 'restoreBackup', request, (r) => restore({ ...r, ...resolved }), {
+        atMostOnce: true,
+        before: async () => {
+          resolved = await checkRestorableBackup(ctx, { backup, globalId: String(input.backupId), targetType, targetId, backupStorageId });
+        },
+      });
+      const backupKey = localId(backup.provider.key, backup.vendorId);
+      forgetLoaded(ctx, BackupRef, backupKey);
+      // A repeat skipped the checks: then nothing of the target was loaded in this request.
+      if (resolved.targetId) forgetLoaded(ctx, targetType === 'Volume' ? VolumeRef : DatabaseInstanceRef, localId(backup.provider.key, resolved.targetId));
+      const target = targetId ? { type: targetType, key: localId(backup.provider.key, targetId) } : null;
+      return { job, backup: backupKey, target };
     },
   }),
 );
@@ -151,17 +151,17 @@ restoreMutation('restoreVmBackup', (t) =>
     errors: errorsOf('restoreVmBackup'),
     args: { input: t.arg({ type: RestoreVmBackupInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-        const group = resolveTarget(ctx, String(input.groupId), 'BackupGroup');
-        const restore = requireOperation(group.provider, 'restoreVmBackup', 'groupId');
-        const backupStorageId = input.backupStorageId ? resolveSibling(ctx, String(input.backupStorageId), 'BackupStorage', group, 'backupStorageId') : null;
-        const request = { groupId: group.vendorId, backupStorageId, idempotencyKey: input.idempotencyKey ?? null };
-        const job = await startJob(ctx, group.provider, 'restoreVmBackup', request, restore, {
-          atMostOnce: true,
-          before: () => checkRestorableGroup(ctx, group, String(input.groupId)),
-        });
-        const key = localId(group.provider.key, group.vendorId);
-        forgetLoaded(ctx, BackupGroupRef, key);
-        return { job, group: key };
+      const group = resolveTarget(ctx, String(input.groupId), 'BackupGroup');
+      const restore = requireOperation(group.provider, 'restoreVmBackup', 'groupId');
+      const backupStorageId = input.backupStorageId ? resolveSibling(ctx, String(input.backupStorageId), 'BackupStorage', group, 'backupStorageId') : null;
+      const request = { groupId: group.vendorId, backupStorageId, idempotencyKey: input.idempotencyKey ?? null };
+      const job = await startJob(ctx, group.provider, 'restoreVmBackup', request, restore, {
+        atMostOnce: true,
+        before: () => checkRestorableGroup(ctx, group, String(input.groupId)),
+      });
+      const key = localId(group.provider.key, group.vendorId);
+      forgetLoaded(ctx, BackupGroupRef, key);
+      return { job, group: key };
     },
   }),
 );
@@ -195,16 +195,16 @@ restoreMutation('revertVolumeToSnapshot', (t) =>
     errors: errorsOf('revertVolumeToSnapshot'),
     args: { input: t.arg({ type: RevertVolumeToSnapshotInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-        const snapshot = resolveTarget(ctx, String(input.snapshotId), 'Snapshot');
-        const revert = requireOperation(snapshot.provider, 'revertVolumeToSnapshot', 'snapshotId');
-        const request = { snapshotId: snapshot.vendorId, idempotencyKey: input.idempotencyKey ?? null };
-        const job = await startJob(ctx, snapshot.provider, 'revertVolumeToSnapshot', request, revert, {
-          atMostOnce: true,
-          before: () => checkRevertableSnapshot(ctx, snapshot, String(input.snapshotId)),
-        });
-        const key = localId(snapshot.provider.key, snapshot.vendorId);
-        forgetLoaded(ctx, SnapshotRef, key);
-        return { job, snapshot: key };
+      const snapshot = resolveTarget(ctx, String(input.snapshotId), 'Snapshot');
+      const revert = requireOperation(snapshot.provider, 'revertVolumeToSnapshot', 'snapshotId');
+      const request = { snapshotId: snapshot.vendorId, idempotencyKey: input.idempotencyKey ?? null };
+      const job = await startJob(ctx, snapshot.provider, 'revertVolumeToSnapshot', request, revert, {
+        atMostOnce: true,
+        before: () => checkRevertableSnapshot(ctx, snapshot, String(input.snapshotId)),
+      });
+      const key = localId(snapshot.provider.key, snapshot.vendorId);
+      forgetLoaded(ctx, SnapshotRef, key);
+      return { job, snapshot: key };
     },
   }),
 );
@@ -235,28 +235,28 @@ restoreMutation('restoreDatabaseToPointInTime', (t) =>
     errors: errorsOf('restoreDatabaseToPointInTime'),
     args: { input: t.arg({ type: RestoreDatabaseToPointInTimeInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-        const instance = resolveTarget(ctx, String(input.instanceId), 'DatabaseInstance');
-        const restore = requireOperation(instance.provider, 'restoreDatabaseToPointInTime', 'instanceId');
-        const targetInstanceId = input.targetInstanceId
-          ? resolveRestoreTarget(String(input.targetInstanceId), 'DatabaseInstance', instance, 'targetInstanceId', 'the instance')
-          : instance.vendorId;
-        const request = {
-          instanceId: instance.vendorId,
-          targetInstanceId,
-          pointInTime: input.pointInTime.toISOString(),
-          idempotencyKey: input.idempotencyKey ?? null,
-        };
-        const job = await startJob(ctx, instance.provider, 'restoreDatabaseToPointInTime', request, restore, {
-          atMostOnce: true,
-          before: async () => {
-            await loadTarget(ctx, DatabaseInstanceRef, instance, instance.vendorId);
-            if (targetInstanceId !== instance.vendorId) await loadTarget(ctx, DatabaseInstanceRef, instance, targetInstanceId);
-            await checkPointInTime(instance, input.pointInTime.getTime());
-          },
-        });
-        const key = localId(instance.provider.key, targetInstanceId);
-        forgetLoaded(ctx, DatabaseInstanceRef, key);
-        return { job, instance: key };
+      const instance = resolveTarget(ctx, String(input.instanceId), 'DatabaseInstance');
+      const restore = requireOperation(instance.provider, 'restoreDatabaseToPointInTime', 'instanceId');
+      const targetInstanceId = input.targetInstanceId
+        ? resolveRestoreTarget(String(input.targetInstanceId), 'DatabaseInstance', instance, 'targetInstanceId', 'the instance')
+        : instance.vendorId;
+      const request = {
+        instanceId: instance.vendorId,
+        targetInstanceId,
+        pointInTime: input.pointInTime.toISOString(),
+        idempotencyKey: input.idempotencyKey ?? null,
+      };
+      const job = await startJob(ctx, instance.provider, 'restoreDatabaseToPointInTime', request, restore, {
+        atMostOnce: true,
+        before: async () => {
+          await loadTarget(ctx, DatabaseInstanceRef, instance, instance.vendorId);
+          if (targetInstanceId !== instance.vendorId) await loadTarget(ctx, DatabaseInstanceRef, instance, targetInstanceId);
+          await checkPointInTime(instance, input.pointInTime.getTime());
+        },
+      });
+      const key = localId(instance.provider.key, targetInstanceId);
+      forgetLoaded(ctx, DatabaseInstanceRef, key);
+      return { job, instance: key };
     },
   }),
 );

@@ -24,23 +24,23 @@ export type RestoreVmBackupResult = RestoreVmBackupMutation['restoreVmBackup'];
 export type RevertResult = RevertVolumeToSnapshotMutation['revertVolumeToSnapshot'];
 export type PointInTimeResult = RestoreDatabaseToPointInTimeMutation['restoreDatabaseToPointInTime'];
 
-async function send<T>(stack: Stack, request: Promise<{ body: { data?: T | null; errors?: unknown[] } }>): Promise<T> {
+async function send<T>(request: Promise<{ body: { data?: T | null; errors?: unknown[] } }>): Promise<T> {
   const response = await request;
   expect(response.body.errors).toBeUndefined();
   return response.body.data!;
 }
 
 export const restoreBackup = async (stack: Stack, input: RestoreBackupInput, apiKey?: string): Promise<RestoreBackupResult> =>
-  (await send(stack, stack.graphql(RestoreBackupDocument, { input }, { apiKey }))).restoreBackup;
+  (await send(stack.graphql(RestoreBackupDocument, { input }, { apiKey }))).restoreBackup;
 
 export const restoreVmBackup = async (stack: Stack, input: RestoreVmBackupInput): Promise<RestoreVmBackupResult> =>
-  (await send(stack, stack.graphql(RestoreVmBackupDocument, { input }))).restoreVmBackup;
+  (await send(stack.graphql(RestoreVmBackupDocument, { input }))).restoreVmBackup;
 
 export const revertVolumeToSnapshot = async (stack: Stack, input: RevertVolumeToSnapshotInput): Promise<RevertResult> =>
-  (await send(stack, stack.graphql(RevertVolumeToSnapshotDocument, { input }))).revertVolumeToSnapshot;
+  (await send(stack.graphql(RevertVolumeToSnapshotDocument, { input }))).revertVolumeToSnapshot;
 
 export const restoreToPointInTime = async (stack: Stack, input: RestoreDatabaseToPointInTimeInput): Promise<PointInTimeResult> =>
-  (await send(stack, stack.graphql(RestoreDatabaseToPointInTimeDocument, { input }))).restoreDatabaseToPointInTime;
+  (await send(stack.graphql(RestoreDatabaseToPointInTimeDocument, { input }))).restoreDatabaseToPointInTime;
 
 /** The job of a success result; anything else fails the test with what came back. */
 export function jobOf(result: { __typename: string; job?: { id: string; status: string; operation: string } }): { id: string; status: string; operation: string } {
