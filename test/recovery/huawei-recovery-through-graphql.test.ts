@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resourceGlobalId } from '../../src/core/ids.js';
-import type { Stack } from '../support/stack.js';
+import { HUAWEI_PROJECT, type Stack } from '../support/stack.js';
 import { idOf, startThreeVendorStack } from '../cross-vendor/three-vendors.js';
 import { BACKUP_EVENTS, JOB_EVENTS, subscribe, wsClient, wsUrl, type BackupEvent, type JobEvent } from '../live-status/live-clients.js';
 import { calls, finished, jobOf, restoreBackup, restoreToPointInTime, revertVolumeToSnapshot, writes } from './recovery-support.js';
@@ -47,6 +47,11 @@ describe('Huawei VBS: restoreBackup onto the source disk or another disk', () =>
       expect(posts).toHaveLength(1);
       expect(posts[0]!.path).toMatch(new RegExp(`/v2/[0-9a-f]+/cloudbackups/${backup.id}/restore$`));
       expect(JSON.parse(posts[0]!.body)).toEqual({ restore: { volume_id: archive.id } });
+      // The check: the backup (GET by id) and the disk (EVS list by ids); then the restore.
+      const beforePost = calls(stack).slice(0, calls(stack).findIndex((line) => line.includes('POST')) + 1);
+      expect(new Set(beforePost)).toEqual(
+        new Set([`vbs GET /v2/${HUAWEI_PROJECT}/backups/${backup.id}`, `vbs GET /v2/${HUAWEI_PROJECT}/cloudvolumes/detail`, `vbs POST /v2/${HUAWEI_PROJECT}/cloudbackups/${backup.id}/restore`]),
+      );
 
       const jobEvents = subscribe<JobEvent>(client, JOB_EVENTS, { id: job.id });
       await jobEvents.ended;
@@ -227,6 +232,7 @@ describe('Huawei TaurusDB: restoreBackup and restoreDatabaseToPointInTime', () =
     expect(outside).toMatchObject({ __typename: 'ValidationError', field: 'pointInTime', rule: 'restorable-range' });
     expect(writes(stack)).toEqual([]);
     expect(calls(stack)).toEqual([expect.stringMatching(/instances$/), expect.stringMatching(/instances\/\w+\/restore-time$/)]);
+    stack.clearUpstreamRequests();
 
     const analytics = instanceNamed('analytics-db');
     const result = await restoreToPointInTime(stack, { instanceId, pointInTime: inside.toISOString(), targetInstanceId: idOf('DatabaseInstance', 'tdb', analytics.id) });
@@ -240,6 +246,15 @@ describe('Huawei TaurusDB: restoreBackup and restoreDatabaseToPointInTime', () =
       type: 'timestamp',
       restore_time: inside.getTime(),
     });
+    // The check: source and target instance (one list call each, batched in one tick), the windows; then the restore.
+    const generic = (line: string) => line.replace(`/v3/${HUAWEI_PROJECT}`, '/v3/{pid}').replace(orders.id, '{id}');
+    // Instances and windows are never polled by the watcher: these lines are the mutation's own (then the payload's fresh read).
+    expect(calls(stack).filter((line) => line.includes('/instances')).slice(0, 4).map(generic)).toEqual([
+      'taurusdb GET /v3/{pid}/instances',
+      'taurusdb GET /v3/{pid}/instances',
+      'taurusdb GET /v3/{pid}/instances/{id}/restore-time',
+      'taurusdb POST /v3/{pid}/instances/restore',
+    ]);
     const done = await finished(stack, jobOf(result).id);
     expect(done).toMatchObject({ status: 'SUCCEEDED', resource: { __typename: 'DatabaseInstance', id: idOf('DatabaseInstance', 'tdb', analytics.id) } });
   });

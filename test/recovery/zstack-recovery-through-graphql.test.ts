@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeGlobalId, resourceGlobalId } from '../../src/core/ids.js';
 import { DEMO } from '../../src/providers/zstack/simulator/index.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { JOB_EVENTS, subscribe, wsClient, wsUrl, type JobEvent } from '../live-status/live-clients.js';
 import { calls, finished, jobOf, restoreBackup, restoreVmBackup, revertVolumeToSnapshot, writes } from './recovery-support.js';
 
 /**
@@ -14,7 +15,8 @@ const id = (type: string, uuid: string, tenant = 'acme') => encodeGlobalId(type,
 describe('ZStack: restoreBackup, restoreVmBackup and revertVolumeToSnapshot through GraphQL', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ zstack: { jobDurationMs: 150 }, otherTenant: true });
+    // Jobs long enough for a subscription opened after the mutation to see them RUNNING.
+    stack = await startStack({ zstack: { jobDurationMs: 400 }, otherTenant: true });
   });
   afterAll(() => stack.close());
   beforeEach(() => {
@@ -34,14 +36,15 @@ describe('ZStack: restoreBackup, restoreVmBackup and revertVolumeToSnapshot thro
     expect(revert).toHaveLength(1);
     expect(revert[0]!.path).toBe(`/zstack/v1/volume-backups/${DEMO.vmWebDataBackup}/actions`);
     expect(JSON.parse(revert[0]!.body)).toEqual({ revertVolumeFromVolumeBackup: {} });
-    // Before the PUT: the backup and the target volume, one query each (then the payload's fresh reads and the watcher's polls).
-    expect(calls(stack).slice(0, 4)).toEqual([
-      'zstack PUT /zstack/v1/accounts/login',
-      'zstack GET /zstack/v1/volume-backups',
-      'zstack GET /zstack/v1/volumes',
-      `zstack PUT /zstack/v1/volume-backups/${DEMO.vmWebDataBackup}/actions`,
-    ]);
 
+    const client = wsClient(wsUrl(stack), stack.apiKey);
+    try {
+      const events = subscribe<JobEvent>(client, JOB_EVENTS, { id: job.id });
+      await events.ended;
+      expect(events.data.map((e) => e.jobUpdated.status)).toEqual(['RUNNING', 'SUCCEEDED']);
+    } finally {
+      await client.dispose();
+    }
     const done = await finished(stack, job.id);
     expect(done).toMatchObject({ status: 'SUCCEEDED', error: null, resource: { __typename: 'Backup', id: id('Backup', DEMO.vmWebDataBackup) } });
   });
@@ -81,6 +84,7 @@ describe('ZStack: restoreBackup, restoreVmBackup and revertVolumeToSnapshot thro
     const result = await restoreVmBackup(stack, { groupId: id('BackupGroup', DEMO.vmDbBackupGroup) });
     expect(result).toMatchObject({ job: { operation: 'restoreVmBackup', status: 'RUNNING' }, group: { id: id('BackupGroup', DEMO.vmDbBackupGroup), status: 'AVAILABLE' } });
     expect(writes(stack)).toEqual([`zstack PUT /zstack/v1/vm-backups/${DEMO.vmDbBackupGroup}/actions`]);
+
     const done = await finished(stack, jobOf(result).id);
     expect(done).toMatchObject({ status: 'SUCCEEDED', resource: { __typename: 'BackupGroup', id: id('BackupGroup', DEMO.vmDbBackupGroup) } });
   });
@@ -95,6 +99,7 @@ describe('ZStack: restoreBackup, restoreVmBackup and revertVolumeToSnapshot thro
     const [put] = stack.zstack!.server.requests({ method: 'PUT', pathIncludes: '/actions' });
     expect(put!.path).toBe(`/zstack/v1/volume-snapshots/${DEMO.vmWebRootSnapshot}/actions`);
     expect(JSON.parse(put!.body)).toEqual({ revertVolumeFromSnapshot: {} });
+
     expect((await finished(stack, jobOf(result).id)).status).toBe('SUCCEEDED');
   });
 
@@ -180,5 +185,47 @@ describe('ZStack: checks that need no vendor state reach no vendor at all', () =
     const result = await restoreBackup(stack, { backupId: id('Backup', DEMO.vmWebDataBackup, 'acme') }, 'key-globex');
     expect(result).toMatchObject({ __typename: 'NotFoundError' });
     expect(stack.upstreamRequests()).toEqual([]);
+  });
+});
+
+describe('ZStack: what each restore path costs upstream, on an idle gateway', () => {
+  // A fresh stack per path: no other job is followed, so the log holds the mutation's calls only.
+  let stack: Stack;
+  beforeEach(async () => {
+    stack = await startStack();
+  });
+  afterEach(() => stack.close());
+
+  const upToTheWrite = () => {
+    const lines = calls(stack);
+    return lines.slice(0, lines.findIndex((line) => line.includes('/actions')) + 1);
+  };
+
+  it('restoreBackup: the backup and the volume (one query each), then one PUT', async () => {
+    jobOf(await restoreBackup(stack, { backupId: id('Backup', DEMO.vmWebDataBackup) }));
+    expect(upToTheWrite()).toEqual([
+      'zstack PUT /zstack/v1/accounts/login',
+      'zstack GET /zstack/v1/volume-backups',
+      'zstack GET /zstack/v1/volumes',
+      `zstack PUT /zstack/v1/volume-backups/${DEMO.vmWebDataBackup}/actions`,
+    ]);
+  });
+
+  it("restoreVmBackup: the group's volume backups (one query), then one PUT", async () => {
+    jobOf(await restoreVmBackup(stack, { groupId: id('BackupGroup', DEMO.vmDbBackupGroup) }));
+    expect(upToTheWrite()).toEqual([
+      'zstack PUT /zstack/v1/accounts/login',
+      'zstack GET /zstack/v1/volume-backups',
+      `zstack PUT /zstack/v1/vm-backups/${DEMO.vmDbBackupGroup}/actions`,
+    ]);
+  });
+
+  it('revertVolumeToSnapshot: the snapshot (one query), then one PUT', async () => {
+    jobOf(await revertVolumeToSnapshot(stack, { snapshotId: id('Snapshot', DEMO.vmWebRootSnapshot) }));
+    expect(upToTheWrite()).toEqual([
+      'zstack PUT /zstack/v1/accounts/login',
+      'zstack GET /zstack/v1/volume-snapshots',
+      `zstack PUT /zstack/v1/volume-snapshots/${DEMO.vmWebRootSnapshot}/actions`,
+    ]);
   });
 });
