@@ -1,6 +1,6 @@
 import { errorCode, operationError, ZStackApiError } from './errors.js';
 import type { VolumeBackupInventory, VolumeInventory } from './inventories.js';
-import { registerPath, type RestContext } from './rest.js';
+import { registerPath, type AsyncApi, type RestContext } from './rest.js';
 import type { ZStackState } from './state.js';
 import { requireResource } from './validation.js';
 
@@ -61,62 +61,46 @@ function touch(state: ZStackState, volumes: VolumeInventory[]): Record<string, n
   return {};
 }
 
+/** Every revert is an async PUT action with ZStack's 24 h revert timeout. */
+function revertApi(api: string, action: string, start: AsyncApi['start']): AsyncApi {
+  return { kind: 'async', api, method: 'PUT', action, timeoutMs: 24 * HOUR, start };
+}
+
 export function registerRecoveryRoutes(context: RestContext): void {
   const { state } = context;
 
   registerPath(context, '/volume-snapshots/{uuid}/actions', [
-    {
-      kind: 'async',
-      api: 'RevertVolumeFromSnapshot',
-      method: 'PUT',
-      action: 'revertVolumeFromSnapshot',
-      timeoutMs: 24 * HOUR,
-      start: ({ params }) => {
-        const snapshot = requireResource(state.snapshots, 'uuid', params.uuid, 'VolumeSnapshotVO');
-        if (snapshot.state !== 'Enabled') throw operationError(`volume snapshot[uuid:${snapshot.uuid}] is not Enabled, it's ${snapshot.state}`);
-        const volume = snapshot.volumeUuid ? state.volumes.get(snapshot.volumeUuid) : undefined;
-        if (!volume) throw operationError(`the volume of volume snapshot[uuid:${snapshot.uuid}] no longer exists`);
-        requireStoppedVm(state, volume);
-        return { complete: () => touch(state, [volume]) };
-      },
-    },
+    revertApi('RevertVolumeFromSnapshot', 'revertVolumeFromSnapshot', ({ params }) => {
+      const snapshot = requireResource(state.snapshots, 'uuid', params.uuid, 'VolumeSnapshotVO');
+      if (snapshot.state !== 'Enabled') throw operationError(`volume snapshot[uuid:${snapshot.uuid}] is not Enabled, it's ${snapshot.state}`);
+      const volume = snapshot.volumeUuid ? state.volumes.get(snapshot.volumeUuid) : undefined;
+      if (!volume) throw operationError(`the volume of volume snapshot[uuid:${snapshot.uuid}] no longer exists`);
+      requireStoppedVm(state, volume);
+      return { complete: () => touch(state, [volume]) };
+    }),
   ]);
 
   registerPath(context, '/volume-backups/{uuid}/actions', [
-    {
-      kind: 'async',
-      api: 'RevertVolumeFromVolumeBackup',
-      method: 'PUT',
-      action: 'revertVolumeFromVolumeBackup',
-      timeoutMs: 24 * HOUR,
-      start: ({ params }) => {
-        const backup = requireResource(state.volumeBackups, 'uuid', params.uuid, 'VolumeBackupVO');
-        requireEnabled(backup);
-        const volume = originalVolumeOf(state, backup);
-        requireStoppedVm(state, volume);
-        chooseStorage(state, [backup], params.backupStorageUuid);
-        return { complete: () => touch(state, [volume]) };
-      },
-    },
+    revertApi('RevertVolumeFromVolumeBackup', 'revertVolumeFromVolumeBackup', ({ params }) => {
+      const backup = requireResource(state.volumeBackups, 'uuid', params.uuid, 'VolumeBackupVO');
+      requireEnabled(backup);
+      const volume = originalVolumeOf(state, backup);
+      requireStoppedVm(state, volume);
+      chooseStorage(state, [backup], params.backupStorageUuid);
+      return { complete: () => touch(state, [volume]) };
+    }),
   ]);
 
   registerPath(context, '/vm-backups/{groupUuid}/actions', [
-    {
-      kind: 'async',
-      api: 'RevertVmFromVmBackup',
-      method: 'PUT',
-      action: 'revertVmFromVmBackup',
-      timeoutMs: 24 * HOUR,
-      start: ({ params }) => {
-        const groupUuid = String(params.groupUuid);
-        const members = [...state.volumeBackups.values()].filter((backup) => backup.groupUuid === groupUuid);
-        if (!members.length) throw new ZStackApiError(errorCode('SYS.1003', `cannot find any volume backup of the group[uuid:${groupUuid}]`));
-        members.forEach(requireEnabled);
-        const volumes = members.map((backup) => originalVolumeOf(state, backup));
-        volumes.forEach((volume) => requireStoppedVm(state, volume));
-        chooseStorage(state, members, params.backupStorageUuid);
-        return { complete: () => touch(state, volumes) };
-      },
-    },
+    revertApi('RevertVmFromVmBackup', 'revertVmFromVmBackup', ({ params }) => {
+      const groupUuid = String(params.groupUuid);
+      const members = [...state.volumeBackups.values()].filter((backup) => backup.groupUuid === groupUuid);
+      if (!members.length) throw new ZStackApiError(errorCode('SYS.1003', `cannot find any volume backup of the group[uuid:${groupUuid}]`));
+      members.forEach(requireEnabled);
+      const volumes = members.map((backup) => originalVolumeOf(state, backup));
+      volumes.forEach((volume) => requireStoppedVm(state, volume));
+      chooseStorage(state, members, params.backupStorageUuid);
+      return { complete: () => touch(state, volumes) };
+    }),
   ]);
 }

@@ -9,12 +9,11 @@ import {
   cinderTime,
   demoState,
   emptyState,
+  initJob,
   jobTime,
   makeVolume,
   newId,
-  newJobId,
   type SimBackup,
-  type SimJob,
   type SimSnapshot,
   type SimVolume,
   type VbsSimulatorState,
@@ -187,16 +186,7 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
     state.backups.set(backup.id, backup);
     volume.statusBeforeBackup = volume.status;
     volume.status = 'backing-up';
-    const job: SimJob = {
-      job_id: newJobId(),
-      job_type: 'bksCreateBackup',
-      status: 'INIT',
-      entities: { backup_id: backup.id, volume_id: volume.id, bks_create_volume_name: volume.name },
-      begin_time: jobTime(now),
-      end_time: null,
-      error_code: null,
-      fail_reason: null,
-    };
+    const job = initJob('bksCreateBackup', { backup_id: backup.id, volume_id: volume.id, bks_create_volume_name: volume.name }, now);
     state.jobs.set(job.job_id, job);
 
     server.later(Math.floor(jobDurationMs / 3), () => {

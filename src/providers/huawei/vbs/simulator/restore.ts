@@ -1,6 +1,6 @@
 import type { SimHandler, SimRequest, SimResponse, SimulatorServer } from '../../../simulator-kit/index.js';
 import { vbsError } from './errors.js';
-import { jobTime, newJobId, type SimBackup, type SimJob, type SimVolume, type VbsSimulatorState } from './state.js';
+import { initJob, jobTime, type SimBackup, type SimJob, type SimVolume, type VbsSimulatorState } from './state.js';
 
 /**
  * VBS restore (huawei.md A.5): the cloud API `POST /v2/{pid}/cloudbackups/{id}/restore`, answered with
@@ -75,16 +75,7 @@ function runRestore(context: RestoreRouteContext, backup: SimBackup, volume: Sim
   const now = Date.now();
   backup.status = 'restoring';
   volume.status = 'restoring-backup';
-  const job: SimJob = {
-    job_id: newJobId(),
-    job_type: 'bksRestoreBackup',
-    status: 'INIT',
-    entities: { backup_id: backup.id, volume_id: volume.id },
-    begin_time: jobTime(now),
-    end_time: null,
-    error_code: null,
-    fail_reason: null,
-  };
+  const job = initJob('bksRestoreBackup', { backup_id: backup.id, volume_id: volume.id }, now);
   state.jobs.set(job.job_id, job);
   server.later(Math.floor(jobDurationMs / 3), () => {
     job.status = 'RUNNING';
