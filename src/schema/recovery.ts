@@ -249,8 +249,8 @@ restoreMutation('restoreDatabaseToPointInTime', (t) =>
       const job = await startJob(ctx, instance.provider, 'restoreDatabaseToPointInTime', request, restore, {
         atMostOnce: true,
         before: async () => {
-          await loadTarget(ctx, DatabaseInstanceRef, instance, instance.vendorId);
-          if (targetInstanceId !== instance.vendorId) await loadTarget(ctx, DatabaseInstanceRef, instance, targetInstanceId);
+          // Both instances in one DataLoader tick; then the source's windows.
+          await Promise.all([...new Set([instance.vendorId, targetInstanceId])].map((id) => loadTarget(ctx, DatabaseInstanceRef, instance, id)));
           await checkPointInTime(instance, input.pointInTime.getTime());
         },
       });
