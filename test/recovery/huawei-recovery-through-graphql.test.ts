@@ -231,7 +231,8 @@ describe('Huawei TaurusDB: restoreBackup and restoreDatabaseToPointInTime', () =
     const outside = await restoreToPointInTime(stack, { instanceId, pointInTime: new Date(Date.parse(range!.start) - 60_000).toISOString() });
     expect(outside).toMatchObject({ __typename: 'ValidationError', field: 'pointInTime', rule: 'restorable-range' });
     expect(writes(stack)).toEqual([]);
-    expect(calls(stack)).toEqual([expect.stringMatching(/instances$/), expect.stringMatching(/instances\/\w+\/restore-time$/)]);
+    // The watcher may poll earlier restores' backups meanwhile; instances and windows are the check's own.
+    expect(calls(stack).filter((line) => line.includes('/instances'))).toEqual([expect.stringMatching(/instances$/), expect.stringMatching(/instances\/\w+\/restore-time$/)]);
     stack.clearUpstreamRequests();
 
     const analytics = instanceNamed('analytics-db');
