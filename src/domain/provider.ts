@@ -127,7 +127,11 @@ export type JobOperation =
   | 'syncVmBackup'
   | 'createDatabaseBackup'
   | 'deleteBackup'
-  | 'deleteSnapshot';
+  | 'deleteSnapshot'
+  | 'restoreBackup'
+  | 'restoreVmBackup'
+  | 'revertVolumeToSnapshot'
+  | 'restoreDatabaseToPointInTime';
 
 export interface JobRecord extends VendorRecord, JobState {
   operation: JobOperation;
@@ -226,6 +230,47 @@ export interface CreateDatabaseBackupRequest {
   idempotencyKey: string | null;
 }
 
+/** A window, in ISO-8601 instants, inclusive at both ends. */
+export interface TimeRange {
+  start: string;
+  end: string;
+}
+
+/**
+ * Restores overwrite live data. The gateway has checked the backup (AVAILABLE) and resolved the
+ * target before the adapter sees the request; the adapter checks what only its vendor rules say.
+ */
+export interface RestoreBackupRequest {
+  backupId: string;
+  /** The volume or instance to overwrite. */
+  targetId: string;
+  /** The backup's own source, for vendors that restore onto it only. */
+  sourceId: string;
+  backupStorageId: string | null;
+  idempotencyKey: string | null;
+}
+
+export interface RestoreVmBackupRequest {
+  groupId: string;
+  backupStorageId: string | null;
+  idempotencyKey: string | null;
+}
+
+export interface RevertVolumeToSnapshotRequest {
+  snapshotId: string;
+  idempotencyKey: string | null;
+}
+
+export interface PointInTimeRestoreRequest {
+  /** The instance whose backups and logs are replayed. */
+  instanceId: string;
+  /** The instance overwritten: the same one, or another existing instance. */
+  targetInstanceId: string;
+  /** ISO-8601 instant inside one of the source's restorable time ranges. */
+  pointInTime: string;
+  idempotencyKey: string | null;
+}
+
 /**
  * One provider instance of a tenant. Reads are batch-shaped: `getX(ids)` returns one entry per id,
  * in order, `null` for ids the vendor does not know (or that are not valid ids for this vendor).
@@ -267,6 +312,13 @@ export interface BackupProvider {
   createDatabaseBackup?(request: CreateDatabaseBackupRequest): Promise<StartedJob>;
   deleteBackup?(id: string, mode: DeleteMode | null): Promise<StartedJob>;
   deleteSnapshot?(id: string, mode: DeleteMode | null): Promise<StartedJob>;
+
+  restoreBackup?(request: RestoreBackupRequest): Promise<StartedJob>;
+  restoreVmBackup?(request: RestoreVmBackupRequest): Promise<StartedJob>;
+  revertVolumeToSnapshot?(request: RevertVolumeToSnapshotRequest): Promise<StartedJob>;
+  restoreDatabaseToPointInTime?(request: PointInTimeRestoreRequest): Promise<StartedJob>;
+  /** The windows a point-in-time restore of this instance may name, oldest first. */
+  restorableTimeRanges?(instanceId: string): Promise<TimeRange[]>;
 
   /** Asks the vendor where a job stands; `null` when the vendor no longer knows it. */
   pollJob(job: { vendorJobId: string; operation: JobOperation }): Promise<JobState | null>;

@@ -24,7 +24,7 @@ import {
 } from './refs.js';
 import { BackupKindEnum, BackupStatusEnum, DeleteModeEnum } from './scalars.js';
 
-const BackupSourceUnion = builder.unionType('BackupSource', {
+export const BackupSourceUnion = builder.unionType('BackupSource', {
   types: [VolumeRef, DatabaseInstanceRef],
 });
 
@@ -89,7 +89,7 @@ BackupRef.implement({
   }),
 });
 
-const KINDS_OF: Record<ProviderKind, BackupKind> = { ZSTACK: 'VOLUME', HUAWEI_VBS: 'VOLUME', HUAWEI_TAURUSDB: 'DATABASE' };
+export const KINDS_OF: Record<ProviderKind, BackupKind> = { ZSTACK: 'VOLUME', HUAWEI_VBS: 'VOLUME', HUAWEI_TAURUSDB: 'DATABASE' };
 
 /** Backups of `providers` matching `filter`, newest first, one cursor across all of them. */
 export function backupConnection(

@@ -1,10 +1,20 @@
+import { toUpstreamError } from '../domain/errors.js';
 import { chainedConnection } from '../domain/paging.js';
+import type { TimeRange } from '../domain/provider.js';
 import { builder } from './builder.js';
 import { reportFailuresOf } from './loading.js';
 import { backupConnection } from './backup.js';
 import { jobMutation } from './job-mutation.js';
 import { selectProviders } from './provider.js';
 import { BackupConnection, BackupRef, DatabaseInstanceConnection, DatabaseInstanceRef, ProviderRef } from './refs.js';
+
+const TimeRangeType = builder.objectRef<TimeRange>('TimeRange').implement({
+  description: 'A window of time, both ends included.',
+  fields: (t) => ({
+    start: t.field({ type: 'DateTime', nullable: false, resolve: (range) => range.start }),
+    end: t.field({ type: 'DateTime', nullable: false, resolve: (range) => range.end }),
+  }),
+});
 
 DatabaseInstanceRef.implement({
   description: 'A managed database instance (Huawei TaurusDB).',
@@ -21,6 +31,19 @@ DatabaseInstanceRef.implement({
       args: { first: t.arg.int(), after: t.arg.string() },
       resolve: (d, args, ctx, info) =>
         backupConnection([ctx.tenant.provider(d.providerKey)!], { sourceVendorId: d.vendorId, kinds: ['DATABASE'] }, args, reportFailuresOf(ctx, info)),
+    }),
+    restorableTimeRanges: t.field({
+      type: [TimeRangeType],
+      nullable: false,
+      description: 'The windows a point-in-time restore of this instance may name (TaurusDB); empty where the vendor has none.',
+      resolve: async (d, _args, ctx) => {
+        const provider = ctx.tenant.provider(d.providerKey)!;
+        try {
+          return (await provider.restorableTimeRanges?.(d.vendorId)) ?? [];
+        } catch (error) {
+          throw toUpstreamError(provider.name, error);
+        }
+      },
     }),
   }),
 });

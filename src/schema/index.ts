@@ -21,6 +21,7 @@ import './backup.js';
 import './backup-group.js';
 import './backup-storage.js';
 import './database-instance.js';
+import './recovery.js';
 import './job.js';
 
 builder.queryType({});

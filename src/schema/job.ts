@@ -57,7 +57,8 @@ builder.node(JobRef, {
     error: t.field({ type: JobErrorType, resolve: (job) => job.error }),
     resource: t.field({
       type: builder.nodeInterfaceRef(),
-      description: 'What the job made or acted on, once known.',
+      description:
+        'What the job made or acted on, once known. For a restore: what the data comes from (Backup, BackupGroup, Snapshot), or for a point-in-time restore the DatabaseInstance restored.',
       resolve: async (job, _args, ctx) => {
         if (!job.resource) return null;
         const ref = REFS_BY_TYPE[job.resource.type];

@@ -47,6 +47,23 @@ export function requireOperation<K extends JobOperation>(provider: BackupProvide
   return (method as (...args: unknown[]) => unknown).bind(provider) as NonNullable<BackupProvider[K]>;
 }
 
+export interface StartOptions {
+  /**
+   * Checks that need the vendor's current state (a read or two). They run inside the idempotency
+   * scope: a repeat of a request that already started gets its Job without being checked again
+   * (the backup it restores may no longer be AVAILABLE by then).
+   */
+  before?: () => Promise<void>;
+  /**
+   * For operations that must never run twice by accident (restores overwrite live data): an attempt
+   * whose outcome is unknown (the vendor did not answer) is remembered under its key like a result,
+   * so a repeat with that key is refused instead of sent again.
+   */
+  atMostOnce?: boolean;
+}
+
+type Attempt = { started: StartedJob } | { unanswered: { timedOut: boolean } };
+
 /**
  * Starts the vendor job and hands it to the tracker; a vendor that cannot be reached is a VendorError
  * too. With an idempotency key the start runs once per key (see core/idempotency.ts): the gateway
@@ -59,21 +76,32 @@ export async function startJob<R extends object>(
   operation: string,
   request: R,
   run: (request: R) => Promise<StartedJob>,
+  options: StartOptions = {},
 ): Promise<JobRecord> {
-  let started: StartedJob;
-  try {
-    const key = (request as { idempotencyKey?: string | null }).idempotencyKey;
-    started = key
-      ? await ctx.idempotency.once(`${provider.key}:${operation}:${key}`, fingerprintOf(request), IDEMPOTENCY_TTL_MS, () => run(request))
-      : await run(request);
-  } catch (error) {
-    if (error instanceof TransportError) {
-      ctx.log.warn({ err: error, provider: provider.name }, 'upstream mutation failed');
+  const attempt = async (): Promise<Attempt> => {
+    await options.before?.();
+    try {
+      return { started: await run(request) };
+    } catch (error) {
+      if (!(error instanceof TransportError)) throw error;
+      ctx.log.warn({ err: error, provider: provider.name, operation }, 'upstream mutation failed');
+      if (options.atMostOnce) return { unanswered: { timedOut: error.timedOut } };
       throw new VendorError(provider.key, error.timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', null, `${provider.name} did not answer; the operation may have started upstream, so retry with the same idempotencyKey`);
     }
-    throw error;
+  };
+  const key = (request as { idempotencyKey?: string | null }).idempotencyKey;
+  const outcome = key
+    ? await ctx.idempotency.once(`${provider.key}:${operation}:${key}`, fingerprintOf(request), IDEMPOTENCY_TTL_MS, attempt)
+    : await attempt();
+  if ('unanswered' in outcome) {
+    throw new VendorError(
+      provider.key,
+      outcome.unanswered.timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE',
+      null,
+      `${provider.name} did not answer, so ${operation} may have started upstream; it is not sent again: check the target, then use a new idempotencyKey`,
+    );
   }
-  return ctx.jobs.track(provider, started);
+  return ctx.jobs.track(provider, outcome.started);
 }
 
 /** The local id of what a job makes, when it is of `type` and already known. */
@@ -82,17 +110,17 @@ export function resourceKey(job: { providerKey: string; resource: { type: string
 }
 
 /**
- * Deletes name something that must exist: the DataLoader looks it up first (batched with anything
- * else the request reads), so a missing one is the same NotFoundError on every vendor and nothing
- * is sent to delete it. A vendor that cannot answer the lookup is a VendorError.
+ * The record a mutation acts on, which must exist: the DataLoader looks it up first (batched with
+ * anything else the request reads), so a missing one is the same NotFoundError on every vendor and
+ * nothing is sent to change it. A vendor that cannot answer the lookup is a VendorError.
  */
-export interface ExistenceCheck {
+export interface ExistenceCheck<T extends VendorRecord = VendorRecord> {
   name: string;
-  getDataloader(ctx: GatewayContext): { load(key: string): Promise<VendorRecord | null> };
+  getDataloader(ctx: GatewayContext): { load(key: string): Promise<T | null> };
 }
 
-export async function requireExisting(ctx: GatewayContext, ref: ExistenceCheck, globalId: string, target: Target): Promise<void> {
-  let record: VendorRecord | null;
+export async function requireRecord<T extends VendorRecord>(ctx: GatewayContext, ref: ExistenceCheck<T>, globalId: string, target: Target): Promise<T> {
+  let record: T | null;
   try {
     record = await ref.getDataloader(ctx).load(localId(target.provider.key, target.vendorId));
   } catch (error) {
@@ -100,4 +128,9 @@ export async function requireExisting(ctx: GatewayContext, ref: ExistenceCheck, 
     throw error;
   }
   if (!record) throw new NotFoundError(globalId, `No ${ref.name} with id ${globalId}`);
+  return record;
+}
+
+export async function requireExisting(ctx: GatewayContext, ref: ExistenceCheck, globalId: string, target: Target): Promise<void> {
+  await requireRecord(ctx, ref, globalId, target);
 }

@@ -9,8 +9,10 @@ import { CREDENTIALS, PROJECT_ID } from './harness.js';
 
 export interface RawCall {
   method: 'GET' | 'POST' | 'DELETE';
-  /** Below /v3/{project_id}. */
+  /** Below `root`. */
   path: string;
+  /** Default `/v3/{project_id}` (TaurusDB); VBS lives under `/v2/{project_id}`. */
+  root?: string;
   query?: Record<string, string>;
   body?: unknown;
   /** Changes the request after signing. */
@@ -22,7 +24,7 @@ export interface RawCall {
 export async function rawCall(baseUrl: string, call: RawCall): Promise<{ status: number; body: unknown }> {
   const url = new URL(baseUrl);
   const outgoing = {
-    path: `/v3/${call.projectId ?? PROJECT_ID}${call.path}`,
+    path: `${call.root ?? `/v3/${call.projectId ?? PROJECT_ID}`}${call.path}`,
     query: { ...call.query },
     headers: { 'Content-Type': 'application/json', 'X-Project-Id': call.projectId ?? PROJECT_ID } as Record<string, string>,
     body: call.body === undefined ? '' : JSON.stringify(call.body),

@@ -20,6 +20,9 @@ import type {
   ProviderKey,
   ResourceRef,
   ResourceType,
+  RestoreBackupRequest,
+  RestoreVmBackupRequest,
+  RevertVolumeToSnapshotRequest,
   SnapshotRecord,
   StartedJob,
   VolumeRecord,
@@ -54,6 +57,7 @@ import {
   type VolumeSnapshotInventory,
 } from './mapping.js';
 import { condition, type QueryCondition, type QueryOptions } from './query.js';
+import { revertVmFromVmBackup, revertVolumeFromSnapshot, revertVolumeFromVolumeBackup, type RevertCall } from './recovery.js';
 
 export interface ZStackProviderOptions {
   /** `${tenant}/${provider}`, stamped on every record and error. */
@@ -331,6 +335,27 @@ export class ZStackProvider implements BackupProvider {
       method: 'DELETE',
       path: `/volume-snapshots/${segment(snapshotId)}?${new URLSearchParams({ deleteMode: deleteModeOf(mode) })}`,
     });
+  }
+
+  // --- recovery (job uuids derive from the idempotency key, like the creates') -------------------
+
+  async restoreBackup(request: RestoreBackupRequest): Promise<StartedJob> {
+    const call = revertVolumeFromVolumeBackup(request);
+    return this.startRevert('restoreBackup', request.idempotencyKey, { type: 'Backup', vendorId: request.backupId }, call);
+  }
+
+  async restoreVmBackup(request: RestoreVmBackupRequest): Promise<StartedJob> {
+    const call = revertVmFromVmBackup(request);
+    return this.startRevert('restoreVmBackup', request.idempotencyKey, { type: 'BackupGroup', vendorId: request.groupId }, call);
+  }
+
+  async revertVolumeToSnapshot(request: RevertVolumeToSnapshotRequest): Promise<StartedJob> {
+    const call = revertVolumeFromSnapshot(request);
+    return this.startRevert('revertVolumeToSnapshot', request.idempotencyKey, { type: 'Snapshot', vendorId: request.snapshotId }, call);
+  }
+
+  private startRevert(operation: JobOperation, idempotencyKey: string | null, resource: ResourceRef, call: RevertCall): Promise<StartedJob> {
+    return this.start(operation, this.jobIds(operation, idempotencyKey).jobUuid, resource, call);
   }
 
   // --- jobs -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import { notFound, registerJobQuery, type RestContext } from './rest.js';
 import { registerAuthRoutes } from './routes-auth.js';
 import { registerBackupRoutes } from './routes-backups.js';
 import { registerQueryByUuidRoutes, registerQueryRoutes } from './routes-query.js';
+import { registerRecoveryRoutes } from './routes-recovery.js';
 import { registerSnapshotRoutes } from './routes-snapshots.js';
 import { applySeed } from './seed.js';
 import { expireAllSessions } from './sessions.js';
@@ -74,6 +75,7 @@ export async function startZStackSimulator(options: ZStackSimulatorOptions = {})
   registerQueryByUuidRoutes(context);
   registerSnapshotRoutes(context);
   registerBackupRoutes(context);
+  registerRecoveryRoutes(context);
   server.onReset(() => {
     state.clear();
     applySeed(state, seed);

@@ -6,7 +6,8 @@ import { backupSizeOf, completeBackup, creatingBackupRow, readyRefs } from './vo
 
 /**
  * Demo data: two VMs with root and data volumes, a spare data volume, two image stores, volume backups
- * over the last week, a three-snapshot chain and a VM backup group. Uuids derive from names; dates sit
+ * over the last week, a three-snapshot chain and a VM backup group. vm-web is stopped, so its volumes
+ * can be reverted (from its backups and snapshots) in the demo: ZStack reverts only stopped VMs' volumes. Uuids derive from names; dates sit
  * relative to now so the demo always looks fresh.
  */
 
@@ -42,6 +43,8 @@ export const DEMO = {
   spareData: id('volume/archive-data'),
   vmDbBackupGroup: id('vm-backup/vm-db-nightly'),
   vmWebOrphanGroup: id('vm-backup/vm-web-offsite'),
+  vmWebDataBackup: id('volume-backup/vm-web-data-day-2'),
+  vmWebRootSnapshot: id('snapshot/before-deploy'),
 } as const;
 
 function imageStore(state: ZStackState, uuid: string, name: string, hostname: string, totalCapacity: number, at: number): BackupStorageInventory {
@@ -91,7 +94,7 @@ function volume(
 
 function vm(
   state: ZStackState,
-  spec: { uuid: string; name: string; rootVolumeUuid: string; cpuNum: number; memorySize: number; internalId: number; at: number },
+  spec: { uuid: string; name: string; rootVolumeUuid: string; cpuNum: number; memorySize: number; internalId: number; at: number; stopped?: boolean },
 ): VmInstanceInventory {
   const date = state.date(spec.at);
   return {
@@ -100,7 +103,7 @@ function vm(
     zoneUuid: ZONE,
     clusterUuid: CLUSTER,
     imageUuid: IMAGE,
-    hostUuid: HOST,
+    ...(spec.stopped ? {} : { hostUuid: HOST }),
     lastHostUuid: HOST,
     instanceOfferingUuid: INSTANCE_OFFERING,
     rootVolumeUuid: spec.rootVolumeUuid,
@@ -115,7 +118,7 @@ function vm(
     allocatorStrategy: 'LastHostPreferredAllocatorStrategy',
     createDate: date,
     lastOpDate: date,
-    state: 'Running',
+    state: spec.stopped ? 'Stopped' : 'Running',
     internalId: spec.internalId,
     guestOsType: 'CentOS 7',
     vmNics: [],
@@ -151,7 +154,7 @@ export function seedDemo(state: ZStackState): void {
     state.volumes.set(spec.uuid, volume(state, { ...spec, at: built + HOUR }));
   }
   for (const spec of [
-    { uuid: DEMO.vmWeb, name: 'vm-web', rootVolumeUuid: DEMO.vmWebRoot, cpuNum: 2, memorySize: 4 * GiB, internalId: 1 },
+    { uuid: DEMO.vmWeb, name: 'vm-web', rootVolumeUuid: DEMO.vmWebRoot, cpuNum: 2, memorySize: 4 * GiB, internalId: 1, stopped: true },
     { uuid: DEMO.vmDb, name: 'vm-db', rootVolumeUuid: DEMO.vmDbRoot, cpuNum: 8, memorySize: 16 * GiB, internalId: 2 },
   ]) {
     state.vmInstances.set(spec.uuid, vm(state, { ...spec, at: built + HOUR }));

@@ -21,7 +21,10 @@ export type ZStackAsyncApi =
   | 'DeleteVmBackup'
   | 'DeleteVolumeSnapshot'
   | 'SyncVmBackup'
-  | 'SyncVolumeBackup';
+  | 'SyncVolumeBackup'
+  | 'RevertVolumeFromSnapshot'
+  | 'RevertVolumeFromVolumeBackup'
+  | 'RevertVmFromVmBackup';
 
 export interface SessionRecord {
   inventory: SessionInventory;

@@ -1,5 +1,5 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import { NotFoundError } from '../../../domain/errors.js';
+import { NotFoundError, ValidationError } from '../../../domain/errors.js';
 import { compareNewestFirst, isAfterPosition, matchesBackupFilter } from '../../../domain/newest-first.js';
 import { deletedBackupOf, startDeletion } from '../deletion-jobs.js';
 import type {
@@ -14,9 +14,12 @@ import type {
   NewestFirstPosition,
   OffsetPage,
   Page,
+  PointInTimeRestoreRequest,
   ProviderKey,
   ResourceType,
+  RestoreBackupRequest,
   StartedJob,
+  TimeRange,
 } from '../../../domain/provider.js';
 import type { HuaweiAuth } from '../auth/index.js';
 import { MAX_PAGE_SIZE, TaurusDbClient, type BackupQuery } from './client.js';
@@ -159,6 +162,43 @@ export class TaurusDbProvider implements BackupProvider {
   async deleteBackup(id: string, _mode: DeleteMode | null): Promise<StartedJob> {
     if (!isBackupId(id)) throw new NotFoundError(id);
     return startDeletion(id, () => this.client.deleteBackup(id));
+  }
+
+  /**
+   * RestoreOldInstance onto the backup's own instance or another existing one. TaurusDB answers a
+   * busy target with 409; Huawei's Terraform provider waits and resends then, the gateway does not:
+   * a restore is never sent twice on its own, the 409 reaches the client with its code.
+   */
+  async restoreBackup(request: RestoreBackupRequest): Promise<StartedJob> {
+    if (request.backupStorageId !== null) throw new ValidationError('backupStorageId', 'unsupported', 'TaurusDB keeps its backups itself');
+    if (!isBackupId(request.backupId)) throw new NotFoundError(request.backupId);
+    const { job_id } = await this.client.restore({
+      target_instance_id: request.targetId,
+      source_instance_id: request.sourceId,
+      type: 'backup',
+      backup_id: request.backupId,
+    });
+    return { vendorJobId: job_id, operation: 'restoreBackup', resource: { type: 'Backup', vendorId: request.backupId } };
+  }
+
+  async restoreDatabaseToPointInTime(request: PointInTimeRestoreRequest): Promise<StartedJob> {
+    const { job_id } = await this.client.restore({
+      target_instance_id: request.targetInstanceId,
+      source_instance_id: request.instanceId,
+      type: 'timestamp',
+      restore_time: Date.parse(request.pointInTime),
+    });
+    return { vendorJobId: job_id, operation: 'restoreDatabaseToPointInTime', resource: { type: 'DatabaseInstance', vendorId: request.targetInstanceId } };
+  }
+
+  async restorableTimeRanges(instanceId: string): Promise<TimeRange[]> {
+    if (!isInstanceId(instanceId)) return [];
+    const { restore_times } = await this.client.restoreTimes(instanceId);
+    return restore_times
+      .map((window) => ({ start: Number(window.start_time), end: Number(window.end_time) }))
+      .filter((window) => Number.isFinite(window.start) && Number.isFinite(window.end))
+      .sort((a, b) => a.start - b.start)
+      .map((window) => ({ start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() }));
   }
 
   async pollJob(job: { vendorJobId: string; operation: string }): Promise<JobState | null> {

@@ -9,6 +9,8 @@ import type {
   WireDeleteBackupResponse,
   WireInstanceList,
   WireJob,
+  WireRestoreRequest,
+  WireRestoreTimes,
 } from './wire.js';
 
 /**
@@ -69,6 +71,14 @@ export class TaurusDbClient {
 
   deleteBackup(backupId: string): Promise<WireDeleteBackupResponse> {
     return this.call<WireDeleteBackupResponse>({ method: 'DELETE', path: `${this.base}/backups/${encodeURIComponent(backupId)}` });
+  }
+
+  restore(request: WireRestoreRequest): Promise<{ job_id: string }> {
+    return this.call<{ job_id: string }>({ method: 'POST', path: `${this.base}/instances/restore`, body: request });
+  }
+
+  restoreTimes(instanceId: string): Promise<WireRestoreTimes> {
+    return this.call<WireRestoreTimes>({ method: 'GET', path: `${this.base}/instances/${encodeURIComponent(instanceId)}/restore-time` });
   }
 
   /** `null` when the service does not know the job (any more: it keeps a month of tasks). */

@@ -77,3 +77,17 @@ export interface WireError {
   error_msg: string;
   request_id?: string;
 }
+
+/** RestoreOldInstance (huawei.md B.7.1): flat, `backup_id` with type backup, `restore_time` (epoch ms) with timestamp. */
+export interface WireRestoreRequest {
+  target_instance_id: string;
+  source_instance_id: string;
+  type: 'backup' | 'timestamp';
+  backup_id?: string;
+  restore_time?: number;
+}
+
+/** ShowBackupRestoreTime (B.7.2): note the plural key; times are epoch ms, UTC. */
+export interface WireRestoreTimes {
+  restore_times: { start_time: number | string; end_time: number | string }[];
+}

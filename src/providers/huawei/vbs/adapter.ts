@@ -15,6 +15,7 @@ import type {
   Page,
   ProviderKey,
   ResourceType,
+  RestoreBackupRequest,
   SnapshotRecord,
   StartedJob,
   VolumeRecord,
@@ -175,6 +176,19 @@ export class VbsProvider implements BackupProvider {
   async deleteBackup(id: string, _mode: DeleteMode | null): Promise<StartedJob> {
     if (!isUuid(id)) throw new NotFoundError(id);
     return startDeletion(id, () => this.client.deleteBackup(id));
+  }
+
+  /**
+   * Restores onto the source disk or any other disk of the project; the job is VBS's own and its
+   * entities name the backup. The disk's own rules (available, big enough, no backup running) are
+   * VBS's to check: its codes come back as the VendorError's vendorCode.
+   */
+  async restoreBackup(request: RestoreBackupRequest): Promise<StartedJob> {
+    if (request.backupStorageId !== null) throw new ValidationError('backupStorageId', 'unsupported', 'VBS chooses the backup storage itself');
+    if (!isUuid(request.backupId)) throw new NotFoundError(request.backupId);
+    if (!isUuid(request.targetId)) throw new NotFoundError(request.targetId);
+    const { job_id } = await this.client.restoreBackup(request.backupId, request.targetId);
+    return { vendorJobId: job_id, operation: 'restoreBackup', resource: { type: 'Backup', vendorId: request.backupId } };
   }
 
   async pollJob(job: { vendorJobId: string; operation: string }): Promise<JobState | null> {

@@ -96,6 +96,11 @@ export class VbsClient {
     return this.vbs<{ job_id: string }>('POST', `/v2/${this.pid}/cloudbackups`, { body: { backup } });
   }
 
+  /** Cloud restore (huawei.md A.5): writes the backup onto `volumeId`; a job follows it. */
+  async restoreBackup(backupId: string, volumeId: string): Promise<{ job_id: string }> {
+    return this.vbs<{ job_id: string }>('POST', `/v2/${this.pid}/cloudbackups/${backupId}/restore`, { body: { restore: { volume_id: volumeId } } });
+  }
+
   /** VBS jobs live under /v1 on the VBS host (huawei.md A.2). `null` for an unknown job. */
   async getJob(jobId: string): Promise<VbsJob | null> {
     return orNullOn404(this.vbs<VbsJob>('GET', `/v1/${this.pid}/jobs/${encodeURIComponent(jobId)}`));

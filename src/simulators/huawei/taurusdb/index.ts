@@ -1,6 +1,7 @@
 import type { HTTPMethod } from 'find-my-way';
 import { SimulatorServer, type SimHandler } from '../../kit/index.js';
 import { gatewayError, withGatewayAuth, type AccessKeyPair, type TokenValidator } from '../index.js';
+import { TaurusDbRestore } from './restore.js';
 import { dbsError, TaurusDbRoutes } from './routes.js';
 import { TaurusDbShapes } from './shapes.js';
 import { TaurusDbState, type SeedName } from './state.js';
@@ -32,6 +33,8 @@ export interface TaurusDbSimulator {
   state: TaurusDbState;
   /** The next `count` backup tasks end Failed, and their backups FAILED. */
   failNext(count?: number, reason?: string): void;
+  /** The next restore task ends Failed with this reason. */
+  failNextRestore(reason: string): void;
   close(): Promise<void>;
 }
 
@@ -63,7 +66,13 @@ export async function startTaurusDbSimulator(options: TaurusDbSimulatorOptions):
   route('GET', '/v3/:project_id/backups', routes.listBackups);
   route('DELETE', '/v3/:project_id/backups/:backup_id', routes.deleteBackup);
   route('GET', '/v3/:project_id/jobs', routes.getJob);
-  server.onReset(() => state.reset());
+  const recovery = new TaurusDbRestore(state);
+  route('POST', '/v3/:project_id/instances/restore', recovery.restore);
+  route('GET', '/v3/:project_id/instances/:instance_id/restore-time', recovery.restoreTime);
+  server.onReset(() => {
+    state.reset();
+    recovery.reset();
+  });
 
   const url = await server.listen(options.port ?? 0);
   return {
@@ -71,6 +80,7 @@ export async function startTaurusDbSimulator(options: TaurusDbSimulatorOptions):
     server,
     state,
     failNext: (count, reason) => state.failNext(count, reason),
+    failNextRestore: (reason) => recovery.failNext(reason),
     close: () => server.close(),
   };
 }

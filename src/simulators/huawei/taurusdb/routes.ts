@@ -102,7 +102,8 @@ export class TaurusDbRoutes {
     const backup = this.state.backups.get(request.params.backup_id ?? '');
     if (!backup) return dbsError(404, 'DBS.201010', 'The backup information does not exist.');
     // Automated backups and backups still being built cannot be deleted (huawei.md B.3).
-    if (backup.type === 'auto' || backup.status === 'BUILDING') {
+    // A backup a restore reads from cannot go either (huawei.md B.7.4).
+    if (backup.type === 'auto' || backup.status === 'BUILDING' || this.state.restoringFrom(backup.id)) {
       return dbsError(400, 'DBS.201208', 'The operation is not allowed by the backup status.');
     }
     this.state.backups.delete(backup.id);

@@ -60,6 +60,8 @@ export interface SimJob {
   runningAt: number | null;
   endedAt: number | null;
   instanceId: string;
+  /** The backup the task builds or restores from; `null` for a point-in-time restore. */
+  backupId: string | null;
   failReason: string | null;
 }
 
@@ -69,8 +71,11 @@ export interface Scheduler {
   now(): number;
 }
 
+/** Task name of an in-place restore: undocumented (huawei.md B.7.4); this one follows RestoreOldInstance [I]. */
+export const RESTORE_JOB_NAME = 'RestoreGaussDBforMySQLOldInstance';
+
 /** Share of a task's duration spent Pending before it starts Running. */
-const PENDING_SHARE = 0.2;
+export const PENDING_SHARE = 0.2;
 const DEFAULT_FAIL_REASON = 'Backup failed: the backup agent reported an error.';
 
 export class TaurusDbState {
@@ -85,7 +90,7 @@ export class TaurusDbState {
   constructor(
     private readonly seed: SeedName,
     jobDurationMs: number,
-    private readonly scheduler: Scheduler,
+    readonly scheduler: Scheduler,
   ) {
     this.jobDurationMs = jobDurationMs;
     this.reset();
@@ -134,6 +139,11 @@ export class TaurusDbState {
     return backup;
   }
 
+  /** A restore task still reads from this backup. */
+  restoringFrom(backupId: string): boolean {
+    return [...this.jobs.values()].some((job) => job.name === RESTORE_JOB_NAME && job.backupId === backupId && !job.endedAt);
+  }
+
   buildingBackupOf(instanceId: string): SimBackup | undefined {
     return [...this.backups.values()].find((b) => b.instanceId === instanceId && b.status === 'BUILDING');
   }
@@ -151,7 +161,7 @@ export class TaurusDbState {
       sizeMb: null,
     });
     const job: SimJob = {
-      id: this.nextUuid(),
+      id: this.newJobId(),
       // Task names for backups are not documented; this one follows CreateMysqlInstance (OTC-TDB).
       name: 'CreateMysqlBackup',
       status: 'Pending',
@@ -159,6 +169,7 @@ export class TaurusDbState {
       runningAt: null,
       endedAt: null,
       instanceId: instance.id,
+      backupId: backup.id,
       failReason: null,
     };
     this.jobs.set(job.id, job);
@@ -196,7 +207,8 @@ export class TaurusDbState {
     return `${this.nextHex()}${suffix}`;
   }
 
-  private nextUuid(): string {
+  /** A task id: a hyphenated UUID (huawei.md B.0). */
+  newJobId(): string {
     return uuidOf(this.nextHex());
   }
 

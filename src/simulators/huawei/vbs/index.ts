@@ -5,17 +5,18 @@ import type { AccessKeyPair } from '../signature.js';
 import { compareValues, pageSortedRows, parseIdList, readCount, readEvsPaging, type EvsListError } from './evs-listing.js';
 import { refuseCreateBackup } from './rules.js';
 import { backupJson, links, snapshotJson, snapshotListItem, volumeJson } from './shapes.js';
+import { cinderFault, vbsError } from './errors.js';
+import { registerRestoreRoutes } from './restore.js';
 import {
   autobkSnapshot,
   cinderTime,
   demoState,
   emptyState,
+  initJob,
   jobTime,
   makeVolume,
   newId,
-  newJobId,
   type SimBackup,
-  type SimJob,
   type SimVolume,
   type VbsSimulatorState,
 } from './state.js';
@@ -51,6 +52,8 @@ export interface VbsSimulator {
   iam: SimulatedIam | null;
   /** Makes the next create job end in FAIL with this code and reason. */
   failNext(failure: VbsJobFailure): void;
+  /** Makes the next restore job end in FAIL with this code and reason. */
+  failNextRestore(failure: VbsJobFailure): void;
   addVolume(fields?: Partial<SimVolume>): SimVolume;
   close(): Promise<void>;
 }
@@ -65,6 +68,7 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
   const seed = () => (options.seed === 'empty' ? emptyState() : demoState());
   const state = seed();
   const pendingFailures: VbsJobFailure[] = [];
+  const pendingRestoreFailures: VbsJobFailure[] = [];
 
   const server = new SimulatorServer({
     name: 'huawei-vbs',
@@ -73,6 +77,7 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
   server.onReset(() => {
     Object.assign(state, seed());
     pendingFailures.length = 0;
+    pendingRestoreFailures.length = 0;
   });
 
   const iam = options.iam && !isTokenValidator(options.iam) ? new SimulatedIam(options.iam) : null;
@@ -106,6 +111,7 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
     return backup ? { status: 200, body: { backup: backupJson(backup, place()) } } : backupNotFound(request.params.backup_id ?? '');
   }));
   server.route('DELETE', '/v2/:project_id/backups/:backup_id', authed((request) => deleteBackup(request.params.backup_id ?? '')));
+  registerRestoreRoutes({ server, state, authed, jobDurationMs, failures: pendingRestoreFailures });
 
   // --- EVS ---------------------------------------------------------------------------------------
   server.route('GET', '/v2/:project_id/cloudvolumes/detail', authed((request) => listVolumes(request)));
@@ -183,17 +189,7 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
     state.backups.set(backup.id, backup);
     volume.statusBeforeBackup = volume.status;
     volume.status = 'backing-up';
-    const job: SimJob = {
-      job_id: newJobId(),
-      job_type: 'bksCreateBackup',
-      status: 'INIT',
-      entities: { backup_id: backup.id, volume_id: volume.id, bks_create_volume_name: volume.name },
-      begin_time: jobTime(now),
-      // The docs show "" until the job ends (huawei.md A.8, EVS job API).
-      end_time: '',
-      error_code: null,
-      fail_reason: null,
-    };
+    const job = initJob('bksCreateBackup', { backup_id: backup.id, volume_id: volume.id, bks_create_volume_name: volume.name }, now);
     state.jobs.set(job.job_id, job);
 
     server.later(Math.floor(jobDurationMs / 3), () => {
@@ -332,6 +328,9 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
     failNext: (failure) => {
       pendingFailures.push(failure);
     },
+    failNextRestore: (failure) => {
+      pendingRestoreFailures.push(failure);
+    },
     addVolume: (fields = {}) => {
       const volume = makeVolume(fields);
       state.volumes.set(volume.id, volume);
@@ -339,14 +338,6 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
     },
     close: () => server.close(),
   };
-}
-
-function vbsError(status: number, code: string, message: string): SimResponse {
-  return { status, body: { error: { message, code } } };
-}
-
-function cinderFault(status: number, fault: string, message: string): SimResponse {
-  return { status, body: { [fault]: { message, code: status } } };
 }
 
 function backupNotFound(id: string): SimResponse {

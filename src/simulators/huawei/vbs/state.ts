@@ -78,6 +78,11 @@ export function newJobId(): string {
   return randomBytes(16).toString('hex');
 }
 
+/** A job just accepted: INIT, begun now, no end or error yet (huawei.md A.2). */
+export function initJob(jobType: string, entities: Record<string, string>, now: number): SimJob {
+  return { job_id: newJobId(), job_type: jobType, status: 'INIT', entities, begin_time: jobTime(now), end_time: '', error_code: null, fail_reason: null };
+}
+
 export function newId(): string {
   return randomUUID();
 }
