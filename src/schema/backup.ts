@@ -1,7 +1,8 @@
 import { clearAllDataLoaders } from '@pothos/plugin-dataloader';
 import type { GatewayContext } from './context.js';
 import { SlowConsumer } from '../live/pubsub.js';
-import type { BackupStatusEvent, BackupTarget } from '../live/watcher.js';
+import type { BackupTarget } from '../live/current-state.js';
+import type { BackupStatusEvent } from '../live/subscriptions.js';
 import { brandWithType } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { localId, parseResourceId } from '../domain/ids.js';
@@ -92,15 +93,25 @@ BackupRef.implement({
 
 const KINDS_OF: Record<ProviderKind, BackupKind> = { ZSTACK: 'VOLUME', HUAWEI_VBS: 'VOLUME', HUAWEI_TAURUSDB: 'DATABASE' };
 
-/** Backups of `providers` matching `filter`, newest first, one cursor across all of them. */
+/** Backups of `providers` matching `filter`, newest first, one cursor across all of them; what it reads is reported to live status. */
 export function backupConnection(
+  ctx: GatewayContext,
   providers: BackupProvider[],
   filter: BackupListFilter,
   args: ConnectionArgs,
   onFailure: ProviderFailureHandler,
 ) {
   const serving = providers.filter((p) => !filter.kinds || filter.kinds.includes(KINDS_OF[p.kind]));
-  return newestFirstConnection<BackupRecord>(serving, args, (provider, after, limit) => provider.listBackups({ filter, after, limit }), onFailure);
+  return newestFirstConnection<BackupRecord>(
+    serving,
+    args,
+    async (provider, after, limit) => {
+      const records = await provider.listBackups({ filter, after, limit });
+      ctx.live.saw('backup', records);
+      return records;
+    },
+    onFailure,
+  );
 }
 
 const BackupFilterInput = builder.inputType('BackupFilter', {
@@ -124,6 +135,7 @@ builder.queryField('backups', (t) =>
     resolve: (_root, { filter, ...args }, ctx, info) => {
       const { providers, sourceVendorId } = providersOfFilter(ctx, filter);
       return backupConnection(
+        ctx,
         providers,
         {
           kinds: filter?.kinds ?? undefined,
@@ -305,7 +317,7 @@ builder.subscriptionField('backupStatusChanged', (t) =>
     nullable: false,
     description: 'Where the watched backups stand now (one event each), then every status change, from whichever replica saw it.',
     args: { filter: t.arg({ type: BackupStatusFilterInput }) },
-    subscribe: (_root, { filter }, ctx) => ctx.watcher.backupEvents(backupWatchTargets(ctx, filter)),
+    subscribe: (_root, { filter }, ctx) => ctx.live.backupEvents(backupWatchTargets(ctx, filter)),
     resolve: (item, _args, ctx) => deliver(ctx, item),
   }),
 );

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
-import { chainedConnection } from '../domain/paging.js';
-import type { SnapshotRecord, VolumeRecord } from '../domain/provider.js';
+import { chainedConnection, type ConnectionArgs, type ProviderFailureHandler } from '../domain/paging.js';
+import type { BackupProvider, SnapshotRecord, VolumeRecord } from '../domain/provider.js';
+import type { GatewayContext } from './context.js';
 import { builder } from './builder.js';
 import { MUTATION_ERRORS } from './errors.js';
 import { findTarget, jobOnlySuccess, requireExisting, requireOperation, resolveTarget, resourceKey, startJob } from './mutation-support.js';
@@ -8,6 +9,21 @@ import { referenceTo, reportFailuresOf } from './loading.js';
 import { selectProviders } from './provider.js';
 import { JobRef, ProviderRef, SnapshotConnection, SnapshotRef, VolumeRef } from './refs.js';
 import { DeleteModeEnum, SnapshotStatusEnum } from './scalars.js';
+
+/** Snapshots of the providers that list them, page after page; what it reads is reported to live status. */
+export function snapshotConnection(ctx: GatewayContext, providers: BackupProvider[], filter: { volumeId?: string }, args: ConnectionArgs, onFailure: ProviderFailureHandler) {
+  const listing = providers.filter((p) => p.listSnapshots);
+  return chainedConnection(
+    listing,
+    args,
+    async (p, page) => {
+      const result = await p.listSnapshots!(filter, page);
+      ctx.live.saw('snapshot', result.items);
+      return result;
+    },
+    onFailure,
+  );
+}
 
 SnapshotRef.implement({
   description: 'A point-in-time snapshot of a volume.',
@@ -46,11 +62,9 @@ builder.queryField('snapshots', (t) =>
         if (!volume) {
           throw new GraphQLError(`No Volume with id ${args.volumeId}`, { extensions: { code: 'NOT_FOUND', argument: 'volumeId' } });
         }
-        const providers = [volume.provider].filter((p) => p.listSnapshots);
-        return chainedConnection(providers, args, (p, page) => p.listSnapshots!({ volumeId: volume.vendorId }, page), reportFailuresOf(ctx, info));
+        return snapshotConnection(ctx, [volume.provider], { volumeId: volume.vendorId }, args, reportFailuresOf(ctx, info));
       }
-      const providers = selectProviders(ctx, args.provider as string | null, (p) => Boolean(p.listSnapshots));
-      return chainedConnection(providers, args, (p, page) => p.listSnapshots!({}, page), reportFailuresOf(ctx, info));
+      return snapshotConnection(ctx, selectProviders(ctx, args.provider as string | null, (p) => Boolean(p.listSnapshots)), {}, args, reportFailuresOf(ctx, info));
     },
   }),
 );

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StatusEvent } from '../../src/live/pubsub.js';
-import type { TickReport } from '../../src/live/watcher.js';
+import type { StatusEvent } from '../../src/live/status-events.js';
+import type { TickReport } from '../../src/live/poller.js';
 import { ZStackProvider } from '../../src/providers/zstack/adapter.js';
 import { DEMO } from '../../src/simulators/zstack/index.js';
 import { startStack, ZSTACK_PASSWORD, type Stack } from '../support/stack.js';
