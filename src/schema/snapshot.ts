@@ -1,29 +1,14 @@
 import { GraphQLError } from 'graphql';
-import { chainedConnection, type ConnectionArgs, type ProviderFailureHandler } from '../domain/paging.js';
-import type { BackupProvider, SnapshotRecord, VolumeRecord } from '../domain/provider.js';
-import type { GatewayContext } from './context.js';
+import type { SnapshotRecord, VolumeRecord } from '../domain/provider.js';
 import { builder } from './builder.js';
 import { MUTATION_ERRORS } from './errors.js';
 import { findTarget, jobOnlySuccess, requireExisting, requireOperation, resolveTarget, resourceKey, startJob } from './mutation-support.js';
 import { referenceTo, reportFailuresOf } from './loading.js';
+import { snapshotConnection } from './snapshot-connection.js';
 import { selectProviders } from './provider.js';
 import { JobRef, ProviderRef, SnapshotConnection, SnapshotRef, VolumeRef } from './refs.js';
 import { DeleteModeEnum, SnapshotStatusEnum } from './scalars.js';
 
-/** Snapshots of the providers that list them, page after page; what it reads is reported to live status. */
-export function snapshotConnection(ctx: GatewayContext, providers: BackupProvider[], filter: { volumeId?: string }, args: ConnectionArgs, onFailure: ProviderFailureHandler) {
-  const listing = providers.filter((p) => p.listSnapshots);
-  return chainedConnection(
-    listing,
-    args,
-    async (p, page) => {
-      const result = await p.listSnapshots!(filter, page);
-      ctx.live.saw('snapshot', result.items);
-      return result;
-    },
-    onFailure,
-  );
-}
 
 SnapshotRef.implement({
   description: 'A point-in-time snapshot of a volume.',

@@ -2,7 +2,7 @@ import { chainedConnection } from '../domain/paging.js';
 import { builder } from './builder.js';
 import { reportFailuresOf } from './loading.js';
 import { backupConnection } from './backup.js';
-import { snapshotConnection } from './snapshot.js';
+import { snapshotConnection } from './snapshot-connection.js';
 import { selectProviders } from './provider.js';
 import { ProviderRef, SnapshotConnection, VolumeConnection, VolumeRef, BackupConnection } from './refs.js';
 
