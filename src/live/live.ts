@@ -43,7 +43,6 @@ export interface LiveView {
 
 export interface LiveStatus {
   view: LiveView;
-  registry: WatchRegistry;
   watcher: StatusWatcher;
   subscriptions: Subscriptions;
   jobs: Jobs;
@@ -89,7 +88,6 @@ export function createLiveStatus({ config, log, clock, providers, hasJobCallback
       backupEvents: (targets) => subscriptions.backupEvents(targets),
       jobEvents: (job) => subscriptions.jobEvents(job),
     },
-    registry,
     watcher,
     subscriptions,
     jobs: new Jobs(registry, watcher, clock),

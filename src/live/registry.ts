@@ -121,7 +121,9 @@ export class WatchRegistry implements WatchList, Sightings {
     const byProvider = new Map<ProviderKey, RecordOf[K][]>();
     for (const record of records) {
       if (!record || !isMoving(kind, record.status)) continue;
-      byProvider.set(record.providerKey, [...(byProvider.get(record.providerKey) ?? []), record]);
+      const list = byProvider.get(record.providerKey);
+      if (list) list.push(record);
+      else byProvider.set(record.providerKey, [record]);
     }
     for (const [key, moving] of byProvider) {
       this.learn(kind, key, moving, 'publish').catch((error: unknown) => this.log.warn({ err: error }, 'could not register what a query saw moving'));

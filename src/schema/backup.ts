@@ -7,7 +7,7 @@ import { brandWithType } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { localId, parseResourceId } from '../domain/ids.js';
 import { newestFirstConnection, type ConnectionArgs, type ProviderFailureHandler } from '../domain/paging.js';
-import type { BackupKind, BackupListFilter, BackupProvider, BackupRecord, BackupStatus, BackupStorageRecord, BackupStorageRefRecord, BackupGroupRecord, SnapshotRecord, VolumeRecord, ProviderKind } from '../domain/provider.js';
+import type { BackupKind, BackupListFilter, BackupProvider, BackupRecord, BackupStorageRecord, BackupStorageRefRecord, BackupGroupRecord, SnapshotRecord, VolumeRecord, ProviderKind } from '../domain/provider.js';
 import { builder } from './builder.js';
 import { MUTATION_ERRORS } from './errors.js';
 import { jobOnlySuccess, requireExisting, resourceKey, requireOperation, resolveSibling, resolveTarget, startJob } from './mutation-support.js';
@@ -274,8 +274,8 @@ const BackupStatusEventType = builder.objectRef<BackupStatusEvent>('BackupStatus
   description: 'A backup changed status; a new subscription first gets one per backup it watches, with no previousStatus.',
   fields: (t) => ({
     backup: t.field({ type: BackupRef, nullable: false, resolve: (event) => event.record }),
-    previousStatus: t.field({ type: BackupStatusEnum, resolve: (event) => event.previousStatus as BackupStatus | null }),
-    status: t.field({ type: BackupStatusEnum, nullable: false, resolve: (event) => event.status as BackupStatus }),
+    previousStatus: t.field({ type: BackupStatusEnum, resolve: (event) => event.previousStatus }),
+    status: t.field({ type: BackupStatusEnum, nullable: false, resolve: (event) => event.status }),
     occurredAt: t.field({ type: 'DateTime', nullable: false, description: 'When the gateway saw the change.', resolve: (event) => event.occurredAt }),
   }),
 });
