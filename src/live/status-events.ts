@@ -42,19 +42,36 @@ export function isMoving<K extends WatchKind>(kind: K, status: StatusOf<K>): boo
   return MOVING[kind].has(status);
 }
 
+interface KindRules<R> {
+  /** What counts as a change. */
+  fingerprint(record: R): string;
+  /** Where the record stands in a one-way progression; `null` for kinds that may move any way. */
+  rank(record: R): number | null;
+  /** A final record takes no later state. */
+  isFinal(record: R): boolean;
+}
+
+const RULES: { [K in WatchKind]: KindRules<RecordOf[K]> } = {
+  backup: { fingerprint: (backup) => backup.status, rank: () => null, isFinal: () => false },
+  snapshot: { fingerprint: (snapshot) => snapshot.status, rank: () => null, isFinal: () => false },
+  job: {
+    fingerprint: (job) => JSON.stringify([job.status, job.progress, job.error, job.resource]),
+    rank: jobRank,
+    isFinal: (job) => isFinished(job.status),
+  },
+};
+
 /** What counts as a change: the status for backups and snapshots; status, progress, error and resource for jobs. */
 export function fingerprintOf<K extends WatchKind>(kind: K, record: RecordOf[K]): string {
-  if (kind !== 'job') return record.status;
-  const job = record as JobRecord;
-  return JSON.stringify([job.status, job.progress, job.error, job.resource]);
+  return RULES[kind].fingerprint(record);
 }
 
 /** A job's place in its one-way progression; other kinds may move any way. */
 export function rankOf<K extends WatchKind>(kind: K, record: RecordOf[K]): number | null {
-  return kind === 'job' ? jobRank(record as JobRecord) : null;
+  return RULES[kind].rank(record);
 }
 
 /** A finished job is final: the registry takes no later state of it. */
 export function isFinal<K extends WatchKind>(kind: K, record: RecordOf[K]): boolean {
-  return kind === 'job' && isFinished((record as JobRecord).status);
+  return RULES[kind].isFinal(record);
 }
