@@ -55,7 +55,8 @@ export class WatchRegistry implements WatchList, Sightings {
   async sawJob(job: JobRecord, said: JobState | null): Promise<JobRecord> {
     const next = advanceJob(job, said, isoAt(this.clock));
     if (fingerprintOf('job', next) === fingerprintOf('job', job)) return job;
-    await this.commit('job', next, 'publish');
+    // Refused: another replica stored a later state meanwhile, and that is where the job stands.
+    if (!(await this.commit('job', next, 'publish'))) return (await this.job(job.providerKey, job.vendorId)) ?? job;
     if (isFinished(next.status)) {
       await this.store.unwatchMoving('job', job.providerKey, [job.vendorId]);
       if (next.resource) await this.watchResource(job.providerKey, next.resource);

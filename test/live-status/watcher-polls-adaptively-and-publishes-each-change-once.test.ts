@@ -28,7 +28,7 @@ describe('status watcher: adaptive polling, batched calls, each change once', ()
   it('backs off while nothing moves, polls at the minimum while a job runs, then backs off again', async () => {
     // The test moves the pollers' clock: each round runs when the test says, not when time races by.
     const clock = new ManualClock();
-    stack = await startStack({ clock, zstack: { jobDurationMs: 500 }, extra: { watcher: { minIntervalMs: 20, maxIntervalMs: 160 } } });
+    stack = await startStack({ clock, zstack: { jobDurationMs: 1_500 }, extra: { watcher: { minIntervalMs: 20, maxIntervalMs: 160 } } });
     /** Runs the poller's next round (due long before any housekeeping timer) and returns its report once it set the next one. */
     const round = async (): Promise<TickReport> => {
       const report = new Promise<TickReport>((resolve) => {
@@ -46,7 +46,7 @@ describe('status watcher: adaptive polling, batched calls, each change once', ()
     const reports: TickReport[] = [];
     const stop = stack.gateway.watcher.onTick((tick) => reports.push(tick));
     const { jobId } = await createBackup(stack, 'moving');
-    // A round while the vendor runs the job, then one after it ended (the simulator says when).
+    // A round while the vendor runs the job (long enough for a loaded machine), then one after it ended (the simulator says when).
     await round();
     await stack.zstack!.state.jobs.get(vendorIdOf(jobId))!.done;
     const finishing = stack.gateway.jobs.whenFinished(PROVIDER_KEY, vendorIdOf(jobId));
