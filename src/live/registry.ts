@@ -43,11 +43,13 @@ export class WatchRegistry implements WatchList, Sightings {
   async movingJobs(providerKey: ProviderKey): Promise<JobRecord[]> {
     const ids = await this.store.watched('job', providerKey);
     const known = await this.store.states('job', providerKey, ids);
-    const moving = ids.flatMap((id) => {
+    const moving: JobRecord[] = [];
+    const settled: string[] = [];
+    for (const id of ids) {
       const state = known.get(id);
-      return state && isMoving('job', state.status) ? [state.record] : [];
-    });
-    const settled = ids.filter((id) => !moving.some((job) => job.vendorId === id));
+      if (state && isMoving('job', state.status)) moving.push(state.record);
+      else settled.push(id);
+    }
     await this.store.unwatchMoving('job', providerKey, settled);
     return moving;
   }
