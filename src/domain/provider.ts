@@ -114,7 +114,7 @@ export interface JobState {
   status: JobStatus;
   progress: number | null;
   error: JobErrorRecord | null;
-  /** The resource the job made or acted on, once known. */
+  /** The resource the job made or acted on, once known; `null` also when a failed create made nothing. */
   resource: ResourceRef | null;
 }
 
@@ -320,8 +320,11 @@ export interface BackupProvider {
   /** The windows a point-in-time restore of this instance may name, oldest first. */
   restorableTimeRanges?(instanceId: string): Promise<TimeRange[]>;
 
-  /** Asks the vendor where a job stands; `null` when the vendor no longer knows it. */
-  pollJob(job: { vendorJobId: string; operation: JobOperation }): Promise<JobState | null>;
+  /**
+   * Asks the vendor where a job stands; `null` when the vendor no longer knows it. The adapter gets
+   * the whole record (with the resource named at the start), so it keeps no memory of its jobs.
+   */
+  pollJob(job: JobRecord): Promise<JobState | null>;
 
   close(): Promise<void>;
 }

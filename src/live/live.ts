@@ -1,85 +1,101 @@
+import type { BackupProvider, ProviderKey } from '../domain/provider.js';
+import type { Clock } from '../infrastructure/clock.js';
 import type { GatewayConfig } from '../infrastructure/config.js';
-import type { BackupProvider } from '../domain/provider.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from '../infrastructure/idempotency.js';
 import { RedisIdempotencyStore } from '../infrastructure/idempotency-redis.js';
-import { JobTracker } from './jobs.js';
-import { LocalLeases, RedisLeases } from './leases.js';
 import type { Logger } from '../infrastructure/logger.js';
-import { observeReads } from './observed-provider.js';
-import { MemoryBus, RedisBus, type Bus } from './pubsub.js';
 import { RedisConnections } from '../infrastructure/redis.js';
+import { CurrentState } from './current-state.js';
+import { Jobs } from './jobs.js';
+import { LocalLeases, RedisLeases } from './leases.js';
+import { MemoryBus, RedisBus } from './pubsub.js';
+import { WatchRegistry } from './registry.js';
+import { Subscriptions } from './subscriptions.js';
 import { MemoryWatchStore, RedisWatchStore } from './watch-store.js';
 import { StatusWatcher } from './watcher.js';
 
 /**
- * Everything live status needs, built from the config: with `redis.url`, the bus, the watch registry,
- * the leases and the idempotency records live in Redis and are shared by every replica; without it,
- * all of them are in this process.
+ * Everything live status needs, built and started in one step from the config: with `redis.url`,
+ * the bus, the watch registry, the leases and the idempotency records live in Redis and are shared
+ * by every replica; without it, all of them are in this process.
  */
+
+/** How long a current state read for new subscribers serves later ones (events keep it up to date meanwhile). */
+const CURRENT_STATE_TTL_MS = 2_000;
+
+export interface LiveStatusOptions {
+  config: GatewayConfig;
+  log: Logger;
+  clock: Clock;
+  /** Every provider instance of every tenant. */
+  providers: readonly BackupProvider[];
+  /** Providers whose jobs report their end by callback: those jobs are polled only as a fallback. */
+  hasJobCallbacks(provider: BackupProvider): boolean;
+}
+
+/** What a request sees of live status. */
+export interface LiveView {
+  /** Reports records a query read: the moving ones among them are watched until they settle. */
+  saw: WatchRegistry['saw'];
+  backupEvents: Subscriptions['backupEvents'];
+  jobEvents: Subscriptions['jobEvents'];
+}
+
 export interface LiveStatus {
-  bus: Bus;
+  view: LiveView;
   watcher: StatusWatcher;
-  jobs: JobTracker;
+  subscriptions: Subscriptions;
+  jobs: Jobs;
   idempotency: IdempotencyStore;
-  /** Wraps a provider so that what its reads find moving gets watched. */
-  observe(provider: BackupProvider): BackupProvider;
-  /**
-   * Starts polling (or contending for the leases to poll) every provider; jobs of providers that
-   * report job ends by callback are polled only as a fallback.
-   */
-  start(providers: readonly BackupProvider[], reportsJobEnds: (provider: BackupProvider) => boolean): void;
   close(): Promise<void>;
 }
 
-export function createLiveStatus(config: GatewayConfig, log: Logger): LiveStatus {
+export function createLiveStatus({ config, log, clock, providers, hasJobCallbacks }: LiveStatusOptions): LiveStatus {
   const redis = config.redis ? new RedisConnections(config.redis.url, config.redis.keyPrefix, log.child({ component: 'redis' })) : null;
-  const bus: Bus = redis ? new RedisBus(redis) : new MemoryBus();
-  const store = redis ? new RedisWatchStore(redis, bus) : new MemoryWatchStore(bus);
+  const bus = redis ? new RedisBus(redis) : new MemoryBus();
+  const store = redis ? new RedisWatchStore(redis, bus, clock) : new MemoryWatchStore(bus, clock);
   const idempotency: IdempotencyStore = redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore();
   const watcherLog = log.child({ component: 'watcher' });
-  let watcher: StatusWatcher | null = null;
-  let jobs: JobTracker | null = null;
-  const started = () => {
-    if (!watcher || !jobs) throw new Error('live status is not started');
-    return { watcher, jobs };
-  };
+  const minIntervalMs = config.watcher.minIntervalMs ?? config.jobs.pollIntervalMs;
+
+  const registry = new WatchRegistry(store, bus, clock, watcherLog);
+  const currentStates = new Map<ProviderKey, CurrentState>(
+    providers.map((provider) => [provider.key, new CurrentState(provider, registry, clock, Math.max(minIntervalMs, CURRENT_STATE_TTL_MS))]),
+  );
+  const subscriptions = new Subscriptions({
+    bus,
+    registry,
+    currentStates,
+    clock,
+    log: watcherLog,
+    settings: { watchTtlMs: config.watcher.watchTtlMs, maxBufferedEvents: config.subscriptions.maxBufferedEvents },
+  });
+  const watcher = new StatusWatcher({
+    providers,
+    registry,
+    bus,
+    leases: redis ? new RedisLeases(redis, config.watcher.leaseMs, watcherLog) : new LocalLeases(),
+    clock,
+    log: watcherLog,
+    settings: { minIntervalMs, maxIntervalMs: config.watcher.maxIntervalMs },
+    currentStates,
+    hasJobCallbacks,
+  });
 
   return {
-    bus,
-    get watcher() {
-      return started().watcher;
+    view: {
+      saw: (kind, records) => registry.saw(kind, records),
+      backupEvents: (targets) => subscriptions.backupEvents(targets),
+      jobEvents: (job) => subscriptions.jobEvents(job),
     },
-    get jobs() {
-      return started().jobs;
-    },
+    watcher,
+    subscriptions,
+    jobs: new Jobs(registry, watcher, clock),
     idempotency,
-    observe(provider) {
-      return observeReads(provider, {
-        backups: (records) => watcher?.seen.backups(records),
-        snapshots: (records) => watcher?.seen.snapshots(records),
-      });
-    },
-    start(providers, reportsJobEnds) {
-      watcher = new StatusWatcher({
-        providers,
-        store,
-        bus,
-        leases: redis ? new RedisLeases(redis, config.watcher.leaseMs, watcherLog) : new LocalLeases(),
-        log: watcherLog,
-        settings: {
-          minIntervalMs: config.watcher.minIntervalMs ?? config.jobs.pollIntervalMs,
-          maxIntervalMs: config.watcher.maxIntervalMs,
-          watchTtlMs: config.watcher.watchTtlMs,
-          maxBufferedEvents: config.subscriptions.maxBufferedEvents,
-        },
-        hasJobCallbacks: reportsJobEnds,
-      });
-      jobs = new JobTracker(watcher, log.child({ component: 'jobs' }));
-      watcher.start();
-    },
     async close() {
-      await watcher?.close();
-      await jobs?.close();
+      subscriptions.close();
+      await watcher.close();
+      for (const current of currentStates.values()) current.close();
       await idempotency.close();
       await bus.close();
       await redis?.close();

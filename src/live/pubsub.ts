@@ -1,71 +1,67 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import type { BackupRecord, JobRecord, ProviderKey, SnapshotRecord } from '../domain/provider.js';
+import type { ProviderKey } from '../domain/provider.js';
 import type { RedisConnections } from '../infrastructure/redis.js';
+import type { StatusEvent, WatchKind } from './status-events.js';
 
 /**
- * Status events and the bus that carries them: in memory for one process, or Redis pub/sub
+ * The bus that carries status events: in memory for one process, or Redis pub/sub
  * (@graphql-yoga/redis-event-target) shared by every replica. Topics name a kind and a provider
  * instance (`backup:<tenant>/<provider>`), and provider keys belong to one tenant, so a subscriber
  * only ever listens to its own tenant's topics. Payloads are plain JSON; one parsed payload is shared
  * by every local listener and must not be mutated.
  */
 
-export type WatchKind = 'backup' | 'snapshot' | 'job';
+declare const payloadType: unique symbol;
 
-export interface RecordOf {
-  backup: BackupRecord;
-  snapshot: SnapshotRecord;
-  job: JobRecord;
-}
+/** A topic name that knows what its payloads are, so publishers and listeners agree on them. */
+export type Topic<P> = string & { readonly [payloadType]?: P };
 
-/** One transition as the watcher saw it: published once, whatever the number of replicas. */
-export interface StatusEvent<K extends WatchKind = WatchKind> {
-  kind: K;
-  /** `null` when the resource was first seen with this status. */
-  previousStatus: string | null;
-  status: string;
-  /** When the watcher saw the change (ISO-8601). */
-  occurredAt: string;
-  record: RecordOf[K];
-}
+/** Something new to poll on a provider: its poller (on whichever replica holds it) wakes up. */
+export type Wake = null;
 
-export type Listener = (payload: unknown) => void;
+export type Listener<P> = (payload: P) => void;
 
 export interface Bus {
   /** The topic of one kind of event of one provider instance. */
-  topic(kind: WatchKind | 'wake', providerKey: ProviderKey): string;
-  publish(topic: string, payload: unknown): void;
-  listen(topic: string, listener: Listener): () => void;
+  topic<K extends WatchKind>(kind: K, providerKey: ProviderKey): Topic<StatusEvent<K>>;
+  wakeTopic(providerKey: ProviderKey): Topic<Wake>;
+  publish<P>(topic: Topic<P>, payload: P): void;
+  listen<P>(topic: Topic<P>, listener: Listener<P>): () => void;
   close(): Promise<void>;
 }
 
 abstract class TopicBus implements Bus {
   constructor(private readonly prefix: string) {}
 
-  topic(kind: WatchKind | 'wake', providerKey: ProviderKey): string {
+  topic<K extends WatchKind>(kind: K, providerKey: ProviderKey): Topic<StatusEvent<K>> {
     return `${this.prefix}${kind}:${providerKey}`;
   }
 
-  abstract publish(topic: string, payload: unknown): void;
-  abstract listen(topic: string, listener: Listener): () => void;
+  wakeTopic(providerKey: ProviderKey): Topic<Wake> {
+    return `${this.prefix}wake:${providerKey}`;
+  }
+
+  abstract publish<P>(topic: Topic<P>, payload: P): void;
+  abstract listen<P>(topic: Topic<P>, listener: Listener<P>): () => void;
   abstract close(): Promise<void>;
 }
 
 export class MemoryBus extends TopicBus {
-  private readonly listeners = new Map<string, Set<Listener>>();
+  /** Listeners of every payload type, each reached only through its own typed topic. */
+  private readonly listeners = new Map<string, Set<Listener<never>>>();
 
   constructor() {
     super('');
   }
 
-  publish(topic: string, payload: unknown): void {
+  publish<P>(topic: Topic<P>, payload: P): void {
     // A copy per publish, as Redis would deliver: the publisher may go on changing its own object.
-    const delivered = JSON.parse(JSON.stringify(payload)) as unknown;
-    for (const listener of this.listeners.get(topic) ?? []) listener(delivered);
+    const delivered = JSON.parse(JSON.stringify(payload)) as P;
+    for (const listener of (this.listeners.get(topic) ?? []) as Set<Listener<P>>) listener(delivered);
   }
 
-  listen(topic: string, listener: Listener): () => void {
-    let set = this.listeners.get(topic);
+  listen<P>(topic: Topic<P>, listener: Listener<P>): () => void {
+    let set = this.listeners.get(topic) as Set<Listener<P>> | undefined;
     if (!set) this.listeners.set(topic, (set = new Set()));
     set.add(listener);
     return () => {
@@ -87,12 +83,13 @@ export class RedisBus extends TopicBus {
     this.target = createRedisEventTarget({ publishClient: redis.commands, subscribeClient: redis.subscriber });
   }
 
-  publish(topic: string, payload: unknown): void {
+  publish<P>(topic: Topic<P>, payload: P): void {
     this.target.dispatchEvent(new CustomEvent(topic, { detail: payload }));
   }
 
-  listen(topic: string, listener: Listener): () => void {
-    const handler = { handleEvent: (event: Event) => listener((event as CustomEvent).detail) };
+  listen<P>(topic: Topic<P>, listener: Listener<P>): () => void {
+    // What arrives on a topic is what `publish` sent on it (as JSON): the topic's payload type.
+    const handler = { handleEvent: (event: Event) => listener((event as CustomEvent<P>).detail) };
     this.target.addEventListener(topic, handler);
     return () => this.target.removeEventListener(topic, handler);
   }
@@ -107,11 +104,11 @@ export class SlowConsumer {
   constructor(readonly limit: number) {}
 }
 
-export interface EventStreamOptions<T> {
+export interface EventStreamOptions<T, P> {
   bus: Bus;
-  topics: readonly string[];
+  topics: readonly Topic<P>[];
   /** Maps a bus payload to what the subscriber receives, or `null` to skip it. */
-  select(payload: unknown): T | null;
+  select(payload: P): T | null;
   /** The current state, delivered first; events that arrive meanwhile wait behind it. */
   initial(): Promise<T[]>;
   /** Items with the same identity and fingerprint as the last delivered one are not delivered twice. */
@@ -129,11 +126,11 @@ export interface EventStreamOptions<T> {
  * `maxBuffered` items wait gets a SlowConsumer marker and nothing more, so memory stays bounded.
  * A class rather than closures: ten thousand of these may be open at once.
  */
-export function eventStream<T>(options: EventStreamOptions<T>): AsyncIterableIterator<T | SlowConsumer> {
+export function eventStream<T, P>(options: EventStreamOptions<T, P>): AsyncIterableIterator<T | SlowConsumer> {
   return new EventStream(options);
 }
 
-class EventStream<T> implements AsyncIterableIterator<T | SlowConsumer> {
+class EventStream<T, P> implements AsyncIterableIterator<T | SlowConsumer> {
   private readonly queue: (T | SlowConsumer)[] = [];
   /** Fingerprint last delivered per identity. */
   private readonly delivered = new Map<string, string>();
@@ -142,8 +139,8 @@ class EventStream<T> implements AsyncIterableIterator<T | SlowConsumer> {
   private ready = false;
   private done = false;
 
-  constructor(private readonly options: EventStreamOptions<T>) {
-    const listener = (payload: unknown) => {
+  constructor(private readonly options: EventStreamOptions<T, P>) {
+    const listener = (payload: P) => {
       const item = options.select(payload);
       if (item !== null) this.offer(item);
     };

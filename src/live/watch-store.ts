@@ -1,19 +1,27 @@
+import type { Result } from 'ioredis';
 import type { ProviderKey } from '../domain/provider.js';
-import type { Bus, RecordOf, StatusEvent, WatchKind } from './pubsub.js';
+import type { Clock } from '../infrastructure/clock.js';
 import type { RedisConnections } from '../infrastructure/redis.js';
+import type { Bus } from './pubsub.js';
+import type { RecordOf, StatusEvent, StatusOf, WatchKind } from './status-events.js';
 
 /**
  * The watch registry and the last known state of everything watched, shared by every replica when it
  * lives in Redis. `commit` is the one place a change becomes an event: it compares the new state with
  * the stored one and, in the same atomic step, stores it and publishes the transition. Two pollers
- * that saw the same change (a lease handover, a webhook and a poll) therefore publish it once.
+ * that saw the same change (a lease handover, a webhook and a poll) therefore publish it once, and
+ * a replica that polled behind another (an older state of a job) cannot step it backwards.
  */
 
-export interface StoredState<R = unknown> {
+export interface StoredState<K extends WatchKind> {
   /** What counts as a change: the status for backups, status + progress + error + resource for jobs. */
   fp: string;
-  status: string;
-  record: R;
+  status: StatusOf<K>;
+  /** Where a one-way record (a job) stands; a commit ranked lower is refused. */
+  rank: number | null;
+  /** A final record (a finished job) takes no further commit. */
+  final: boolean;
+  record: RecordOf[K];
 }
 
 export interface Commit<K extends WatchKind = WatchKind> {
@@ -21,7 +29,9 @@ export interface Commit<K extends WatchKind = WatchKind> {
   providerKey: ProviderKey;
   id: string;
   fp: string;
-  status: string;
+  status: StatusOf<K>;
+  rank: number | null;
+  final: boolean;
   record: RecordOf[K];
   occurredAt: string;
   /** `publish`: store and publish when the fingerprint changed; `baseline`: store only when nothing is known. */
@@ -36,7 +46,7 @@ export type Scope = 'all' | `source:${string}`;
 
 export interface WatchStore {
   commit<K extends WatchKind>(change: Commit<K>): Promise<boolean>;
-  states<K extends WatchKind>(kind: K, providerKey: ProviderKey, ids: readonly string[]): Promise<Map<string, StoredState<RecordOf[K]>>>;
+  states<K extends WatchKind>(kind: K, providerKey: ProviderKey, ids: readonly string[]): Promise<Map<string, StoredState<K>>>;
   watch(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[], reason: WatchReason, ttlMs: number): Promise<void>;
   unwatchMoving(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[]): Promise<void>;
   /** Everything watched for any reason and not expired. */
@@ -50,8 +60,15 @@ export interface WatchStore {
 /** Last known states outlive their last change by this much (a job(id) query a day later still works). */
 export const STATE_TTL_MS = 24 * 60 * 60 * 1000;
 
-function eventOf<K extends WatchKind>(change: Commit<K>, previousStatus: string | null): StatusEvent<K> {
-  return { kind: change.kind, previousStatus, status: change.status, occurredAt: change.occurredAt, record: change.record };
+function eventOf<K extends WatchKind>(change: Commit<K>, previousStatus: StatusOf<K> | null): StatusEvent<K> {
+  // TypeScript does not distribute StatusEvent<K> over a generic K; for each K this is that member.
+  return { kind: change.kind, previousStatus, status: change.status, occurredAt: change.occurredAt, record: change.record } as StatusEvent<K>;
+}
+
+/** Whether a commit may replace what is stored: the rule the Redis script applies too. */
+function supersedes<K extends WatchKind>(change: Commit<K>, known: StoredState<K>): boolean {
+  if (change.mode === 'baseline' || known.final || known.fp === change.fp) return false;
+  return change.rank === null || known.rank === null || change.rank >= known.rank;
 }
 
 interface Expiring<T> {
@@ -60,36 +77,41 @@ interface Expiring<T> {
 }
 
 export class MemoryWatchStore implements WatchStore {
-  private readonly stateMap = new Map<string, Expiring<StoredState>>();
+  /** States of every kind, each read back only under its own kind's key. */
+  private readonly stateMap = new Map<string, Expiring<StoredState<WatchKind>>>();
   private readonly watches = new Map<string, Map<string, number>>();
 
-  constructor(private readonly bus: Bus) {}
+  constructor(
+    private readonly bus: Bus,
+    private readonly clock: Clock,
+  ) {}
 
   async commit<K extends WatchKind>(change: Commit<K>): Promise<boolean> {
     const key = `${change.kind}:${change.providerKey}:${change.id}`;
-    const now = Date.now();
+    const now = this.clock.now();
     const current = this.stateMap.get(key);
-    const known = current && current.expiresAt > now ? current.value : null;
-    if (known && (change.mode === 'baseline' || known.fp === change.fp)) return false;
-    this.stateMap.set(key, { value: { fp: change.fp, status: change.status, record: change.record }, expiresAt: now + STATE_TTL_MS });
+    const known = current && current.expiresAt > now ? (current.value as StoredState<K>) : null;
+    if (known && !supersedes(change, known)) return false;
+    const { fp, status, rank, final, record } = change;
+    this.stateMap.set(key, { value: { fp, status, rank, final, record }, expiresAt: now + STATE_TTL_MS });
     if (change.mode === 'publish') this.bus.publish(this.bus.topic(change.kind, change.providerKey), eventOf(change, known?.status ?? null));
     if (this.stateMap.size % 1024 === 0) this.evictExpiredStates(now);
     return true;
   }
 
   async states<K extends WatchKind>(kind: K, providerKey: ProviderKey, ids: readonly string[]) {
-    const now = Date.now();
-    const found = new Map<string, StoredState<RecordOf[K]>>();
+    const now = this.clock.now();
+    const found = new Map<string, StoredState<K>>();
     for (const id of ids) {
       const entry = this.stateMap.get(`${kind}:${providerKey}:${id}`);
-      if (entry && entry.expiresAt > now) found.set(id, entry.value as StoredState<RecordOf[K]>);
+      if (entry && entry.expiresAt > now) found.set(id, entry.value as StoredState<K>);
     }
     return found;
   }
 
   async watch(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[], reason: WatchReason, ttlMs: number): Promise<void> {
     const set = this.watchSet(`${reason}:${kind}:${providerKey}`);
-    const expiresAt = Date.now() + ttlMs;
+    const expiresAt = this.clock.now() + ttlMs;
     for (const id of ids) set.set(id, Math.max(set.get(id) ?? 0, expiresAt));
   }
 
@@ -103,14 +125,14 @@ export class MemoryWatchStore implements WatchStore {
   }
 
   async watchedAmong(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[]): Promise<Set<string>> {
-    const now = Date.now();
+    const now = this.clock.now();
     const sets = [this.watches.get(`moving:${kind}:${providerKey}`), this.watches.get(`subscribed:${kind}:${providerKey}`)];
     return new Set(ids.filter((id) => sets.some((set) => (set?.get(id) ?? 0) > now)));
   }
 
   async watchScope(providerKey: ProviderKey, scope: Scope, ttlMs: number): Promise<void> {
     const set = this.watchSet(`scope:${providerKey}`);
-    set.set(scope, Math.max(set.get(scope) ?? 0, Date.now() + ttlMs));
+    set.set(scope, Math.max(set.get(scope) ?? 0, this.clock.now() + ttlMs));
   }
 
   async scopes(providerKey: ProviderKey): Promise<Scope[]> {
@@ -126,7 +148,7 @@ export class MemoryWatchStore implements WatchStore {
   private live(key: string): string[] {
     const set = this.watches.get(key);
     if (!set) return [];
-    const now = Date.now();
+    const now = this.clock.now();
     const alive: string[] = [];
     for (const [id, expiresAt] of set) {
       if (expiresAt > now) alive.push(id);
@@ -141,19 +163,25 @@ export class MemoryWatchStore implements WatchStore {
 }
 
 /**
- * Compare, store and publish in one step. The record arrives as JSON text and is spliced into the
- * stored value and the event unchanged (cjson would turn `[]` into `{}` and reformat numbers).
+ * Compare, store and publish in one step, by the rule of `supersedes`: a baseline never replaces, a
+ * final state is never replaced, an equal fingerprint is no change, a lower rank is a step back.
+ * The record arrives as JSON text and is spliced into the stored value and the event unchanged
+ * (cjson would turn `[]` into `{}` and reformat numbers). ARGV[9] is the rank ('' for none),
+ * ARGV[10] '1' for a final state.
  */
 const COMMIT_SCRIPT = `
 local current = redis.call('GET', KEYS[1])
 local previous = cjson.null
+local rank = tonumber(ARGV[9])
 if current then
   if ARGV[7] == 'baseline' then return 0 end
   local known = cjson.decode(current)
-  if known.fp == ARGV[1] then return 0 end
+  if known.final == true or known.fp == ARGV[1] then return 0 end
+  if rank and type(known.rank) == 'number' and rank < known.rank then return 0 end
   previous = known.status
 end
-local stored = '{"fp":' .. cjson.encode(ARGV[1]) .. ',"status":' .. cjson.encode(ARGV[2]) .. ',"record":' .. ARGV[3] .. '}'
+local stored = '{"fp":' .. cjson.encode(ARGV[1]) .. ',"status":' .. cjson.encode(ARGV[2]) .. ',"rank":' .. (rank and ARGV[9] or 'null') ..
+  ',"final":' .. (ARGV[10] == '1' and 'true' or 'false') .. ',"record":' .. ARGV[3] .. '}'
 redis.call('SET', KEYS[1], stored, 'PX', ARGV[6])
 if ARGV[7] == 'publish' then
   redis.call('PUBLISH', ARGV[5], '{"kind":' .. cjson.encode(ARGV[8]) .. ',"previousStatus":' .. cjson.encode(previous) ..
@@ -162,18 +190,24 @@ end
 return 1
 `;
 
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    /** COMMIT_SCRIPT, defined on the connection by RedisWatchStore. */
+    backupgraphCommit(key: string, ...args: string[]): Result<number, Context>;
+  }
+}
+
 export class RedisWatchStore implements WatchStore {
   constructor(
     private readonly redis: RedisConnections,
     private readonly bus: Bus,
+    private readonly clock: Clock,
   ) {
     redis.commands.defineCommand('backupgraphCommit', { numberOfKeys: 1, lua: COMMIT_SCRIPT });
   }
 
   async commit<K extends WatchKind>(change: Commit<K>): Promise<boolean> {
-    const commit = (this.redis.commands as unknown as { backupgraphCommit(...args: string[]): Promise<number> }).backupgraphCommit;
-    const result = await commit.call(
-      this.redis.commands,
+    const result = await this.redis.commands.backupgraphCommit(
       this.stateKey(change.kind, change.providerKey, change.id),
       change.fp,
       change.status,
@@ -183,23 +217,26 @@ export class RedisWatchStore implements WatchStore {
       String(STATE_TTL_MS),
       change.mode,
       change.kind,
+      change.rank === null ? '' : String(change.rank),
+      change.final ? '1' : '0',
     );
     return result === 1;
   }
 
   async states<K extends WatchKind>(kind: K, providerKey: ProviderKey, ids: readonly string[]) {
-    const found = new Map<string, StoredState<RecordOf[K]>>();
+    const found = new Map<string, StoredState<K>>();
     if (ids.length === 0) return found;
     const values = await this.redis.commands.mget(ids.map((id) => this.stateKey(kind, providerKey, id)));
     values.forEach((value, index) => {
-      if (value !== null) found.set(ids[index]!, JSON.parse(value) as StoredState<RecordOf[K]>);
+      // Written by COMMIT_SCRIPT under this kind's key: a StoredState of this kind.
+      if (value !== null) found.set(ids[index]!, JSON.parse(value) as StoredState<K>);
     });
     return found;
   }
 
   async watch(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[], reason: WatchReason, ttlMs: number): Promise<void> {
     if (ids.length === 0) return;
-    const expiresAt = Date.now() + ttlMs;
+    const expiresAt = this.clock.now() + ttlMs;
     await this.redis.commands.zadd(this.watchKey(reason, kind, providerKey), 'GT', ...ids.flatMap((id) => [expiresAt, id]));
   }
 
@@ -217,7 +254,7 @@ export class RedisWatchStore implements WatchStore {
 
   async watchedAmong(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const now = Date.now();
+    const now = this.clock.now();
     const scores = await Promise.all(
       (['moving', 'subscribed'] as const).map((reason) => this.redis.commands.zmscore(this.watchKey(reason, kind, providerKey), ...ids)),
     );
@@ -225,7 +262,7 @@ export class RedisWatchStore implements WatchStore {
   }
 
   async watchScope(providerKey: ProviderKey, scope: Scope, ttlMs: number): Promise<void> {
-    await this.redis.commands.zadd(this.redis.key('scopes', providerKey), 'GT', Date.now() + ttlMs, scope);
+    await this.redis.commands.zadd(this.redis.key('scopes', providerKey), 'GT', this.clock.now() + ttlMs, scope);
   }
 
   async scopes(providerKey: ProviderKey): Promise<Scope[]> {
@@ -233,7 +270,7 @@ export class RedisWatchStore implements WatchStore {
   }
 
   private async live(key: string): Promise<string[]> {
-    const now = Date.now();
+    const now = this.clock.now();
     const [, alive] = await Promise.all([this.redis.commands.zremrangebyscore(key, '-inf', now), this.redis.commands.zrangebyscore(key, now, '+inf')]);
     return alive;
   }

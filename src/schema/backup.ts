@@ -1,12 +1,13 @@
 import { clearAllDataLoaders } from '@pothos/plugin-dataloader';
 import type { GatewayContext } from './context.js';
 import { SlowConsumer } from '../live/pubsub.js';
-import type { BackupStatusEvent, BackupTarget } from '../live/watcher.js';
+import type { BackupTarget } from '../live/current-state.js';
+import type { BackupStatusEvent } from '../live/subscriptions.js';
 import { brandWithType } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { localId, parseResourceId } from '../domain/ids.js';
 import { newestFirstConnection, type ConnectionArgs, type ProviderFailureHandler } from '../domain/paging.js';
-import type { BackupKind, BackupListFilter, BackupProvider, BackupRecord, BackupStatus, BackupStorageRecord, BackupStorageRefRecord, BackupGroupRecord, SnapshotRecord, VolumeRecord, ProviderKind } from '../domain/provider.js';
+import type { BackupKind, BackupListFilter, BackupProvider, BackupRecord, BackupStorageRecord, BackupStorageRefRecord, BackupGroupRecord, SnapshotRecord, VolumeRecord, ProviderKind } from '../domain/provider.js';
 import { builder } from './builder.js';
 import { jobMutation } from './job-mutation.js';
 import { resolveSibling } from './mutation-support.js';
@@ -91,15 +92,25 @@ BackupRef.implement({
 
 export const KINDS_OF: Record<ProviderKind, BackupKind> = { ZSTACK: 'VOLUME', HUAWEI_VBS: 'VOLUME', HUAWEI_TAURUSDB: 'DATABASE' };
 
-/** Backups of `providers` matching `filter`, newest first, one cursor across all of them. */
+/** Backups of `providers` matching `filter`, newest first, one cursor across all of them; what it reads is reported to live status. */
 export function backupConnection(
+  ctx: GatewayContext,
   providers: BackupProvider[],
   filter: BackupListFilter,
   args: ConnectionArgs,
   onFailure: ProviderFailureHandler,
 ) {
   const serving = providers.filter((p) => !filter.kinds || filter.kinds.includes(KINDS_OF[p.kind]));
-  return newestFirstConnection<BackupRecord>(serving, args, (provider, after, limit) => provider.listBackups({ filter, after, limit }), onFailure);
+  return newestFirstConnection<BackupRecord>(
+    serving,
+    args,
+    async (provider, after, limit) => {
+      const records = await provider.listBackups({ filter, after, limit });
+      ctx.live.saw('backup', records);
+      return records;
+    },
+    onFailure,
+  );
 }
 
 const BackupFilterInput = builder.inputType('BackupFilter', {
@@ -123,6 +134,7 @@ builder.queryField('backups', (t) =>
     resolve: (_root, { filter, ...args }, ctx, info) => {
       const { providers, sourceVendorId } = providersOfFilter(ctx, filter);
       return backupConnection(
+        ctx,
         providers,
         {
           kinds: filter?.kinds ?? undefined,
@@ -234,8 +246,8 @@ const BackupStatusEventType = builder.objectRef<BackupStatusEvent>('BackupStatus
   description: 'A backup changed status; a new subscription first gets one per backup it watches, with no previousStatus.',
   fields: (t) => ({
     backup: t.field({ type: BackupRef, nullable: false, resolve: (event) => event.record }),
-    previousStatus: t.field({ type: BackupStatusEnum, resolve: (event) => event.previousStatus as BackupStatus | null }),
-    status: t.field({ type: BackupStatusEnum, nullable: false, resolve: (event) => event.status as BackupStatus }),
+    previousStatus: t.field({ type: BackupStatusEnum, resolve: (event) => event.previousStatus }),
+    status: t.field({ type: BackupStatusEnum, nullable: false, resolve: (event) => event.status }),
     occurredAt: t.field({ type: 'DateTime', nullable: false, description: 'When the gateway saw the change.', resolve: (event) => event.occurredAt }),
   }),
 });
@@ -277,7 +289,7 @@ builder.subscriptionField('backupStatusChanged', (t) =>
     nullable: false,
     description: 'Where the watched backups stand now (one event each), then every status change, from whichever replica saw it.',
     args: { filter: t.arg({ type: BackupStatusFilterInput }) },
-    subscribe: (_root, { filter }, ctx) => ctx.watcher.backupEvents(backupWatchTargets(ctx, filter)),
+    subscribe: (_root, { filter }, ctx) => ctx.live.backupEvents(backupWatchTargets(ctx, filter)),
     resolve: (item, _args, ctx) => deliver(ctx, item),
   }),
 );

@@ -1,23 +1,22 @@
 import { initContextCache } from '@pothos/core';
 import type { GraphQLError } from 'graphql';
 import type { IdempotencyStore } from '../infrastructure/idempotency.js';
-import type { JobTracker } from '../live/jobs.js';
+import type { Jobs } from '../live/jobs.js';
+import type { LiveView } from '../live/live.js';
 import type { Logger } from '../infrastructure/logger.js';
 import type { Tenant } from '../providers/tenancy.js';
-import type { StatusWatcher } from '../live/watcher.js';
 
 /**
  * What every resolver sees: the tenant the API key names (the only way to reach a provider), the
- * job tracker, the status watcher, the idempotency records, and Pothos' per-request cache that holds this request's DataLoaders.
+ * jobs, live status, the idempotency records, and Pothos' per-request cache that holds this request's DataLoaders.
  */
 export interface GatewayContext {
   requestId: string;
   tenant: Tenant;
-  jobs: JobTracker;
+  jobs: Jobs;
   idempotency: IdempotencyStore;
-  /** Live status: subscriptions read the current state and the changes from it. */
-  watcher: StatusWatcher;
-  /** Tags every line with `requestId`. */
+  /** Live status: subscriptions read the current state and the changes from it; queries report what they read. */
+  live: LiveView;
   log: Logger;
   /**
    * Providers that failed while others answered a list: reported as errors next to the data

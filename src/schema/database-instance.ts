@@ -30,7 +30,7 @@ DatabaseInstanceRef.implement({
       description: 'Backups of this instance, newest first.',
       args: { first: t.arg.int(), after: t.arg.string() },
       resolve: (d, args, ctx, info) =>
-        backupConnection([ctx.tenant.provider(d.providerKey)!], { sourceVendorId: d.vendorId, kinds: ['DATABASE'] }, args, reportFailuresOf(ctx, info)),
+        backupConnection(ctx, [ctx.tenant.provider(d.providerKey)!], { sourceVendorId: d.vendorId, kinds: ['DATABASE'] }, args, reportFailuresOf(ctx, info)),
     }),
     restorableTimeRanges: t.field({
       type: [TimeRangeType],

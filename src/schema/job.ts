@@ -94,7 +94,7 @@ builder.subscriptionField('jobUpdated', (t) =>
       const parsed = typename === 'Job' ? splitLocalId(local) : null;
       const job = parsed && ctx.tenant.provider(parsed.providerKey) ? await ctx.jobs.load(parsed.providerKey, parsed.vendorId) : undefined;
       if (!job) throw new GraphQLError(`No Job with id ${String(id).slice(0, 80)}`, { extensions: { code: 'NOT_FOUND' } });
-      return ctx.watcher.jobEvents(job);
+      return ctx.live.jobEvents(job);
     },
     resolve: (item, _args, ctx) => deliver(ctx, item),
   }),

@@ -29,18 +29,26 @@ export type VendorNodeRef<T extends VendorRecord> = ImplementableLoadableNodeRef
 function loadableVendorNode<T extends VendorRecord>(
   name: ResourceType,
   fetch: (provider: BackupProvider) => ((ids: readonly string[]) => Promise<(T | null)[]>) | undefined,
+  /** Records live status watches while they move: what the loader reads is reported to it. */
+  report?: (ctx: GatewayContext, records: (T | Error | null)[]) => void,
 ): VendorNodeRef<T> {
   return builder.loadableNodeRef<T | null, string, string, string, T>(name, {
     id: { resolve: (record) => localId(record.providerKey, record.vendorId) },
     // Records that arrive in lists prime the loader, so a later field asking for them costs nothing.
     cacheResolved: cacheKeyOf,
-    load: (ids: string[], ctx: GatewayContext) => loadByLocalIds<T>(ctx, ids, name, fetch),
+    load: async (ids: string[], ctx: GatewayContext) => {
+      const records = await loadByLocalIds<T>(ctx, ids, name, fetch);
+      report?.(ctx, records);
+      return records;
+    },
   });
 }
 
+const loaded = <T>(records: (T | Error | null)[]): T[] => records.filter((record): record is T => record !== null && !(record instanceof Error));
+
 export const VolumeRef = loadableVendorNode<VolumeRecord>('Volume', (p) => p.getVolumes);
-export const SnapshotRef = loadableVendorNode<SnapshotRecord>('Snapshot', (p) => p.getSnapshots);
-export const BackupRef = loadableVendorNode<BackupRecord>('Backup', (p) => p.getBackups);
+export const SnapshotRef = loadableVendorNode<SnapshotRecord>('Snapshot', (p) => p.getSnapshots, (ctx, records) => ctx.live.saw('snapshot', loaded(records)));
+export const BackupRef = loadableVendorNode<BackupRecord>('Backup', (p) => p.getBackups, (ctx, records) => ctx.live.saw('backup', loaded(records)));
 export const BackupGroupRef = loadableVendorNode<BackupGroupRecord>('BackupGroup', (p) => p.getBackupGroups);
 export const BackupStorageRef = loadableVendorNode<BackupStorageRecord>('BackupStorage', (p) => p.getBackupStorages);
 export const DatabaseInstanceRef = loadableVendorNode<DatabaseInstanceRecord>('DatabaseInstance', (p) => p.getDatabaseInstances);

@@ -1,13 +1,14 @@
 import { GraphQLError } from 'graphql';
-import { chainedConnection } from '../domain/paging.js';
 import type { SnapshotRecord, VolumeRecord } from '../domain/provider.js';
 import { builder } from './builder.js';
 import { jobMutation } from './job-mutation.js';
 import { findTarget } from './mutation-support.js';
 import { referenceTo, reportFailuresOf } from './loading.js';
+import { snapshotConnection } from './snapshot-connection.js';
 import { selectProviders } from './provider.js';
 import { ProviderRef, SnapshotConnection, SnapshotRef, VolumeRef } from './refs.js';
 import { DeleteModeEnum, SnapshotStatusEnum } from './scalars.js';
+
 
 SnapshotRef.implement({
   description: 'A point-in-time snapshot of a volume.',
@@ -46,11 +47,9 @@ builder.queryField('snapshots', (t) =>
         if (!volume) {
           throw new GraphQLError(`No Volume with id ${args.volumeId}`, { extensions: { code: 'NOT_FOUND', argument: 'volumeId' } });
         }
-        const providers = [volume.provider].filter((p) => p.listSnapshots);
-        return chainedConnection(providers, args, (p, page) => p.listSnapshots!({ volumeId: volume.vendorId }, page), reportFailuresOf(ctx, info));
+        return snapshotConnection(ctx, [volume.provider], { volumeId: volume.vendorId }, args, reportFailuresOf(ctx, info));
       }
-      const providers = selectProviders(ctx, args.provider as string | null, (p) => Boolean(p.listSnapshots));
-      return chainedConnection(providers, args, (p, page) => p.listSnapshots!({}, page), reportFailuresOf(ctx, info));
+      return snapshotConnection(ctx, selectProviders(ctx, args.provider as string | null, (p) => Boolean(p.listSnapshots)), {}, args, reportFailuresOf(ctx, info));
     },
   }),
 );

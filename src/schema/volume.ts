@@ -2,6 +2,7 @@ import { chainedConnection } from '../domain/paging.js';
 import { builder } from './builder.js';
 import { reportFailuresOf } from './loading.js';
 import { backupConnection } from './backup.js';
+import { snapshotConnection } from './snapshot-connection.js';
 import { selectProviders } from './provider.js';
 import { ProviderRef, SnapshotConnection, VolumeConnection, VolumeRef, BackupConnection } from './refs.js';
 
@@ -21,15 +22,14 @@ VolumeRef.implement({
       description: 'Backups of this volume, newest first.',
       args: { first: t.arg.int(), after: t.arg.string() },
       resolve: (v, args, ctx, info) =>
-        backupConnection([ctx.tenant.provider(v.providerKey)!], { sourceVendorId: v.vendorId, kinds: ['VOLUME'] }, args, reportFailuresOf(ctx, info)),
+        backupConnection(ctx, [ctx.tenant.provider(v.providerKey)!], { sourceVendorId: v.vendorId, kinds: ['VOLUME'] }, args, reportFailuresOf(ctx, info)),
     }),
     snapshots: t.field({
       type: SnapshotConnection,
       nullable: false,
       args: { first: t.arg.int(), after: t.arg.string() },
       resolve: (v, args, ctx, info) => {
-        const providers = [ctx.tenant.provider(v.providerKey)!].filter((p) => p.listSnapshots);
-        return chainedConnection(providers, args, (p, page) => p.listSnapshots!({ volumeId: v.vendorId }, page), reportFailuresOf(ctx, info));
+        return snapshotConnection(ctx, [ctx.tenant.provider(v.providerKey)!], { volumeId: v.vendorId }, args, reportFailuresOf(ctx, info));
       },
     }),
   }),

@@ -8,10 +8,11 @@ import { WebSocketServer } from 'ws';
 import type { GatewayConfig } from '../infrastructure/config.js';
 import { createRequestContext, type GatewayContext } from '../schema/context.js';
 import { providerKeyOf } from '../domain/ids.js';
-import type { JobTracker } from '../live/jobs.js';
+import type { Jobs } from '../live/jobs.js';
 import { JOB_CALLBACK_PREFIX, receiveJobCallback, withJobCallback } from '../live/job-callbacks.js';
-import { createLiveStatus } from '../live/live.js';
+import { createLiveStatus, type LiveView } from '../live/live.js';
 import { dropUnresponsiveSockets } from './ws-heartbeat.js';
+import { systemClock, type Clock } from '../infrastructure/clock.js';
 import { createLogger, requestIdFrom, type Logger } from '../infrastructure/logger.js';
 import { TenantDirectory, type ProviderFactory, type Tenant } from '../providers/tenancy.js';
 import type { StatusWatcher } from '../live/watcher.js';
@@ -36,14 +37,18 @@ export interface GatewayOptions {
   providerFactory?: ProviderFactory;
   /** A key to pre-fill in GraphiQL's headers (demo mode). */
   graphiqlApiKey?: string;
+  /** Time for live status (tests drive it); the system clock by default. */
+  clock?: Clock;
 }
 
 export interface Gateway {
   url: string;
   graphqlUrl: string;
   log: Logger;
-  jobs: JobTracker;
+  jobs: Jobs;
   watcher: StatusWatcher;
+  /** What a request sees of live status (tests build request contexts with it). */
+  live: LiveView;
   tenants: TenantDirectory;
   close(): Promise<void>;
 }
@@ -65,18 +70,20 @@ type RequestServerContext = { tenant?: Tenant; requestId?: string };
 
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const log = options.logger ?? createLogger();
-  const live = createLiveStatus(config, log);
   const createAdapter = options.providerFactory ?? createProvider;
   const reportingJobEnds = new Set<string>();
   const tenants = new TenantDirectory(config.tenants, (tenant, provider) => {
     const adapterConfig = withJobCallback(config, tenant, provider);
     if (adapterConfig.kind === 'zstack' && adapterConfig.webhookUrl) reportingJobEnds.add(providerKeyOf(tenant, provider.name));
-    return live.observe(createAdapter(tenant, adapterConfig));
+    return createAdapter(tenant, adapterConfig);
   });
-  live.start(
-    tenants.tenants.flatMap((tenant) => tenant.providers),
-    (provider) => reportingJobEnds.has(provider.key),
-  );
+  const live = createLiveStatus({
+    config,
+    log,
+    clock: options.clock ?? systemClock,
+    providers: tenants.tenants.flatMap((tenant) => tenant.providers),
+    hasJobCallbacks: (provider) => reportingJobEnds.has(provider.key),
+  });
   const { jobs, watcher, idempotency } = live;
 
   const yoga = createYoga<RequestServerContext, GatewayContext>({
@@ -113,7 +120,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         tenant,
         jobs,
         idempotency,
-        watcher,
+        live: live.view,
         log,
       });
     },
@@ -207,6 +214,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     log,
     jobs,
     watcher,
+    live: live.view,
     tenants,
     async close() {
       draining = true;
@@ -216,7 +224,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       for (const client of wsServer.clients) client.close(1001, 'server shutting down');
       await wsHandle.dispose();
       // SSE subscriptions are requests in flight too: they complete now, and clients reconnect elsewhere.
-      watcher.endStreams();
+      live.subscriptions.endStreams();
       if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
       server.closeIdleConnections();
       await closed;

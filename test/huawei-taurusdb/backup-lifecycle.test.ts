@@ -3,6 +3,7 @@ import { NotFoundError, VendorError } from '../../src/domain/errors.js';
 import type { JobState } from '../../src/domain/provider.js';
 import { eventually } from '../support/eventually.js';
 import { startRig, unknownId, type Rig } from './harness.js';
+import { jobRecord } from '../support/job-record.js';
 
 const isTerminal = (state: JobState | null) => state !== null && (state.status === 'SUCCEEDED' || state.status === 'FAILED');
 
@@ -31,7 +32,7 @@ describe('TaurusDB backup lifecycle', () => {
     const seen = new Set<string>();
     const final = await eventually(
       async () => {
-        const state = await rig.provider.pollJob(started);
+        const state = await rig.provider.pollJob(jobRecord(started));
         if (state) seen.add(state.status);
         return state;
       },
@@ -51,7 +52,7 @@ describe('TaurusDB backup lifecycle', () => {
   it('reports progress from "NN%" while the task runs', async () => {
     rig.sim.state.jobDurationMs = 2_000;
     const started = await create();
-    const running = await eventually(() => rig.provider.pollJob(started), (s) => s?.status === 'RUNNING', 3_000, 10);
+    const running = await eventually(() => rig.provider.pollJob(jobRecord(started)), (s) => s?.status === 'RUNNING', 3_000, 10);
     expect(running!.progress).toEqual(expect.any(Number));
     expect(running!.progress).toBeGreaterThan(0);
     expect(running!.progress).toBeLessThan(100);
@@ -62,14 +63,14 @@ describe('TaurusDB backup lifecycle', () => {
     const error = await create('manual-backup-2').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VendorError);
     expect(error).toMatchObject({ vendorCode: 'DBS.201205', httpStatus: 409 });
-    await eventually(() => rig.provider.pollJob(first), isTerminal);
+    await eventually(() => rig.provider.pollJob(jobRecord(first)), isTerminal);
     await expect(create('manual-backup-3')).resolves.toMatchObject({ operation: 'createDatabaseBackup' });
   });
 
   it('ends a backup FAILED when the simulator is told to fail the next task', async () => {
     rig.sim.failNext(1, 'Backup agent lost connection.');
     const started = await create();
-    const final = await eventually(() => rig.provider.pollJob(started), isTerminal);
+    const final = await eventually(() => rig.provider.pollJob(jobRecord(started)), isTerminal);
     expect(final).toMatchObject({ status: 'FAILED', error: { code: 'JOB_FAILED', message: 'Backup agent lost connection.', vendorCode: null } });
     const [backup] = await rig.provider.getBackups([started.resource!.vendorId]);
     expect(backup).toMatchObject({ status: 'FAILED', vendorStatus: 'FAILED' });
@@ -77,13 +78,13 @@ describe('TaurusDB backup lifecycle', () => {
 
   it('deletes a completed backup and the synthetic delete job succeeds once it is gone', async () => {
     const started = await create();
-    await eventually(() => rig.provider.pollJob(started), isTerminal);
+    await eventually(() => rig.provider.pollJob(jobRecord(started)), isTerminal);
     const backupId = started.resource!.vendorId;
 
     const deletion = await rig.provider.deleteBackup(backupId, null);
     expect(deletion).toEqual({ vendorJobId: `delete:${backupId}`, operation: 'deleteBackup', resource: { type: 'Backup', vendorId: backupId } });
     expect(rig.sim.server.requests({ method: 'DELETE' })).toMatchObject([{ status: 200, path: expect.stringContaining(`/backups/${backupId}`) }]);
-    await expect(rig.provider.pollJob(deletion)).resolves.toEqual({
+    await expect(rig.provider.pollJob(jobRecord(deletion))).resolves.toEqual({
       status: 'SUCCEEDED',
       progress: 100,
       error: null,
@@ -94,7 +95,7 @@ describe('TaurusDB backup lifecycle', () => {
 
   it('keeps a delete job running while the backup is still listed', async () => {
     const seeded = [...rig.sim.state.backups.values()].find((b) => b.type === 'manual' && b.status === 'COMPLETED')!;
-    await expect(rig.provider.pollJob({ vendorJobId: `delete:${seeded.id}`, operation: 'deleteBackup' })).resolves.toMatchObject({
+    await expect(rig.provider.pollJob(jobRecord({ vendorJobId: `delete:${seeded.id}`, operation: 'deleteBackup' }))).resolves.toMatchObject({
       status: 'RUNNING',
     });
   });
@@ -113,7 +114,7 @@ describe('TaurusDB backup lifecycle', () => {
   });
 
   it('answers null for a job TaurusDB does not know (DBS.200543)', async () => {
-    const state = await rig.provider.pollJob({ vendorJobId: 'e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7', operation: 'createDatabaseBackup' });
+    const state = await rig.provider.pollJob(jobRecord({ vendorJobId: 'e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7', operation: 'createDatabaseBackup' }));
     expect(state).toBeNull();
     expect(rig.sim.server.requests({ pathIncludes: '/jobs' })).toMatchObject([{ status: 400 }]);
   });

@@ -3,6 +3,7 @@ import { NotFoundError, ValidationError, VendorError } from '../../src/domain/er
 import type { CreateDatabaseBackupRequest } from '../../src/domain/provider.js';
 import { startRig, unknownId, type Rig } from './harness.js';
 import { signedJson } from './raw-client.js';
+import { jobRecord } from '../support/job-record.js';
 
 describe('TaurusDB create-backup constraints, checked before any upstream call', () => {
   let rig: Rig;
@@ -87,7 +88,7 @@ describe('TaurusDB create-backup constraints, checked before any upstream call',
     expect(await rig.provider.getBackups(['../x', 'br07'])).toEqual([null, null]);
     expect(await rig.provider.getDatabaseInstances(['*in07'])).toEqual([null]);
     await expect(rig.provider.deleteBackup('a/b', null)).rejects.toBeInstanceOf(NotFoundError);
-    expect(await rig.provider.pollJob({ vendorJobId: 'not-a-uuid', operation: 'createDatabaseBackup' })).toBeNull();
+    expect(await rig.provider.pollJob(jobRecord({ vendorJobId: 'not-a-uuid', operation: 'createDatabaseBackup' }))).toBeNull();
     expect(rig.sim.server.requests()).toHaveLength(0);
   });
 });

@@ -3,6 +3,7 @@ import { VendorError } from '../../src/domain/errors.js';
 import type { CreateVolumeBackupRequest, JobState } from '../../src/domain/provider.js';
 import { eventually } from '../support/eventually.js';
 import { PROJECT_ID, PROVIDER_KEY, startVbs, uuid } from './helpers.js';
+import { jobRecord } from '../support/job-record.js';
 
 type Started = Awaited<ReturnType<typeof startVbs>>;
 
@@ -27,7 +28,7 @@ describe('VBS createVolumeBackup and pollJob', () => {
   const finished = (job: { vendorJobId: string; operation: string }, seen: JobState[] = []) =>
     eventually(
       async () => {
-        const state = await env.provider.pollJob(job);
+        const state = await env.provider.pollJob(jobRecord(job));
         if (state) seen.push(state);
         return state;
       },
@@ -70,7 +71,7 @@ describe('VBS createVolumeBackup and pollJob', () => {
     env = await startVbs({ seed: 'empty', jobDurationMs: 60_000 });
     const volume = env.sim.addVolume();
     const started = await env.provider.createVolumeBackup(request(volume.id));
-    const pending = await env.provider.pollJob(started);
+    const pending = await env.provider.pollJob(jobRecord(started));
     expect(pending).toMatchObject({ status: 'PENDING', error: null, resource: { type: 'Backup' } });
     const [backup] = await env.provider.getBackups([pending!.resource!.vendorId]);
     expect(backup!.status).toBe('CREATING');
@@ -109,7 +110,7 @@ describe('VBS createVolumeBackup and pollJob', () => {
   });
 
   it('returns null for a job the vendor does not know (404 common.0011)', async () => {
-    expect(await env.provider.pollJob({ vendorJobId: 'ffffffffffffffffffffffffffffffff', operation: 'createVolumeBackup' })).toBeNull();
+    expect(await env.provider.pollJob(jobRecord({ vendorJobId: 'ffffffffffffffffffffffffffffffff', operation: 'createVolumeBackup' }))).toBeNull();
     expect(env.sim.server.requests().at(-1)!.status).toBe(404);
   });
 });

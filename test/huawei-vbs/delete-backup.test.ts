@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, VendorError } from '../../src/domain/errors.js';
 import { eventually } from '../support/eventually.js';
 import { PROJECT_ID, startVbs, uuid } from './helpers.js';
+import { jobRecord } from '../support/job-record.js';
 
 type Started = Awaited<ReturnType<typeof startVbs>>;
 
@@ -21,17 +22,17 @@ describe('VBS deleteBackup', () => {
 
     const [deleting] = await env.provider.getBackups([backup.id]);
     expect(deleting!.status).toBe('DELETING');
-    expect(await env.provider.pollJob(started)).toEqual({ status: 'RUNNING', progress: null, error: null, resource: { type: 'Backup', vendorId: backup.id } });
+    expect(await env.provider.pollJob(jobRecord(started))).toEqual({ status: 'RUNNING', progress: null, error: null, resource: { type: 'Backup', vendorId: backup.id } });
 
     env.sim.state.backups.delete(backup.id);
-    expect(await env.provider.pollJob(started)).toEqual({ status: 'SUCCEEDED', progress: null, error: null, resource: { type: 'Backup', vendorId: backup.id } });
+    expect(await env.provider.pollJob(jobRecord(started))).toEqual({ status: 'SUCCEEDED', progress: null, error: null, resource: { type: 'Backup', vendorId: backup.id } });
   });
 
   it('reports FAILED when the backup ends in error instead of going away', async () => {
     const backup = [...env.sim.state.backups.values()].find((b) => b.status === 'available')!;
     const started = await env.provider.deleteBackup(backup.id, null);
     Object.assign(backup, { status: 'error', fail_reason: 'delete failed in the backend' });
-    expect(await env.provider.pollJob(started)).toMatchObject({ status: 'FAILED', error: { message: 'delete failed in the backend' } });
+    expect(await env.provider.pollJob(jobRecord(started))).toMatchObject({ status: 'FAILED', error: { message: 'delete failed in the backend' } });
   });
 
   it('keeps the vendor refusal for a backup that is still being created', async () => {
@@ -39,7 +40,7 @@ describe('VBS deleteBackup', () => {
     const job = await env.provider.createVolumeBackup({
       volumeId: volume.id, name: 'busy', description: null, backupStorageId: null, snapshotId: null, bandwidth: null, tags: [], idempotencyKey: null,
     });
-    const state = await env.provider.pollJob(job);
+    const state = await env.provider.pollJob(jobRecord(job));
     const error = await env.provider.deleteBackup(state!.resource!.vendorId, null).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VendorError);
     expect(error).toMatchObject({ vendorCode: 'badRequest', httpStatus: 400 });
@@ -64,7 +65,7 @@ describe('VBS deleteBackup end to end', () => {
   it('the simulator removes the backup (and its autobk snapshot) after the delete', async () => {
     const backup = [...env.sim.state.backups.values()].find((b) => b.status === 'available' && b.snapshot_id)!;
     const started = await env.provider.deleteBackup(backup.id, null);
-    await eventually(() => env.provider.pollJob(started), (state) => state?.status === 'SUCCEEDED');
+    await eventually(() => env.provider.pollJob(jobRecord(started)), (state) => state?.status === 'SUCCEEDED');
     expect(await env.provider.getBackups([backup.id])).toEqual([null]);
     expect(await env.provider.getSnapshots([backup.snapshot_id!])).toEqual([null]);
   });

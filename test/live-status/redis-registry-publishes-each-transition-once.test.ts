@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisBus, type StatusEvent } from '../../src/live/pubsub.js';
+import { RedisBus } from '../../src/live/pubsub.js';
+import type { StatusEvent } from '../../src/live/status-events.js';
+import { systemClock } from '../../src/infrastructure/clock.js';
 import type { RedisConnections } from '../../src/infrastructure/redis.js';
 import { RedisWatchStore, type Commit } from '../../src/live/watch-store.js';
 import type { BackupRecord } from '../../src/domain/provider.js';
@@ -25,7 +27,7 @@ const RECORD: BackupRecord = {
 };
 
 function commit(record: BackupRecord, mode: Commit['mode'] = 'publish'): Commit<'backup'> {
-  return { kind: 'backup', providerKey: record.providerKey, id: record.vendorId, fp: record.status, status: record.status, record, occurredAt: new Date().toISOString(), mode };
+  return { kind: 'backup', providerKey: record.providerKey, id: record.vendorId, fp: record.status, status: record.status, rank: null, final: false, record, occurredAt: new Date().toISOString(), mode };
 }
 
 describe('Redis watch registry: compare, store and publish in one step', () => {
@@ -37,9 +39,9 @@ describe('Redis watch registry: compare, store and publish in one step', () => {
     replicas = [0, 1].map(() => {
       const redis = connect(prefix);
       const bus = new RedisBus(redis);
-      return { redis, bus, store: new RedisWatchStore(redis, bus) };
+      return { redis, bus, store: new RedisWatchStore(redis, bus, systemClock) };
     });
-    replicas[0]!.bus.listen(replicas[0]!.bus.topic('backup', 'acme/zs'), (payload) => heard.push(payload as StatusEvent));
+    replicas[0]!.bus.listen(replicas[0]!.bus.topic('backup', 'acme/zs'), (event) => heard.push(event));
     // The listener is live once Redis counts the subscription.
     const channel = replicas[0]!.bus.topic('backup', 'acme/zs');
     while (((await replicas[0]!.redis.commands.pubsub('NUMSUB', channel)) as [string, number])[1] < 1) await new Promise((resolve) => setImmediate(resolve));

@@ -5,7 +5,7 @@ import { createRequestContext } from '../../src/schema/context.js';
 import { MemoryIdempotencyStore } from '../../src/infrastructure/idempotency.js';
 import { encodeGlobalId } from '../../src/domain/ids.js';
 import { createLogger } from '../../src/infrastructure/logger.js';
-import type { StatusEvent } from '../../src/live/pubsub.js';
+import type { StatusEvent } from '../../src/live/status-events.js';
 import { schema } from '../../src/schema/index.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { BACKUP_EVENTS, createBackup, PROVIDER_KEY, subscribe, wsClient, wsUrl, type BackupEvent } from './live-clients.js';
@@ -71,7 +71,7 @@ describe('live status: bounded memory for slow, silent and greedy consumers', ()
       requestId: 'slow-consumer',
       tenant,
       jobs: stack.gateway.jobs,
-      watcher: stack.gateway.watcher,
+      live: stack.gateway.live,
       idempotency: new MemoryIdempotencyStore(),
       log: createLogger({ level: 'silent' }),
     });

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StatusEvent } from '../../src/live/pubsub.js';
-import type { TickReport } from '../../src/live/watcher.js';
+import type { StatusEvent } from '../../src/live/status-events.js';
+import type { TickReport } from '../../src/live/poller.js';
 import { ZStackProvider } from '../../src/providers/zstack/adapter.js';
 import { DEMO } from '../../src/simulators/zstack/index.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { startStack, ZSTACK_PASSWORD, type Stack } from '../support/stack.js';
 import { createBackup, PROVIDER_KEY, vendorIdOf } from './live-clients.js';
 
@@ -25,16 +26,34 @@ describe('status watcher: adaptive polling, batched calls, each change once', ()
   afterEach(() => stack.close());
 
   it('backs off while nothing moves, polls at the minimum while a job runs, then backs off again', async () => {
-    stack = await startStack({ zstack: { jobDurationMs: 500 }, extra: { watcher: { minIntervalMs: 20, maxIntervalMs: 160 } } });
-    const idle = await collect<TickReport>((l) => stack.gateway.watcher.onTick(l), (ticks) => ticks.at(-1)!.nextIntervalMs === 160);
+    // The test moves the pollers' clock: each round runs when the test says, not when time races by.
+    const clock = new ManualClock();
+    stack = await startStack({ clock, zstack: { jobDurationMs: 1_500 }, extra: { watcher: { minIntervalMs: 20, maxIntervalMs: 160 } } });
+    /** Runs the poller's next round (due long before any housekeeping timer) and returns its report once it set the next one. */
+    const round = async (): Promise<TickReport> => {
+      const report = new Promise<TickReport>((resolve) => {
+        const stop = stack.gateway.watcher.onTick((tick) => (stop(), resolve(tick)));
+      });
+      const rescheduled = clock.scheduled();
+      await clock.next();
+      const tick = await report;
+      await rescheduled;
+      return tick;
+    };
+    const idle = [await round(), await round(), await round()];
     expect(idle.map((t) => t.nextIntervalMs)).toEqual([40, 80, 160]);
 
     const reports: TickReport[] = [];
     const stop = stack.gateway.watcher.onTick((tick) => reports.push(tick));
     const { jobId } = await createBackup(stack, 'moving');
-    const finished = await stack.gateway.jobs.whenFinished(PROVIDER_KEY, vendorIdOf(jobId));
+    // A round while the vendor runs the job (long enough for a loaded machine), then one after it ended (the simulator says when).
+    await round();
+    await stack.zstack!.state.jobs.get(vendorIdOf(jobId))!.done;
+    const finishing = stack.gateway.jobs.whenFinished(PROVIDER_KEY, vendorIdOf(jobId));
+    await round();
+    const finished = await finishing;
     expect(finished.status).toBe('SUCCEEDED');
-    await collect<TickReport>((l) => stack.gateway.watcher.onTick(l), (ticks) => ticks.at(-1)!.nextIntervalMs === 160);
+    while ((await round()).nextIntervalMs !== 160);
     stop();
 
     const whileMoving = reports.filter((t) => t.moving);

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode } from 'graphql';
 import { parseConfig, type ConfigFile } from '../../src/infrastructure/config.js';
+import type { Clock } from '../../src/infrastructure/clock.js';
 import { createLogger } from '../../src/infrastructure/logger.js';
 import { sha256Hex, type ProviderFactory } from '../../src/providers/tenancy.js';
 import { startTaurusDbSimulator, type TaurusDbSimulator } from '../../src/simulators/huawei/taurusdb/index.js';
@@ -33,6 +34,8 @@ export interface StackOptions {
   /** Deadlines of single providers, by their name in the config. */
   providerTimeoutMs?: Partial<Record<StackProviderName, number>>;
   providerFactory?: ProviderFactory;
+  /** Live status's clock: a test that moves it decides when the pollers run. */
+  clock?: Clock;
   /**
    * Adds tenant `globex` (key `key-globex`) whose ZStack provider has the same name and endpoint as
    * the first tenant's: the same vendor ids, reachable only through each tenant's own ids.
@@ -112,6 +115,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const gateway = await createGateway(config, {
     logger: createLogger({ level: 'debug', destination }),
     providerFactory: options.providerFactory,
+    clock: options.clock,
   });
 
   const simulators = [

@@ -5,6 +5,7 @@ import { ValidationError } from '../../src/domain/errors.js';
 import { successorJobUuid } from '../../src/providers/zstack/client.js';
 import type { CreateVmBackupRequest, CreateVolumeBackupRequest, StartedJob } from '../../src/domain/provider.js';
 import { jobEnded, logins, providerFor, startSimulator } from './harness.js';
+import { jobRecord } from '../support/job-record.js';
 
 let simulator: ZStackSimulator;
 let provider: ZStackProvider;
@@ -45,7 +46,7 @@ const vmBackup = (overrides: Partial<CreateVmBackupRequest> = {}): CreateVmBacku
 
 async function finished(job: StartedJob) {
   await jobEnded(simulator, job.vendorJobId);
-  return provider.pollJob(job);
+  return provider.pollJob(jobRecord(job));
 }
 
 describe('ZStack adapter mutations', () => {
@@ -81,7 +82,7 @@ describe('ZStack adapter mutations', () => {
     await finished(first);
     const third = await provider.createVolumeBackup(volumeBackup({ idempotencyKey: 'req-42' }));
     expect(third).toEqual(first);
-    expect(await provider.pollJob(third)).toMatchObject({ status: 'SUCCEEDED', resource: first.resource });
+    expect(await provider.pollJob(jobRecord(third))).toMatchObject({ status: 'SUCCEEDED', resource: first.resource });
     expect(simulator.server.requests({ method: 'POST' }).map((entry) => entry.status)).toEqual([202, 400, 400]);
     expect([...simulator.state.volumeBackups.values()].filter((backup) => backup.name === 'nightly')).toHaveLength(1);
     const other = await provider.createVolumeBackup(volumeBackup({ idempotencyKey: 'req-43' }));
@@ -95,12 +96,12 @@ describe('ZStack adapter mutations', () => {
     const job = await provider.createVolumeBackup(volumeBackup({ name: 'after-expiry', idempotencyKey: 'k-exp' }));
     await jobEnded(simulator, job.vendorJobId);
     // The first poll sees ID.1001, logs in again and resubmits under the successor job uuid.
-    expect((await provider.pollJob(job))?.status).not.toBe('FAILED');
+    expect((await provider.pollJob(jobRecord(job)))?.status).not.toBe('FAILED');
     await jobEnded(simulator, successorJobUuid(job.vendorJobId));
-    expect(await provider.pollJob(job)).toEqual({ status: 'SUCCEEDED', progress: null, error: null, resource: job.resource });
+    expect(await provider.pollJob(jobRecord(job))).toEqual({ status: 'SUCCEEDED', progress: null, error: null, resource: job.resource });
     expect(logins(simulator)).toBe(2);
     const again = await provider.createVolumeBackup(volumeBackup({ name: 'after-expiry', idempotencyKey: 'k-exp' }));
-    expect(await provider.pollJob(again)).toMatchObject({ status: 'SUCCEEDED', resource: job.resource });
+    expect(await provider.pollJob(jobRecord(again))).toMatchObject({ status: 'SUCCEEDED', resource: job.resource });
     expect([...simulator.state.volumeBackups.values()].filter((backup) => backup.name === 'after-expiry')).toHaveLength(1);
   });
 
@@ -121,7 +122,7 @@ describe('ZStack adapter mutations', () => {
     const slowProvider = providerFor(slow);
     try {
       const job = await slowProvider.createVolumeBackup(volumeBackup());
-      expect(await slowProvider.pollJob(job)).toEqual({ status: 'RUNNING', progress: null, error: null, resource: job.resource });
+      expect(await slowProvider.pollJob(jobRecord(job))).toEqual({ status: 'RUNNING', progress: null, error: null, resource: job.resource });
       const [creating] = await slowProvider.getBackups([job.resource!.vendorId]);
       expect(creating).toMatchObject({ status: 'CREATING', vendorStatus: 'Creating', completedAt: null });
     } finally {
@@ -131,8 +132,8 @@ describe('ZStack adapter mutations', () => {
   });
 
   it('answers null for a job ZStack does not know', async () => {
-    expect(await provider.pollJob({ vendorJobId: 'a'.repeat(32), operation: 'createVolumeBackup' })).toBeNull();
-    expect(await provider.pollJob({ vendorJobId: 'not-a-job', operation: 'createVolumeBackup' })).toBeNull();
+    expect(await provider.pollJob(jobRecord({ vendorJobId: 'a'.repeat(32), operation: 'createVolumeBackup' }))).toBeNull();
+    expect(await provider.pollJob(jobRecord({ vendorJobId: 'not-a-job', operation: 'createVolumeBackup' }))).toBeNull();
   });
 
   it('creates a snapshot and deletes it with the asked delete mode', async () => {

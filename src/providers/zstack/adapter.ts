@@ -14,6 +14,7 @@ import type {
   DeleteMode,
   DeleteVmBackupRequest,
   JobOperation,
+  JobRecord,
   JobState,
   OffsetPage,
   Page,
@@ -68,8 +69,6 @@ export interface ZStackProviderOptions {
 }
 
 const NEWEST_FIRST: QueryOptions['sort'] = { field: 'createDate', direction: 'desc' };
-/** Jobs whose resource their result does not name (deletes, syncs, running creates): remembered from their start. */
-const REMEMBERED_JOB_RESOURCES = 10_000;
 
 /**
  * The ZStack adapter. Reads are batched into `uuid?=` queries (see ZStackClient.queryIn); mutations
@@ -88,7 +87,6 @@ export class ZStackProvider implements BackupProvider {
   readonly kind = 'ZSTACK' as const;
   private readonly client: ZStackClient;
   private readonly context: MappingContext;
-  private readonly jobResources = new Map<string, ResourceRef>();
 
   constructor(options: ZStackProviderOptions) {
     this.key = options.key;
@@ -361,13 +359,13 @@ export class ZStackProvider implements BackupProvider {
   // --- jobs -------------------------------------------------------------------------------------
 
   /**
-   * ZStack reports no progress. A failed create names no resource (nothing was made); other jobs
-   * keep the resource they acted on, when this process started them.
+   * ZStack reports no progress. A failed create names no resource (ZStack made nothing); other jobs
+   * keep the resource they were started on.
    */
-  async pollJob(job: { vendorJobId: string; operation: JobOperation }): Promise<JobState | null> {
-    if (!isZStackUuid(job.vendorJobId)) return null;
-    const poll = await this.client.pollJob(job.vendorJobId);
-    const known = this.jobResources.get(job.vendorJobId) ?? null;
+  async pollJob(job: JobRecord): Promise<JobState | null> {
+    if (!isZStackUuid(job.vendorId)) return null;
+    const poll = await this.client.pollJob(job.vendorId);
+    const known = job.resource;
     switch (poll.state) {
       case 'expired':
         return null;
@@ -448,8 +446,6 @@ export class ZStackProvider implements BackupProvider {
     call: { method: 'POST' | 'PUT' | 'DELETE'; path: string; body?: unknown },
   ): Promise<StartedJob> {
     const vendorJobId = await this.client.startJob({ ...call, jobUuid });
-    this.jobResources.set(vendorJobId, resource);
-    if (this.jobResources.size > REMEMBERED_JOB_RESOURCES) this.jobResources.delete(this.jobResources.keys().next().value!);
     return { vendorJobId, operation, resource };
   }
 }

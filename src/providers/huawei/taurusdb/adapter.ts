@@ -10,6 +10,7 @@ import type {
   CreateDatabaseBackupRequest,
   DatabaseInstanceRecord,
   DeleteMode,
+  JobRecord,
   JobState,
   NewestFirstPosition,
   OffsetPage,
@@ -201,12 +202,15 @@ export class TaurusDbProvider implements BackupProvider {
       .map((window) => ({ start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() }));
   }
 
-  async pollJob(job: { vendorJobId: string; operation: string }): Promise<JobState | null> {
-    const backupId = deletedBackupOf(job.vendorJobId);
+  /** The backup a task makes is named when it starts: the record keeps it while the task runs. */
+  async pollJob(job: JobRecord): Promise<JobState | null> {
+    const backupId = deletedBackupOf(job.vendorId);
     if (backupId !== null) return this.pollDeletion(backupId);
-    if (!isJobId(job.vendorJobId)) return null;
-    const task = await this.client.getJob(job.vendorJobId);
-    return task ? toJobState(task) : null;
+    if (!isJobId(job.vendorId)) return null;
+    const task = await this.client.getJob(job.vendorId);
+    if (!task) return null;
+    const state = toJobState(task);
+    return { ...state, resource: state.resource ?? job.resource };
   }
 
   close(): Promise<void> {

@@ -10,6 +10,7 @@ import type {
   BackupRecord,
   CreateVolumeBackupRequest,
   DeleteMode,
+  JobRecord,
   JobState,
   OffsetPage,
   Page,
@@ -191,13 +192,13 @@ export class VbsProvider implements BackupProvider {
     return { vendorJobId: job_id, operation: 'restoreBackup', resource: { type: 'Backup', vendorId: request.backupId } };
   }
 
-  async pollJob(job: { vendorJobId: string; operation: string }): Promise<JobState | null> {
-    const backupId = deletedBackupOf(job.vendorJobId);
+  async pollJob(job: JobRecord): Promise<JobState | null> {
+    const backupId = deletedBackupOf(job.vendorId);
     if (backupId !== null) {
       if (!isUuid(backupId)) return null;
       return deleteJobState(backupId, await this.client.getBackup(backupId));
     }
-    const found = await this.client.getJob(job.vendorJobId);
+    const found = await this.client.getJob(job.vendorId);
     return found === null ? null : toJobState(found);
   }
 
