@@ -10,16 +10,27 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 
 export interface RequestScope {
   requestId: string;
+  /** Upstream calls made on this request's behalf so far (for its log line). */
+  upstreamCalls: number;
 }
 
 const requestScope = new AsyncLocalStorage<RequestScope>();
 
 export function runInRequestScope<T>(requestId: string, fn: () => T): T {
-  return requestScope.run({ requestId }, fn);
+  return requestScope.run({ requestId, upstreamCalls: 0 }, fn);
 }
 
 export function currentRequestId(): string | undefined {
   return requestScope.getStore()?.requestId;
+}
+
+export function noteUpstreamCall(): void {
+  const scope = requestScope.getStore();
+  if (scope) scope.upstreamCalls += 1;
+}
+
+export function upstreamCallsSoFar(): number {
+  return requestScope.getStore()?.upstreamCalls ?? 0;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;

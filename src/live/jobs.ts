@@ -26,6 +26,7 @@ export function jobKey(providerKey: ProviderKey, vendorJobId: string): string {
 export class JobTracker {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly listeners = new Set<JobListener>();
+  private readonly startListeners = new Set<(job: JobRecord) => void>();
   private readonly stopListening: () => void;
 
   constructor(
@@ -53,6 +54,7 @@ export class JobTracker {
       finishedAt: null,
     };
     this.remember(job);
+    for (const listener of this.startListeners) listener(job);
     await this.watcher.trackJob(job);
     return this.get(provider.key, job.vendorId) ?? job;
   }
@@ -67,6 +69,12 @@ export class JobTracker {
     const shared = await this.watcher.job(providerKey, vendorJobId);
     if (shared) this.remember(shared);
     return shared;
+  }
+
+  /** Jobs this replica started (each once; the `onChange` listeners hear it as every replica does). */
+  onStart(listener: (job: JobRecord) => void): () => void {
+    this.startListeners.add(listener);
+    return () => this.startListeners.delete(listener);
   }
 
   onChange(listener: JobListener): () => void {
@@ -104,6 +112,7 @@ export class JobTracker {
   async close(): Promise<void> {
     this.stopListening();
     this.listeners.clear();
+    this.startListeners.clear();
   }
 
   private heard(job: JobRecord): void {

@@ -54,6 +54,9 @@ export interface TickReport {
   moving: boolean;
   changes: number;
   nextIntervalMs: number;
+  /** How late the round started after it was due. */
+  lagMs: number;
+  failed: boolean;
 }
 
 /** What one subscription watches on one provider: some ids, the backups of one source, or all. */
@@ -154,6 +157,13 @@ export class StatusWatcher {
   onChange(listener: (event: StatusEvent) => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
+  }
+
+  /** Provider instances this replica polls now: the leases it holds. */
+  get leasesHeld(): number {
+    let held = 0;
+    for (const poller of this.pollers.values()) if (poller.polling) held += 1;
+    return held;
   }
 
   /** Each poll round this process ran (tests count upstream calls per round). */
@@ -540,9 +550,14 @@ class ProviderPoller {
     }, delayMs);
   }
 
+  get polling(): boolean {
+    return this.active;
+  }
+
   private async tick(): Promise<void> {
     const { store, settings, log } = this.options;
     const key = this.provider.key;
+    const lagMs = Math.max(0, Date.now() - this.dueAt);
     this.woken = false;
     let moving = false;
     let changes = 0;
@@ -578,7 +593,7 @@ class ProviderPoller {
     }
     const fast = !failed && (moving || changes > 0 || this.woken);
     this.intervalMs = fast ? settings.minIntervalMs : Math.min(settings.maxIntervalMs, this.intervalMs * 2);
-    this.watcher.report({ providerKey: key, moving, changes, nextIntervalMs: this.intervalMs });
+    this.watcher.report({ providerKey: key, moving, changes, nextIntervalMs: this.intervalMs, lagMs, failed });
   }
 
   /** Watched ids in one `getBackups` batch, plus one listing per scope for backups that started moving. */

@@ -13,6 +13,8 @@ import type { StatusWatcher } from '../live/watcher.js';
 export interface GatewayContext {
   requestId: string;
   tenant: Tenant;
+  /** The label of the API key the request came with (never the key). */
+  keyLabel?: string;
   jobs: JobTracker;
   idempotency: IdempotencyStore;
   /** Live status: subscriptions read the current state and the changes from it. */

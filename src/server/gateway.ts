@@ -21,6 +21,15 @@ import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
 import { usePartialFailures } from './plugins/use-partial-failures.js';
 import { createProvider } from '../providers/registry.js';
+import { createGatewayMetrics } from '../infrastructure/metrics.js';
+import { authenticateCaller } from './authentication.js';
+import { observeGateway } from './gateway-telemetry.js';
+import { graphiqlSettings } from './graphiql.js';
+import { METRICS_PATH, serveMetrics } from './metrics-endpoint.js';
+import { useMetrics } from './plugins/use-metrics.js';
+import { useOperationLog } from './plugins/use-operation-log.js';
+import { useTracing } from './plugins/use-tracing.js';
+import { loadTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { schema } from '../schema/index.js';
 
 /**
@@ -57,6 +66,7 @@ function unauthenticated(): GraphQLError {
 
 type WsContextExtra = {
   tenant: Tenant;
+  keyLabel: string;
 };
 
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
@@ -74,8 +84,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     (provider) => reportingJobEnds.has(provider.key),
   );
   const { jobs, watcher, idempotency } = live;
+  // Counted always (the same observations feed the warn lines); served only when enabled.
+  const metrics = createGatewayMetrics();
+  const trusted = config.server.persistedDocuments ? loadTrustedDocuments(config.server.persistedDocuments) : null;
 
-  const yoga = createYoga<{ tenant?: Tenant }, GatewayContext>({
+  const yoga = createYoga<{ tenant?: Tenant; keyLabel?: string }, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
@@ -86,25 +99,27 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       error: (...args) => log.error(args.map(String).join(' ')),
     },
     maskedErrors: errorMasking(log),
-    graphiql: config.server.graphiql
-      ? {
-          title: 'backupgraph',
-          headers: options.graphiqlApiKey ? JSON.stringify({ Authorization: `Bearer ${options.graphiqlApiKey}` }) : undefined,
-        }
-      : false,
+    ...graphiqlSettings(config.server.graphiql, options.graphiqlApiKey),
     plugins: [
-      useOperationLimits(config.server.limits),
+      ...(trusted ? [trusted.plugin] : []),
+      useTracing(),
+      useOperationLog(log),
+      ...useMetrics(metrics),
+      useOperationLimits(config.server.limits, config.server.fieldSuggestions),
       useIntrospectionPolicy(config.server.introspection),
       usePartialFailures(),
       useSharedSubscriptionResults<GatewayContext>((context) => context.tenant),
     ],
-    context: (initial: YogaInitialContext & { tenant?: Tenant }) => {
+    context: (initial: YogaInitialContext & { tenant?: Tenant; keyLabel?: string; req?: http.IncomingMessage }) => {
       // Over WebSocket the tenant was settled when the connection was accepted; over HTTP, here.
-      const tenant = initial.tenant ?? tenants.authenticate(initial.request?.headers.get('authorization'));
-      if (!tenant) throw unauthenticated();
+      const caller = initial.tenant
+        ? { tenant: initial.tenant, keyLabel: initial.keyLabel }
+        : authenticateCaller(tenants, initial.request?.headers.get('authorization'), initial.req?.socket.remoteAddress, log);
+      if (!caller) throw unauthenticated();
       return createRequestContext({
         requestId: currentRequestId() ?? requestIdFrom(undefined),
-        tenant,
+        tenant: caller.tenant,
+        keyLabel: caller.keyLabel,
         jobs,
         idempotency,
         watcher,
@@ -126,12 +141,17 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       res.writeHead(draining ? 503 : 200, { 'content-type': 'text/plain' }).end(draining ? 'draining' : 'ready');
       return;
     }
+    if (config.server.metrics.enabled && req.url === METRICS_PATH) {
+      serveMetrics(req, res, metrics.registry, config.server.metrics.token);
+      return;
+    }
     if (req.url?.startsWith(JOB_CALLBACK_PREFIX)) {
       receiveJobCallback(req, res, watcher, log);
       return;
     }
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
+    telemetry.trackStream(req, res);
     inFlight += 1;
     res.on('close', () => {
       inFlight -= 1;
@@ -147,10 +167,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       subscribe: (args: ExecutionArgs) => (args.rootValue as { subscribe: Executor }).subscribe(args),
       connectionInitWaitTimeout: config.subscriptions.connectionInitTimeoutMs,
       onConnect: (ctx) => {
-        const tenant = tenants.authenticate(ctx.connectionParams?.authorization);
-        if (!tenant) return false;
-        const extra = ctx.extra as unknown as WsContextExtra & { request?: unknown };
-        extra.tenant = tenant;
+        const extra = ctx.extra as unknown as WsContextExtra & { request?: http.IncomingMessage };
+        const caller = authenticateCaller(tenants, ctx.connectionParams?.authorization, extra.request?.socket.remoteAddress, log);
+        if (!caller) return false;
+        extra.tenant = caller.tenant;
+        extra.keyLabel = caller.keyLabel;
         // The upgrade request (headers and all) is not needed once the socket is accepted: with
         // thousands of sockets open, not keeping it matters.
         delete extra.request;
@@ -165,14 +186,17 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
             }),
           ];
         }
+        const query = trusted ? trusted.queryOf(payload) : payload.query;
+        if (query instanceof GraphQLError) return [query];
         const requestId = requestIdFrom(undefined);
         return runInRequestScope(requestId, async () => {
           // Only what the context factory reads: each subscription keeps its context for its whole life.
           const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-            params: payload,
+            params: { ...payload, query },
             tenant: ctx.extra.tenant,
+            keyLabel: ctx.extra.keyLabel,
           });
-          const document = parse(payload.query);
+          const document = parse(query);
           const errors = validate(envelopedSchema, document);
           if (errors.length > 0) return errors;
           const contextValue = await contextFactory();
@@ -192,6 +216,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     wsServer,
   );
   const stopHeartbeat = dropUnresponsiveSockets(wsServer, config.subscriptions.heartbeatMs);
+  const telemetry = observeGateway({ metrics, log, provider: (key) => tenants.provider(key), jobs, watcher, wsServer });
 
   await new Promise<void>((resolve) => server.listen(config.server.port, config.server.host, resolve));
   const address = server.address() as AddressInfo;
@@ -220,6 +245,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       await closed;
       await live.close();
       await tenants.close();
+      telemetry.stop();
       log.info('backupgraph stopped');
     },
   };
