@@ -102,13 +102,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     ...graphiqlSettings(config.server.graphiql, options.graphiqlApiKey),
     plugins: [
       ...(trusted ? [trusted.plugin] : []),
-      useTracing(),
-      useOperationLog(log),
-      ...useMetrics(metrics),
       useOperationLimits(config.server.limits, config.server.fieldSuggestions),
       useIntrospectionPolicy(config.server.introspection),
       usePartialFailures(),
       useSharedSubscriptionResults<GatewayContext>((context) => context.tenant),
+      // After the plugins that change results, so that spans, log lines and metrics see the final one.
+      useTracing(),
+      useOperationLog(log),
+      ...useMetrics(metrics),
     ],
     context: (initial: YogaInitialContext & { tenant?: Tenant; keyLabel?: string; req?: http.IncomingMessage }) => {
       // Over WebSocket the tenant was settled when the connection was accepted; over HTTP, here.
