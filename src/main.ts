@@ -3,8 +3,7 @@ import { parseCommandLine } from './cli.js';
 import { ConfigError, loadConfigFile } from './infrastructure/config.js';
 import { createLogger } from './infrastructure/logger.js';
 import { startTracing, tracingWanted, type Tracing } from './infrastructure/tracing.js';
-import { startDemo, type Demo } from './demo.js';
-import { createGateway } from './server/gateway.js';
+import type { Demo } from './demo.js';
 
 const log = createLogger();
 
@@ -17,6 +16,8 @@ async function main(): Promise<void> {
     return;
   }
 
+  // Loaded only to run: --help, --version and --check-config answer without the whole gateway.
+  const [{ startDemo }, { createGateway }] = await Promise.all([import('./demo.js'), import('./server/gateway.js')]);
   let demo: Demo | null = null;
   let config;
   if (command.configPath) {
