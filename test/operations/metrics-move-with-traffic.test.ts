@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { failNextVolumeListing, VENDOR_CODE } from './faults.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup, JOB_EVENTS, BACKUP_EVENTS, sseClient, subscribe, wsClient, wsUrl, type JobEvent } from '../live-status/live-clients.js';
 import { startStack, type Stack } from '../support/stack.js';
@@ -51,16 +52,13 @@ describe('GET /metrics: Prometheus series that move with the traffic, behind a b
   });
 
   it('counts a vendor error by its vendor code', async () => {
-    stack.zstack!.server.injectFault({
-      method: 'GET',
-      pathIncludes: '/v1/volumes',
-      times: 2,
-      fault: { type: 'vendorError', status: 503, body: { error: { code: 'SYS.1006', description: 'operation failure' } } },
-    });
+    const before = await metrics();
+    failNextVolumeListing(stack);
     await stack.graphql(VOLUMES);
     const after = await metrics();
-    expect(total(after, 'backupgraph_upstream_errors_total', { provider: 'zstack', vendor_code: 'SYS.1006' })).toBeGreaterThanOrEqual(1);
-    expect(total(after, 'backupgraph_upstream_requests_total', { provider: 'zstack', outcome: 'server_error' })).toBeGreaterThanOrEqual(1);
+    const moved = (name: string, labels: Record<string, string>) => total(after, name, labels) - total(before, name, labels);
+    expect(moved('backupgraph_upstream_errors_total', { provider: 'zstack', vendor_code: VENDOR_CODE })).toBe(1);
+    expect(moved('backupgraph_upstream_requests_total', { provider: 'zstack', operation: 'GET /zstack/v1/volumes', outcome: 'server_error' })).toBe(1);
   });
 
   it('counts a job started and finished, the WebSocket, SSE stream and subscriptions open, and watcher rounds', async () => {

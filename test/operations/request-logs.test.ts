@@ -1,3 +1,4 @@
+import { failNextVolumeListing, VENDOR_CODE } from './faults.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/providers/tenancy.js';
 import { wsClient, wsUrl, subscribe, BACKUP_EVENTS } from '../live-status/live-clients.js';
@@ -71,12 +72,7 @@ describe('logs of operations that call vendors', () => {
   it('counts the upstream calls of an operation and warns of an upstream failure with provider, route, status and vendor code', async () => {
     const mark = stack.logs.length;
     stack.clearUpstreamRequests();
-    stack.zstack!.server.injectFault({
-      method: 'GET',
-      pathIncludes: '/v1/volumes',
-      times: 2,
-      fault: { type: 'vendorError', status: 503, body: { error: { code: 'SYS.1006', description: 'operation failure' } } },
-    });
+    failNextVolumeListing(stack);
     await stack.graphql('query Volumes { volumes(first: 2) { edges { node { name } } } }');
     const upstream = stack.upstreamRequests();
     const logged = stack.logs.slice(mark).map((line) => JSON.parse(line) as LogLine);
@@ -91,7 +87,7 @@ describe('logs of operations that call vendors', () => {
       provider: 'zstack',
       operation: 'GET /zstack/v1/volumes',
       status: 503,
-      vendorCode: 'SYS.1006',
+      vendorCode: VENDOR_CODE,
       outcome: 'server_error',
     });
     const text = stack.logs.join('');

@@ -1,5 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import { failNextVolumeListing, VENDOR_CODE } from './faults.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTracing, tracingWanted, type Tracing } from '../../src/infrastructure/tracing.js';
 import { HUAWEI_KEYS, startStack, ZSTACK_PASSWORD, type Stack } from '../support/stack.js';
@@ -60,17 +61,12 @@ describe('OpenTelemetry: one span per operation, upstream calls as its children,
 
   it('marks a failed upstream call with its status and vendor code, and keeps every secret out of every span', async () => {
     exporter.reset();
-    stack.zstack!.server.injectFault({
-      method: 'GET',
-      pathIncludes: '/v1/volumes',
-      times: 2,
-      fault: { type: 'vendorError', status: 503, body: { error: { code: 'SYS.1006', description: 'operation failure' } } },
-    });
+    failNextVolumeListing(stack);
     const answer = await stack.graphql(QUERY);
-    expect(answer.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', vendorCode: 'SYS.1006' });
+    expect(answer.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', vendorCode: VENDOR_CODE });
     const spans = exporter.getFinishedSpans();
     const failed = spans.find((span) => span.kind === SpanKind.CLIENT && span.attributes['http.response.status_code'] === 503);
-    expect(failed?.attributes).toMatchObject({ 'backupgraph.vendor_code': 'SYS.1006', 'error.type': 'SYS.1006' });
+    expect(failed?.attributes).toMatchObject({ 'backupgraph.vendor_code': VENDOR_CODE, 'error.type': VENDOR_CODE });
     expect(spans.find((span) => span.kind === SpanKind.SERVER)?.attributes['backupgraph.error_codes']).toEqual(['UPSTREAM_ERROR']);
 
     const everything = JSON.stringify(spans.map(printable));
