@@ -60,14 +60,15 @@ export interface Attempt {
 }
 
 export function startUpstreamCall(identity: UpstreamIdentity | undefined, method: string, path: string, headers: Record<string, string>): Attempt {
-  const operation = `${method} ${routeTemplate(path)}`;
+  const route = routeTemplate(path);
+  const operation = `${method} ${route}`;
   const started = performance.now();
   const span = tracer.startSpan(operation, {
     kind: SpanKind.CLIENT,
     attributes: {
       'backupgraph.provider': identity?.provider ?? 'unknown',
       'http.request.method': method,
-      'url.template': routeTemplate(path),
+      'url.template': route,
     },
   });
   const carrier: Record<string, string> = { ...headers };

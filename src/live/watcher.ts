@@ -56,6 +56,7 @@ export interface TickReport {
   nextIntervalMs: number;
   /** How late the round started after it was due. */
   lagMs: number;
+  /** The vendor (or the watch registry) failed this round. */
   failed: boolean;
 }
 

@@ -54,12 +54,10 @@ export class TenantDirectory {
     });
   }
 
-  /** The tenant of a bearer credential (`Bearer <key>` or the bare key); `null` when it is no key of ours. */
-  authenticate(authorization: unknown): Tenant | null {
-    return this.identify(authorization)?.tenant ?? null;
-  }
-
-  /** The tenant and the label of the key, for logs and audit. */
+  /**
+   * The tenant of a bearer credential (`Bearer <key>` or the bare key) and the label of the key, for
+   * logs; `null` when it is no key of ours.
+   */
   identify(authorization: unknown): Caller | null {
     if (typeof authorization !== 'string') return null;
     const key = authorization.replace(/^Bearer\s+/i, '').trim();
