@@ -40,12 +40,12 @@ export function loadTrustedDocuments(settings: TrustedDocumentSettings): Trusted
     queryOf(payload) {
       const hash = hashOf(payload.extensions);
       if (hash !== null) return lookUp(hash) ?? new GraphQLError('No trusted document has this hash', { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
-      if (settings.enforce || !payload.query) {
+      if (settings.enforce) {
         return new GraphQLError('This gateway runs trusted documents only: send extensions.persistedQuery.sha256Hash', {
           extensions: { code: 'PERSISTED_QUERY_ONLY' },
         });
       }
-      return payload.query;
+      return payload.query || new GraphQLError('Send a query or extensions.persistedQuery.sha256Hash', { extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED' } });
     },
   };
 }
