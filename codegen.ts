@@ -12,7 +12,9 @@ const config: CodegenConfig = {
   generates: {
     'schema/client/': {
       preset: 'client',
-      presetConfig: { fragmentMasking: false },
+      // persisted-documents.json maps each operation's sha256 to its text: the trusted-documents
+      // manifest the gateway loads (`server.persistedDocuments`); documents also carry their hash.
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
       config: {
         enumsAsTypes: true,
         useTypeImports: true,

@@ -1,19 +1,27 @@
-import { parseArgs } from 'node:util';
+#!/usr/bin/env node
+import { parseCommandLine } from './cli.js';
 import { ConfigError, loadConfigFile } from './infrastructure/config.js';
 import { createLogger } from './infrastructure/logger.js';
-import { startDemo, type Demo } from './demo.js';
-import { createGateway } from './server/gateway.js';
+import { startTracing, tracingWanted, type Tracing } from './infrastructure/tracing.js';
+import type { Demo } from './demo.js';
 
 const log = createLogger();
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { config: { type: 'string' } }, allowPositionals: false });
-  const configPath = values.config ?? process.env.BACKUPGRAPH_CONFIG;
+  const command = parseCommandLine(process.argv.slice(2));
+  if (command.kind === 'exit') {
+    if (command.stdout) process.stdout.write(command.stdout);
+    if (command.stderr) process.stderr.write(command.stderr);
+    process.exitCode = command.code;
+    return;
+  }
 
+  // Loaded only to run: --help, --version and --check-config answer without the whole gateway.
+  const [{ startDemo }, { createGateway }] = await Promise.all([import('./demo.js'), import('./server/gateway.js')]);
   let demo: Demo | null = null;
   let config;
-  if (configPath) {
-    config = loadConfigFile(configPath);
+  if (command.configPath) {
+    config = loadConfigFile(command.configPath);
   } else {
     demo = await startDemo({
       port: Number(process.env.PORT ?? 4000),
@@ -23,6 +31,7 @@ async function main(): Promise<void> {
     config = demo.config;
   }
 
+  const tracing: Tracing | null = tracingWanted(config.tracing, process.env) ? startTracing(config.tracing) : null;
   const gateway = await createGateway(config, { logger: log, graphiqlApiKey: demo?.apiKey });
   if (demo) {
     // Printed once, to the console only: the key is the demo tenant's whole credential.
@@ -44,6 +53,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'draining');
     await gateway.close();
     await demo?.close();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
@@ -53,6 +63,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
+  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    process.stderr.write(`backupgraph: cannot listen: ${(error as Error).message}\n`);
   } else {
     log.fatal({ err: error }, 'backupgraph failed to start');
   }

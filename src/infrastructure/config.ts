@@ -97,6 +97,8 @@ export const configSchema = z
         host: z.string().default('127.0.0.1'),
         graphiql: z.boolean().default(true),
         introspection: z.boolean().default(true),
+        /** "Did you mean …" in validation errors: it maps the schema for whoever asks, so off unless chosen. */
+        fieldSuggestions: z.boolean().default(false),
         /** Largest operation the gateway accepts: depth, aliases, tokens. */
         limits: z
           .object({
@@ -105,10 +107,30 @@ export const configSchema = z
             maxTokens: z.number().int().min(100).default(5_000),
           })
           .strict()
-          .default({ maxDepth: 12, maxAliases: 30, maxTokens: 5_000 }),
+          .prefault({}),
+        /** Prometheus exposition at GET /metrics; with `token`, only for `Authorization: Bearer <token>`. */
+        metrics: z
+          .object({ enabled: z.boolean().default(true), token: secretRef.optional() })
+          .strict()
+          .prefault({}),
+        /** Trusted documents: a manifest of `{ "<sha256>": "<document>" }`; with `enforce`, nothing else runs. */
+        persistedDocuments: z.object({ manifest: z.string().min(1), enforce: z.boolean().default(false) }).strict().optional(),
       })
       .strict()
-      .default({ port: 4000, host: '127.0.0.1', graphiql: true, introspection: true, limits: { maxDepth: 12, maxAliases: 30, maxTokens: 5_000 } }),
+      .prefault({}),
+    /**
+     * OpenTelemetry traces, exported over OTLP/HTTP. Off unless `enabled` or the standard variables
+     * ask for it (OTEL_TRACES_EXPORTER=otlp, OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT).
+     */
+    tracing: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** Traces endpoint, e.g. http://collector:4318/v1/traces; OTEL_EXPORTER_OTLP_* apply when absent. */
+        otlpEndpoint: url.optional(),
+        serviceName: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
     /** Legacy: `watcher.minIntervalMs` replaces it and wins when both are given. */
     jobs: z
       .object({ pollIntervalMs: z.number().int().min(10).max(60_000).default(1_000) })
@@ -190,6 +212,11 @@ export class ConfigError extends Error {
 }
 
 export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  return parseConfig(readConfigFile(path), env);
+}
+
+/** The file's content as data, before validation. */
+export function readConfigFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -202,7 +229,19 @@ export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.en
   } catch (error) {
     throw new ConfigError([`${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`]);
   }
-  return parseConfig(raw, env);
+  return raw;
+}
+
+/**
+ * The config as the gateway runs it, every default filled in, for operators to read: secrets stay
+ * references (`{ env: NAME }`), and a password in the Redis URL is masked.
+ */
+export function effectiveConfig(raw: unknown): z.output<typeof configSchema> {
+  const parsed = configSchema.parse(raw);
+  if (!parsed.redis) return parsed;
+  const redisUrl = new URL(parsed.redis.url);
+  if (redisUrl.password) redisUrl.password = 'redacted';
+  return { ...parsed, redis: { ...parsed.redis, url: redisUrl.toString() } };
 }
 
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): GatewayConfig {

@@ -1,12 +1,38 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 /**
  * One pino logger for the gateway, with the paths that could hold credentials censored before
- * anything is written. A request's lines carry its id because they go through the request's own
- * child logger (`ctx.log`), not through AsyncLocalStorage: on Node 20 that turns on promise hooks for
- * every promise of the process, which cost the dashboard several percent of its CPU.
+ * anything is written. Every line logged while a request or subscription is served carries its id,
+ * from the request scope (AsyncLocalStorage), which also counts the upstream calls made on the
+ * request's behalf: the HTTP layer below the adapters has no other way to know whose call it makes.
  */
+
+export interface RequestScope {
+  requestId: string;
+  /** Upstream calls made on this request's behalf so far (for its log line). */
+  upstreamCalls: number;
+}
+
+const requestScope = new AsyncLocalStorage<RequestScope>();
+
+export function runInRequestScope<T>(requestId: string, fn: () => T): T {
+  return requestScope.run({ requestId, upstreamCalls: 0 }, fn);
+}
+
+export function currentRequestId(): string | undefined {
+  return requestScope.getStore()?.requestId;
+}
+
+export function noteUpstreamCall(): void {
+  const scope = requestScope.getStore();
+  if (scope) scope.upstreamCalls += 1;
+}
+
+export function upstreamCallsSoFar(): number {
+  return requestScope.getStore()?.upstreamCalls ?? 0;
+}
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -39,6 +65,10 @@ export function createLogger(options: { level?: string; destination?: Destinatio
       name: 'backupgraph',
       level: options.level ?? process.env.LOG_LEVEL ?? 'info',
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId ? { requestId } : {};
+      },
     },
     options.destination,
   );

@@ -1,5 +1,6 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import { TransportError } from '../domain/errors.js';
+import { startUpstreamCall, type UpstreamIdentity } from './upstream-telemetry.js';
 
 /**
  * Every upstream call goes through here: one undici Pool per vendor endpoint (keep-alive, bounded
@@ -27,6 +28,8 @@ export interface UpstreamResponse {
 export interface UpstreamHttpOptions {
   timeoutMs: number;
   connections?: number;
+  /** Who calls: labels the call's span, metrics and log lines. */
+  identity?: UpstreamIdentity;
 }
 
 export class UpstreamHttp {
@@ -70,20 +73,24 @@ export class UpstreamHttp {
 
   private async send(request: UpstreamRequest): Promise<UpstreamResponse> {
     const timeout = request.timeoutMs ?? this.options.timeoutMs;
+    const attempt = startUpstreamCall(this.options.identity, request.method, this.basePath + request.path, request.headers ?? {});
     try {
       const response = await this.pool.request({
         method: request.method,
         path: this.basePath + request.path,
-        headers: request.headers,
+        headers: attempt.headers,
         body: request.body,
         headersTimeout: timeout,
         bodyTimeout: timeout,
         signal: AbortSignal.timeout(timeout),
       });
       const text = await response.body.text();
+      attempt.answered(response.statusCode, text);
       return { status: response.statusCode, headers: response.headers, text };
     } catch (error) {
-      throw asTransportError(error, `${request.method} ${this.origin}${this.basePath}${pathOnly(request.path)}`);
+      const failure = asTransportError(error, `${request.method} ${this.origin}${this.basePath}${pathOnly(request.path)}`);
+      attempt.failed(failure.timedOut, failure.timedOut ? 'timed out' : ((error as Error).message ?? 'failed'));
+      throw failure;
     }
   }
 }

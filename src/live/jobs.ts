@@ -1,7 +1,7 @@
 import { isFinished, startedJobRecord } from '../domain/job-progress.js';
 import type { BackupProvider, JobRecord, ProviderKey, StartedJob } from '../domain/provider.js';
 import { isoAt, type Clock } from '../infrastructure/clock.js';
-import type { WatchRegistry } from './registry.js';
+import type { JobTransitionListener, WatchRegistry } from './registry.js';
 import type { StatusWatcher } from './watcher.js';
 
 /**
@@ -22,6 +22,11 @@ export class Jobs {
     const job = startedJobRecord(provider.key, started, isoAt(this.clock));
     await this.registry.startJob(job);
     return job;
+  }
+
+  /** Jobs started and moved, each heard once across replicas: on the one that stored the step. */
+  onTransition(listener: JobTransitionListener): () => void {
+    return this.registry.onJobTransition(listener);
   }
 
   async load(providerKey: ProviderKey, vendorJobId: string): Promise<JobRecord | undefined> {

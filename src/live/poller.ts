@@ -21,6 +21,10 @@ export interface TickReport {
   moving: boolean;
   changes: number;
   nextIntervalMs: number;
+  /** How late the round started after it was due. */
+  lagMs: number;
+  /** The vendor (or the watch registry) failed this round. */
+  failed: boolean;
 }
 
 export interface PollerOptions {
@@ -62,6 +66,11 @@ export class ProviderPoller {
     this.schedule(0);
   }
 
+  /** This replica holds the provider's lease and polls it. */
+  get polling(): boolean {
+    return this.active;
+  }
+
   async stop(): Promise<void> {
     this.active = false;
     this.timer?.cancel();
@@ -95,12 +104,13 @@ export class ProviderPoller {
 
   private async tick(): Promise<void> {
     const { provider, clock, settings, hooked } = this.options;
+    const lagMs = Math.max(0, clock.now() - this.dueAt);
     this.woken = false;
     // Jobs that report their end by callback are still polled now and then, in case a callback is lost.
     const pollHookedJobs = hooked && clock.now() - this.lastHookedPoll >= settings.maxIntervalMs;
     if (pollHookedJobs) this.lastHookedPoll = clock.now();
     const round = await pollRound({ ...this.options, pollHookedJobs });
     this.intervalMs = nextIntervalMs(this.intervalMs, { ...round, woken: this.woken }, settings);
-    this.options.onTick({ providerKey: provider.key, moving: round.moving, changes: round.changes, nextIntervalMs: this.intervalMs });
+    this.options.onTick({ providerKey: provider.key, moving: round.moving, changes: round.changes, nextIntervalMs: this.intervalMs, lagMs, failed: round.failed });
   }
 }

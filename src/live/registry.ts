@@ -17,7 +17,12 @@ import type { Scope, WatchStore } from './watch-store.js';
 /** Moving entries leave the registry when they settle; this only bounds what a vanished id costs. */
 const MOVING_TTL_MS = 24 * 60 * 60 * 1000;
 
+/** A job transition this replica stored first: `previous` is null when the job started. */
+export type JobTransitionListener = (job: JobRecord, previous: JobRecord | null) => void;
+
 export class WatchRegistry implements WatchList, Sightings {
+  private readonly jobListeners = new Set<JobTransitionListener>();
+
   constructor(
     private readonly store: WatchStore,
     private readonly bus: Bus,
@@ -29,10 +34,26 @@ export class WatchRegistry implements WatchList, Sightings {
 
   /** A job the gateway just started: stored, announced, and followed with the resource it names. */
   async startJob(job: JobRecord): Promise<void> {
-    await this.commit('job', job, 'publish');
+    if (await this.commit('job', job, 'publish')) this.transitioned(job, null);
     await this.store.watch('job', job.providerKey, [job.vendorId], 'moving', MOVING_TTL_MS);
     if (job.resource) await this.watchResource(job.providerKey, job.resource);
     this.wake(job.providerKey);
+  }
+
+  /** Job transitions as this replica commits them: each is heard on exactly one replica (metrics count them). */
+  onJobTransition(listener: JobTransitionListener): () => void {
+    this.jobListeners.add(listener);
+    return () => this.jobListeners.delete(listener);
+  }
+
+  private transitioned(job: JobRecord, previous: JobRecord | null): void {
+    for (const listener of this.jobListeners) {
+      try {
+        listener(job, previous);
+      } catch (error) {
+        this.log.error({ err: error }, 'job transition listener failed');
+      }
+    }
   }
 
   /** The last known record of a job, from whichever replica followed it. */
@@ -59,6 +80,7 @@ export class WatchRegistry implements WatchList, Sightings {
     if (fingerprintOf('job', next) === fingerprintOf('job', job)) return job;
     // Refused: another replica stored a later state meanwhile, and that is where the job stands.
     if (!(await this.commit('job', next, 'publish'))) return (await this.job(job.providerKey, job.vendorId)) ?? job;
+    this.transitioned(next, job);
     if (isFinished(next.status)) {
       await this.store.unwatchMoving('job', job.providerKey, [job.vendorId]);
       if (next.resource) await this.watchResource(job.providerKey, next.resource);

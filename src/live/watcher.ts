@@ -63,6 +63,13 @@ export class StatusWatcher {
     });
   }
 
+  /** Provider instances this replica polls now: the leases it holds. */
+  get leasesHeld(): number {
+    let held = 0;
+    for (const poller of this.pollers.values()) if (poller.polling) held += 1;
+    return held;
+  }
+
   /** Every status event any replica published, as this process hears it. */
   onChange(listener: (event: StatusEvent) => void): () => void {
     this.changeListeners.add(listener);

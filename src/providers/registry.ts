@@ -1,7 +1,8 @@
 import type { HuaweiAuthConfig, ProviderConfig } from '../infrastructure/config.js';
 import { providerKeyOf } from '../domain/ids.js';
 import { UpstreamHttp } from '../infrastructure/upstream-http.js';
-import { IamTokenSource, type HuaweiAuth } from './huawei/auth/index.js';
+import type { UpstreamIdentity } from '../infrastructure/upstream-telemetry.js';
+import { huaweiIdentity, IamTokenSource, type HuaweiAuth } from './huawei/auth/index.js';
 import { TaurusDbProvider } from './huawei/taurusdb/adapter.js';
 import { VbsProvider } from './huawei/vbs/adapter.js';
 import type { BackupProvider } from '../domain/provider.js';
@@ -31,7 +32,7 @@ export function createProvider(tenant: string, config: ProviderConfig): BackupPr
         endpoint: config.endpoint,
         evsEndpoint: config.evsEndpoint,
         projectId: config.projectId,
-        auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs),
+        auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs, huaweiIdentity(config.kind, key)),
         timeoutMs: config.timeoutMs,
       });
     case 'huawei-taurusdb':
@@ -40,18 +41,18 @@ export function createProvider(tenant: string, config: ProviderConfig): BackupPr
         name: config.name,
         endpoint: config.endpoint,
         projectId: config.projectId,
-        auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs),
+        auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs, huaweiIdentity(config.kind, key)),
         timeoutMs: config.timeoutMs,
       });
   }
 }
 
-function huaweiAuth(auth: HuaweiAuthConfig, projectId: string, timeoutMs: number): HuaweiAuth {
+function huaweiAuth(auth: HuaweiAuthConfig, projectId: string, timeoutMs: number, identity: UpstreamIdentity): HuaweiAuth {
   if ('accessKey' in auth) return { accessKey: auth.accessKey, secretKey: auth.secretKey };
   const { endpoint, user, password, domain, project } = auth.iam;
   return {
     iam: new IamTokenSource({
-      http: new UpstreamHttp(endpoint, { timeoutMs }),
+      http: new UpstreamHttp(endpoint, { timeoutMs, identity }),
       user,
       password,
       domain,

@@ -25,6 +25,11 @@ export class Tenant {
   }
 }
 
+export interface Caller {
+  tenant: Tenant;
+  keyLabel: string;
+}
+
 export type ProviderFactory = (tenant: string, config: TenantConfig['providers'][number]) => BackupProvider;
 
 export function sha256Hex(value: string): string {
@@ -33,7 +38,7 @@ export function sha256Hex(value: string): string {
 
 export class TenantDirectory {
   readonly tenants: readonly Tenant[];
-  private readonly byKeyHash = new Map<string, Tenant>();
+  private readonly byKeyHash = new Map<string, Caller>();
   private readonly byProviderKey = new Map<ProviderKey, BackupProvider>();
 
   constructor(configs: readonly TenantConfig[], createProvider: ProviderFactory) {
@@ -42,14 +47,18 @@ export class TenantDirectory {
         config.name,
         config.providers.map((p) => createProvider(config.name, p)),
       );
-      for (const key of config.apiKeys) this.byKeyHash.set(key.sha256, tenant);
+      // A key without a label is named by the start of its hash: enough to tell keys apart in logs.
+      for (const key of config.apiKeys) this.byKeyHash.set(key.sha256, { tenant, keyLabel: key.label ?? `sha256:${key.sha256.slice(0, 8)}` });
       for (const provider of tenant.providers) this.byProviderKey.set(provider.key, provider);
       return tenant;
     });
   }
 
-  /** The tenant of a bearer credential (`Bearer <key>` or the bare key); `null` when it is no key of ours. */
-  authenticate(authorization: unknown): Tenant | null {
+  /**
+   * The tenant of a bearer credential (`Bearer <key>` or the bare key) and the label of the key, for
+   * logs; `null` when it is no key of ours.
+   */
+  identify(authorization: unknown): Caller | null {
     if (typeof authorization !== 'string') return null;
     const key = authorization.replace(/^Bearer\s+/i, '').trim();
     if (key.length === 0) return null;

@@ -13,6 +13,8 @@ import type { Tenant } from '../providers/tenancy.js';
 export interface GatewayContext {
   requestId: string;
   tenant: Tenant;
+  /** The label of the API key the request came with (never the key). */
+  keyLabel?: string;
   jobs: Jobs;
   idempotency: IdempotencyStore;
   /** Live status: subscriptions read the current state and the changes from it; queries report what they read. */
@@ -28,6 +30,5 @@ export interface GatewayContext {
 export function createRequestContext(
   base: Omit<GatewayContext, keyof ReturnType<typeof initContextCache> | 'partialFailures'>,
 ): GatewayContext {
-  // The request's own logger: every line it writes carries the request id.
-  return { ...initContextCache(), ...base, log: base.log.child({ requestId: base.requestId }), partialFailures: [] };
+  return { ...initContextCache(), ...base, partialFailures: [] };
 }

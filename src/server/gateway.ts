@@ -13,7 +13,7 @@ import { JOB_CALLBACK_PREFIX, receiveJobCallback, withJobCallback } from '../liv
 import { createLiveStatus, type LiveView } from '../live/live.js';
 import { dropUnresponsiveSockets } from './ws-heartbeat.js';
 import { systemClock, type Clock } from '../infrastructure/clock.js';
-import { createLogger, requestIdFrom, type Logger } from '../infrastructure/logger.js';
+import { createLogger, currentRequestId, requestIdFrom, runInRequestScope, type Logger } from '../infrastructure/logger.js';
 import { TenantDirectory, type ProviderFactory, type Tenant } from '../providers/tenancy.js';
 import type { StatusWatcher } from '../live/watcher.js';
 import { errorMasking, useRequestIdsOnErrors } from './plugins/use-error-masking.js';
@@ -23,6 +23,15 @@ import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
 import { usePartialFailures } from './plugins/use-partial-failures.js';
 import { createProvider } from '../providers/registry.js';
+import { createGatewayMetrics } from '../infrastructure/metrics.js';
+import { authenticateCaller } from './authentication.js';
+import { observeGateway } from './gateway-telemetry.js';
+import { graphiqlSettings } from './graphiql.js';
+import { METRICS_PATH, serveMetrics } from './metrics-endpoint.js';
+import { useMetrics } from './plugins/use-metrics.js';
+import { useOperationLog } from './plugins/use-operation-log.js';
+import { useTracing } from './plugins/use-tracing.js';
+import { loadTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { schema } from '../schema/index.js';
 
 /**
@@ -63,10 +72,11 @@ function unauthenticated(): GraphQLError {
 
 type WsContextExtra = {
   tenant: Tenant;
+  keyLabel: string;
 };
 
 /** What the HTTP handler and the WebSocket server hand yoga along with each operation. */
-type RequestServerContext = { tenant?: Tenant; requestId?: string };
+type RequestServerContext = { tenant?: Tenant; keyLabel?: string; requestId?: string };
 
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const log = options.logger ?? createLogger();
@@ -85,6 +95,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     hasJobCallbacks: (provider) => reportingJobEnds.has(provider.key),
   });
   const { jobs, watcher, idempotency } = live;
+  // Counted always (the same observations feed the warn lines); served only when enabled.
+  const metrics = createGatewayMetrics();
+  const trusted = config.server.persistedDocuments ? loadTrustedDocuments(config.server.persistedDocuments) : null;
 
   const yoga = createYoga<RequestServerContext, GatewayContext>({
     schema,
@@ -97,27 +110,30 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       error: (...args) => log.error(args.map(String).join(' ')),
     },
     maskedErrors: errorMasking(log),
-    graphiql: config.server.graphiql
-      ? {
-          title: 'backupgraph',
-          headers: options.graphiqlApiKey ? JSON.stringify({ Authorization: `Bearer ${options.graphiqlApiKey}` }) : undefined,
-        }
-      : false,
+    ...graphiqlSettings(config.server.graphiql, options.graphiqlApiKey),
     plugins: [
-      useOperationLimits(config.server.limits),
+      ...(trusted ? [trusted.plugin] : []),
+      useOperationLimits(config.server.limits, config.server.fieldSuggestions),
       useIntrospectionPolicy(config.server.introspection),
       usePartialFailures(),
       useSharedSubscriptionResults<GatewayContext>((context) => context.tenant),
       useCompiledExecution(),
       useRequestIdsOnErrors(),
+      // After the plugins that change results, so that spans, log lines and metrics see the final one.
+      useTracing(),
+      useOperationLog(log),
+      ...useMetrics(metrics),
     ],
-    context: (initial: YogaInitialContext & RequestServerContext) => {
+    context: (initial: YogaInitialContext & RequestServerContext & { req?: http.IncomingMessage }) => {
       // Over WebSocket the tenant was settled when the connection was accepted; over HTTP, here.
-      const tenant = initial.tenant ?? tenants.authenticate(initial.request?.headers.get('authorization'));
-      if (!tenant) throw unauthenticated();
+      const caller = initial.tenant
+        ? { tenant: initial.tenant, keyLabel: initial.keyLabel }
+        : authenticateCaller(tenants, initial.request?.headers.get('authorization'), initial.req?.socket.remoteAddress, log);
+      if (!caller) throw unauthenticated();
       return createRequestContext({
-        requestId: initial.requestId ?? requestIdFrom(undefined),
-        tenant,
+        requestId: initial.requestId ?? currentRequestId() ?? requestIdFrom(undefined),
+        tenant: caller.tenant,
+        keyLabel: caller.keyLabel,
         jobs,
         idempotency,
         live: live.view,
@@ -139,18 +155,23 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       res.writeHead(draining ? 503 : 200, { 'content-type': 'text/plain' }).end(draining ? 'draining' : 'ready');
       return;
     }
+    if (config.server.metrics.enabled && req.url === METRICS_PATH) {
+      serveMetrics(req, res, metrics.registry, config.server.metrics.token);
+      return;
+    }
     if (req.url?.startsWith(JOB_CALLBACK_PREFIX)) {
       receiveJobCallback(req, res, watcher, log);
       return;
     }
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
+    telemetry.trackStream(req, res);
     inFlight += 1;
     res.on('close', () => {
       inFlight -= 1;
       if (inFlight === 0) drained?.();
     });
-    void yoga(req, res, { requestId });
+    runInRequestScope(requestId, () => void yoga(req, res, { requestId }));
   });
 
   const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
@@ -160,10 +181,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       subscribe: (args: ExecutionArgs) => (args.rootValue as { subscribe: Executor }).subscribe(args),
       connectionInitWaitTimeout: config.subscriptions.connectionInitTimeoutMs,
       onConnect: (ctx) => {
-        const tenant = tenants.authenticate(ctx.connectionParams?.authorization);
-        if (!tenant) return false;
-        const extra = ctx.extra as unknown as WsContextExtra & { request?: unknown };
-        extra.tenant = tenant;
+        const extra = ctx.extra as unknown as WsContextExtra & { request?: http.IncomingMessage };
+        const caller = authenticateCaller(tenants, ctx.connectionParams?.authorization, extra.request?.socket.remoteAddress, log);
+        if (!caller) return false;
+        extra.tenant = caller.tenant;
+        extra.keyLabel = caller.keyLabel;
         // The upgrade request (headers and all) is not needed once the socket is accepted: with
         // thousands of sockets open, not keeping it matters.
         delete extra.request;
@@ -178,29 +200,38 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
             }),
           ];
         }
-        // Only what the context factory reads: each subscription keeps its context for its whole life.
-        const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          params: payload,
-          tenant: ctx.extra.tenant,
-          requestId: requestIdFrom(undefined),
+        const query = trusted ? trusted.queryOf(payload) : payload.query;
+        if (query instanceof GraphQLError) return [query];
+        const requestId = requestIdFrom(undefined);
+        return runInRequestScope(requestId, async () => {
+          // Only what the context factory reads: each subscription keeps its context for its whole life.
+          const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+            params: { ...payload, query },
+            tenant: ctx.extra.tenant,
+            keyLabel: ctx.extra.keyLabel,
+            requestId,
+          });
+          const document = parse(query);
+          const errors = validate(envelopedSchema, document);
+          if (errors.length > 0) return errors;
+          const contextValue = await contextFactory();
+          // The request scope must cover execution too, so that logs of this operation carry its id.
+          const scoped = <T extends (args: ExecutionArgs) => unknown>(fn: T) => ((args: ExecutionArgs) => runInRequestScope(requestId, () => fn(args))) as T;
+          return {
+            schema: envelopedSchema,
+            operationName: payload.operationName,
+            document,
+            variableValues: payload.variables,
+            contextValue,
+            rootValue: { execute: scoped(execute), subscribe: scoped(subscribe) },
+          };
         });
-        const document = parse(payload.query);
-        const errors = validate(envelopedSchema, document);
-        if (errors.length > 0) return errors;
-        const contextValue = await contextFactory();
-        return {
-          schema: envelopedSchema,
-          operationName: payload.operationName,
-          document,
-          variableValues: payload.variables,
-          contextValue,
-          rootValue: { execute, subscribe },
-        };
       },
     },
     wsServer,
   );
   const stopHeartbeat = dropUnresponsiveSockets(wsServer, config.subscriptions.heartbeatMs);
+  const telemetry = observeGateway({ metrics, log, provider: (key) => tenants.provider(key), jobs, watcher, wsServer });
 
   await new Promise<void>((resolve) => server.listen(config.server.port, config.server.host, resolve));
   const address = server.address() as AddressInfo;
@@ -230,6 +261,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       await closed;
       await live.close();
       await tenants.close();
+      telemetry.stop();
       log.info('backupgraph stopped');
     },
   };

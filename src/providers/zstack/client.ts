@@ -104,7 +104,10 @@ export class ZStackClient {
   private closing: Promise<void> | null = null;
 
   constructor(config: ZStackClientConfig) {
-    this.http = new UpstreamHttp(config.endpoint, { timeoutMs: config.timeoutMs });
+    this.http = new UpstreamHttp(config.endpoint, {
+      timeoutMs: config.timeoutMs,
+      identity: { provider: 'zstack', providerKey: config.providerKey, vendorCodeOf: zstackErrorCode },
+    });
     this.accountName = config.accountName;
     this.passwordSha512 = createHash('sha512').update(config.password, 'utf8').digest('hex');
     this.timeZone = config.timeZone;
@@ -344,12 +347,7 @@ export class ZStackClient {
   // --- answers -------------------------------------------------------------------------------
 
   private isSessionExpired(response: UpstreamResponse): boolean {
-    if (response.status !== 503) return false;
-    try {
-      return (JSON.parse(response.text) as ZStackErrorBody).error?.code === SESSION_EXPIRED;
-    } catch {
-      return false;
-    }
+    return response.status === 503 && zstackErrorOf(response.text)?.code === SESSION_EXPIRED;
   }
 
   private expectOk<T>(response: UpstreamResponse, what: string): T {
@@ -369,14 +367,8 @@ export class ZStackClient {
   }
 
   private vendorErrorOf(response: UpstreamResponse): VendorError {
-    let body: ZStackErrorBody | null = null;
-    try {
-      body = JSON.parse(response.text) as ZStackErrorBody;
-    } catch {
-      // plain text
-    }
-    const error = body?.error;
-    if (error && typeof error === 'object') {
+    const error = zstackErrorOf(response.text);
+    if (error) {
       const message = error.details || error.description || `ZStack error ${error.code ?? 'without a code'}`;
       return new VendorError(this.providerKey, error.code ?? null, response.status, this.scrub(message));
     }
@@ -408,4 +400,18 @@ export function successorJobUuid(jobUuid: string): string {
 function stripQuery(path: string): string {
   const index = path.indexOf('?');
   return index < 0 ? path : path.slice(0, index);
+}
+
+/** ZStack's `{"error": {code, description, details}}`; `null` for a plain-text answer. */
+function zstackErrorOf(text: string): ZStackErrorBody['error'] | null {
+  try {
+    const error = (JSON.parse(text) as ZStackErrorBody | null)?.error;
+    return error && typeof error === 'object' ? error : null;
+  } catch {
+    return null;
+  }
+}
+
+function zstackErrorCode(_status: number, text: string): string | null {
+  return zstackErrorOf(text)?.code ?? null;
 }

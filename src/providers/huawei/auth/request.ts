@@ -1,5 +1,6 @@
 import { TransportError, VendorError } from '../../../domain/errors.js';
 import type { UpstreamHttp, UpstreamRequest, UpstreamResponse } from '../../../infrastructure/upstream-http.js';
+import type { UpstreamIdentity } from '../../../infrastructure/upstream-telemetry.js';
 import type { ProviderKey } from '../../../domain/provider.js';
 import { authorize, type HuaweiAuth } from './authorize.js';
 import { IamError } from './iam.js';
@@ -98,6 +99,20 @@ export function parseHuaweiError(providerKey: ProviderKey, response: UpstreamRes
   const parsed = readErrorBody(body);
   if (!parsed) return new TransportError(`${what} answered HTTP ${response.status} without a vendor error body`, false);
   return new VendorError(providerKey, parsed.code, response.status, parsed.message ?? `${what} failed with HTTP ${response.status}`);
+}
+
+/** How a Huawei service's HTTP client labels its calls (metrics, spans, warn lines). */
+export function huaweiIdentity(provider: string, providerKey: ProviderKey): UpstreamIdentity {
+  return { provider, providerKey, vendorCodeOf: huaweiErrorCode };
+}
+
+/** The vendor code of an error answer, for telemetry; `null` when the body names none. */
+function huaweiErrorCode(_status: number, text: string): string | null {
+  try {
+    return readErrorBody(JSON.parse(text))?.code ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function readErrorBody(body: unknown): { code: string | null; message: string | null } | null {

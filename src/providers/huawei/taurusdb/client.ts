@@ -1,7 +1,7 @@
 import { VendorError } from '../../../domain/errors.js';
 import { UpstreamHttp } from '../../../infrastructure/upstream-http.js';
 import type { ProviderKey } from '../../../domain/provider.js';
-import { closeAuth, huaweiRequest, type HuaweiAuth, type HuaweiCall } from '../auth/index.js';
+import { closeAuth, huaweiIdentity, huaweiRequest, type HuaweiAuth, type HuaweiCall } from '../auth/index.js';
 import type {
   WireBackupList,
   WireCreateBackupRequest,
@@ -53,7 +53,7 @@ export class TaurusDbClient {
   private readonly base: string;
 
   constructor(private readonly options: TaurusDbClientOptions) {
-    this.http = new UpstreamHttp(options.endpoint, { timeoutMs: options.timeoutMs });
+    this.http = new UpstreamHttp(options.endpoint, { timeoutMs: options.timeoutMs, identity: huaweiIdentity('huawei-taurusdb', options.providerKey) });
     this.base = `/v3/${encodeURIComponent(options.projectId)}`;
   }
 

@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import { NotFoundError, ValidationError, VendorError } from '../../../domain/errors.js';
 import { isAfterPosition, matchesBackupFilter } from '../../../domain/newest-first.js';
 import { UpstreamHttp } from '../../../infrastructure/upstream-http.js';
+import { huaweiIdentity } from '../auth/index.js';
 import { deletedBackupOf, startDeletion } from '../deletion-jobs.js';
 import type {
   BackupListFilter,
@@ -57,8 +58,9 @@ export class VbsProvider implements BackupProvider {
   constructor(options: VbsProviderOptions) {
     this.key = options.key;
     this.name = options.name;
-    const vbs = new UpstreamHttp(options.endpoint, { timeoutMs: options.timeoutMs });
-    const evs = options.evsEndpoint && options.evsEndpoint !== options.endpoint ? new UpstreamHttp(options.evsEndpoint, { timeoutMs: options.timeoutMs }) : vbs;
+    const http = { timeoutMs: options.timeoutMs, identity: huaweiIdentity('huawei-vbs', options.key) };
+    const vbs = new UpstreamHttp(options.endpoint, http);
+    const evs = options.evsEndpoint && options.evsEndpoint !== options.endpoint ? new UpstreamHttp(options.evsEndpoint, http) : vbs;
     this.client = new VbsClient({ providerKey: options.key, projectId: options.projectId, auth: options.auth, vbs, evs });
   }
 

@@ -1,0 +1,32 @@
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import type { Plugin } from 'graphql-yoga';
+import type { GatewayMetrics } from '../../infrastructure/metrics.js';
+import { isSingleResult } from '../operation-facts.js';
+
+/**
+ * yoga's Prometheus plugin (graphql_envelop_* and graphql_yoga_http_duration) on the gateway's
+ * registry, plus the gauge of subscriptions being served. Operation names are left out of the
+ * labels: clients choose them, so they would make the series count unbounded. /metrics itself is
+ * served by the gateway (server/metrics-endpoint.ts), where it can ask for a token.
+ */
+export function useMetrics(metrics: GatewayMetrics): Plugin[] {
+  const prometheus = usePrometheus({
+    registry: metrics.registry,
+    endpoint: false,
+    labels: { operationName: false, operationType: true, phase: true, method: true, statusCode: true, url: false },
+  });
+  const subscriptions: Plugin = {
+    onSubscribe({ args }) {
+      // graphql-ws subscriptions carry no Fetch request; SSE ones do.
+      const transport = (args.contextValue as { request?: unknown }).request ? 'sse' : 'ws';
+      return {
+        onSubscribeResult({ result }) {
+          if (isSingleResult(result)) return undefined;
+          metrics.subscriptionsActive.inc({ transport });
+          return { onEnd: () => metrics.subscriptionsActive.dec({ transport }) };
+        },
+      };
+    },
+  };
+  return [prometheus as Plugin, subscriptions];
+}

@@ -1,0 +1,80 @@
+import { SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
+import type { DocumentNode, ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { currentRequestId } from '../../infrastructure/logger.js';
+import { describeOperation, errorCodesOf, isSingleResult } from '../operation-facts.js';
+
+/**
+ * One server span per GraphQL operation, the child of an incoming W3C `traceparent` when there is
+ * one. Execution runs with the span active, so every upstream call it makes (dataloader batches
+ * included) becomes a child span (infrastructure/upstream-telemetry.ts). Attributes are the
+ * operation's name and type, the tenant and the error codes: never variables, headers or keys.
+ *
+ * Written by hand over @opentelemetry/api rather than @envelop/opentelemetry: that plugin pins the
+ * OTel SDK 1.x line, and the gateway runs 2.x (see infrastructure/tracing.ts).
+ */
+
+const tracer = trace.getTracer('backupgraph');
+
+interface TracedContext {
+  request?: Request;
+  tenant?: { name: string };
+}
+
+export function useTracing(): Plugin {
+  const start = (document: DocumentNode, operationName: string | null | undefined, contextValue: TracedContext): { span: Span; active: ReturnType<typeof context.active> } => {
+    const { type, name } = describeOperation(document, operationName);
+    const parent = contextValue.request ? propagation.extract(context.active(), Object.fromEntries(contextValue.request.headers)) : context.active();
+    const span = tracer.startSpan(
+      `graphql.${type} ${name}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'graphql.operation.type': type,
+          'graphql.operation.name': name,
+          ...(contextValue.tenant && { 'backupgraph.tenant': contextValue.tenant.name }),
+          ...(currentRequestId() && { 'backupgraph.request_id': currentRequestId() }),
+        },
+      },
+      parent,
+    );
+    return { span, active: trace.setSpan(parent, span) };
+  };
+  return {
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const { span, active } = start(args.document, args.operationName, args.contextValue as TracedContext);
+      setExecuteFn((executeArgs) => context.with(active, () => executeFn(executeArgs)));
+      return {
+        onExecuteDone({ result }) {
+          if (isSingleResult(result)) finish(span, result);
+          else span.end();
+        },
+      };
+    },
+    onSubscribe({ args, subscribeFn, setSubscribeFn }) {
+      // The span covers the subscription's setup (and its first read of current state).
+      const { span, active } = start(args.document, args.operationName, args.contextValue as TracedContext);
+      setSubscribeFn((subscribeArgs) => context.with(active, () => subscribeFn(subscribeArgs)));
+      return {
+        onSubscribeResult({ result }) {
+          if (isSingleResult(result)) finish(span, result);
+          else span.end();
+        },
+        onSubscribeError() {
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          span.end();
+        },
+      };
+    },
+  };
+}
+
+function finish(span: Span, result: ExecutionResult): void {
+  const codes = errorCodesOf(result);
+  if (codes.length > 0) {
+    span.setAttribute('backupgraph.error_codes', codes);
+    // A partial answer (one vendor down) is still an answer; only an operation without data failed.
+    if (!result.data) span.setStatus({ code: SpanStatusCode.ERROR, message: codes.join(',') });
+  }
+  span.end();
+}
