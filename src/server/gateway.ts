@@ -4,7 +4,7 @@ import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { createYoga, type YogaInitialContext } from 'graphql-yoga';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { GatewayConfig } from '../infrastructure/config.js';
 import { createRequestContext, type GatewayContext } from '../schema/context.js';
 import { providerKeyOf } from '../domain/ids.js';
@@ -12,6 +12,7 @@ import type { JobTracker } from '../live/jobs.js';
 import { JOB_CALLBACK_PREFIX, receiveJobCallback, withJobCallback } from '../live/job-callbacks.js';
 import { createLiveStatus } from '../live/live.js';
 import { dropUnresponsiveSockets } from './ws-heartbeat.js';
+import { framedSubscription } from './graphql-ws-framing.js';
 import { createLogger, currentRequestId, requestIdFrom, runInRequestScope, type Logger } from '../infrastructure/logger.js';
 import { TenantDirectory, type ProviderFactory, type Tenant } from '../providers/tenancy.js';
 import type { StatusWatcher } from '../live/watcher.js';
@@ -57,6 +58,7 @@ function unauthenticated(): GraphQLError {
 
 type WsContextExtra = {
   tenant: Tenant;
+  socket: WebSocket;
 };
 
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
@@ -156,7 +158,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         delete extra.request;
         return true;
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         // graphql-ws registers the operation before asking; the limit counts it too.
         if (Object.keys(ctx.subscriptions).length > config.subscriptions.maxPerSocket) {
           return [
@@ -184,12 +186,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
             document,
             variableValues: payload.variables,
             contextValue,
-            rootValue: { execute: scoped(execute), subscribe: scoped(subscribe) },
+            rootValue: { execute: scoped(execute), subscribe: (args: ExecutionArgs) => framedSubscription(ctx.extra.socket, id, scoped(subscribe)(args)) },
           };
         });
       },
     },
     wsServer,
+    0, // graphql-ws's own keep-alive would be a second timer per socket: dropUnresponsiveSockets pings them all.
   );
   const stopHeartbeat = dropUnresponsiveSockets(wsServer, config.subscriptions.heartbeatMs);
 
