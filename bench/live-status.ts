@@ -8,13 +8,15 @@ import { startZStackSimulator, type ZStackSimulator } from '../src/simulators/zs
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
 /**
- * Live status fan-out: 1k, 5k and 10k WebSocket subscribers to the same backup, against backupgraph
- * and against its peer, a plain graphql-yoga + graphql-ws server (bench/live-status-peer.ts), each
- * server in a process of its own and the subscribers in this one. In backupgraph the backup changes
+ * Live status fan-out: 1k, 5k and 10k WebSocket subscribers to the same backup, against backupgraph,
+ * against its peer, a plain graphql-yoga + graphql-ws server (bench/live-status-peer.ts), and against
+ * the floor, a bare `ws` server that only writes one pre-built frame per socket per change
+ * (bench/live-status-floor.ts): what no fan-out can go below on this machine at this moment. Each
+ * server runs in a process of its own and the subscribers in this one. In backupgraph the backup changes
  * status in the ZStack simulator and the watcher sees it once; in the peer a mutation publishes the
- * change. Latency runs from when the server saw the change (the event's `occurredAt`) to when a
- * subscriber's socket delivered it. The two servers take turns level by level, pass after pass, so
- * that both meet the same load from the other tenants of the machine. Also printed: each server's
+ * change (in the floor, a POST). Latency runs from when the server saw the change (the event's `occurredAt`) to when a
+ * subscriber's socket delivered it. The servers take turns level by level, pass after pass, so that
+ * all meet the same load from the other tenants of the machine. Also printed: each server's
  * RSS per subscriber (after a full GC) and backupgraph's upstream requests per minute against the
  * one-subscriber run. Every level is bounded in time.
  *
@@ -163,6 +165,11 @@ function backupgraphTarget(sim: ZStackSimulator, configPath: string): Target {
   };
 }
 
+async function post(url: string, body: unknown): Promise<void> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+}
+
 function peerTarget(): Target {
   let status = 'READY';
   return {
@@ -171,17 +178,21 @@ function peerTarget(): Target {
     watchedId: 'backup-1',
     async change(server) {
       status = status === 'READY' ? 'CREATING' : 'READY';
-      const response = await fetch(server.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: `mutation { setBackupStatus(id: "backup-1", status: ${status}) { id } }` }),
-      });
-      if (!response.ok) throw new Error(`the peer's mutation answered ${response.status}`);
+      await post(server.url, { query: `mutation { setBackupStatus(id: "backup-1", status: ${status}) { id } }` });
     },
   };
 }
 
-function row(name: string, pass: number, result: LevelResult, peer?: LevelResult): string {
+function floorTarget(): Target {
+  return {
+    name: 'ws floor',
+    start: () => startServerProcess('bench/live-status-floor.ts', []),
+    watchedId: 'backup-1',
+    change: (server) => post(server.url, {}),
+  };
+}
+
+function row(name: string, pass: number, result: LevelResult, peer?: LevelResult, floor?: LevelResult): string {
   return [
     String(result.subscribers).padStart(11),
     String(pass).padStart(4),
@@ -192,7 +203,8 @@ function row(name: string, pass: number, result: LevelResult, peer?: LevelResult
     result.max.toFixed(1).padStart(7),
     (result.rssPerSubscriber / 1024).toFixed(1).padStart(11),
     (result.upstreamPerMinute === null ? '-' : result.upstreamPerMinute.toFixed(0)).padStart(16),
-    (peer ? `${(result.p99 / peer.p99).toFixed(2)}` : '').padStart(13),
+    (peer ? `${(result.p99 / peer.p99).toFixed(2)}` : '').padStart(11),
+    (floor ? `${(result.p99 / floor.p99).toFixed(2)}` : '').padStart(12),
   ].join(' | ');
 }
 
@@ -217,20 +229,23 @@ export async function benchLiveStatus(): Promise<void> {
   );
   const backupgraph = backupgraphTarget(sim, configPath);
   const peer = peerTarget();
+  const floor = floorTarget();
   const profile = (name: string, count: number, pass: number) => (process.env.BENCH_PROFILE_DIR ? `${name}-${count}-pass${pass}` : undefined);
   try {
     console.log('\nLive status fan-out (each server in its own process, WebSocket subscribers to one backup, one change per round)');
     const reference = (await runLevel(backupgraph, 1)).upstreamPerMinute!;
     console.log(`backupgraph upstream requests/min with 1 subscriber: ${reference.toFixed(0)}`);
-    console.log('subscribers | pass | server          | delivered     | p50 ms  | p99 ms  | max ms  | RSS/sub KB  | upstream req/min | p99 vs peer');
+    console.log('subscribers | pass | server          | delivered     | p50 ms  | p99 ms  | max ms  | RSS/sub KB  | upstream req/min | p99 / peer  | p99 / floor');
     for (const count of LEVELS) {
       for (let pass = 1; pass <= PASSES; pass += 1) {
-        // Who goes first alternates, so that neither always meets the machine as the other left it.
-        const order = pass % 2 === 1 ? [backupgraph, peer] : [peer, backupgraph];
+        // Who goes first alternates, so that none always meets the machine as another left it.
+        const targets = [backupgraph, peer, floor];
+        const order = pass % 2 === 1 ? targets : targets.reverse();
         const results = new Map<Target, LevelResult>();
-        for (const target of order) results.set(target, await runLevel(target, count, profile(target === peer ? 'peer' : 'backupgraph', count, pass)));
-        console.log(row(backupgraph.name, pass, results.get(backupgraph)!, results.get(peer)));
-        console.log(row(peer.name, pass, results.get(peer)!));
+        for (const target of order) results.set(target, await runLevel(target, count, profile(target.name.replace(/\W+/g, '-'), count, pass)));
+        console.log(row(backupgraph.name, pass, results.get(backupgraph)!, results.get(peer), results.get(floor)));
+        console.log(row(peer.name, pass, results.get(peer)!, undefined, results.get(floor)));
+        console.log(row(floor.name, pass, results.get(floor)!));
       }
     }
     console.log('targets: 10k: all delivered, p99 <= 200 ms and <= 1/3 of the peer, <= 16 KB RSS/subscriber, upstream as with 1 subscriber; 1k: p99 <= 40 ms');

@@ -12,7 +12,7 @@ import type { JobTracker } from '../live/jobs.js';
 import { JOB_CALLBACK_PREFIX, receiveJobCallback, withJobCallback } from '../live/job-callbacks.js';
 import { createLiveStatus } from '../live/live.js';
 import { dropUnresponsiveSockets } from './ws-heartbeat.js';
-import { framedSubscription } from './graphql-ws-framing.js';
+import { framedSubscriber } from './graphql-ws-framing.js';
 import { createLogger, currentRequestId, requestIdFrom, runInRequestScope, type Logger } from '../infrastructure/logger.js';
 import { TenantDirectory, type ProviderFactory, type Tenant } from '../providers/tenancy.js';
 import type { StatusWatcher } from '../live/watcher.js';
@@ -178,15 +178,16 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
           const errors = validate(envelopedSchema, document);
           if (errors.length > 0) return errors;
           const contextValue = await contextFactory();
-          // The request scope must cover execution too, so that logs of this operation carry its id.
-          const scoped = <T extends (args: ExecutionArgs) => unknown>(fn: T) => ((args: ExecutionArgs) => runInRequestScope(requestId, () => fn(args))) as T;
           return {
             schema: envelopedSchema,
             operationName: payload.operationName,
             document,
             variableValues: payload.variables,
             contextValue,
-            rootValue: { execute: scoped(execute), subscribe: (args: ExecutionArgs) => framedSubscription(ctx.extra.socket, id, scoped(subscribe)(args)) },
+            rootValue: {
+              execute: inRequestScope(requestId, execute),
+              subscribe: framedSubscriber(ctx.extra.socket, id, inRequestScope(requestId, subscribe)),
+            },
           };
         });
       },
@@ -229,3 +230,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
 }
 
 type Executor = (args: ExecutionArgs) => OperationResult;
+
+/**
+ * The request scope must cover execution too, so that logs of an operation carry its id. Declared
+ * here rather than per subscription: under tsx a named closure made per subscription would carry
+ * a property dictionary of its own for the subscription's whole life.
+ */
+function inRequestScope(requestId: string, fn: Executor): Executor {
+  return (args) => runInRequestScope(requestId, () => fn(args));
+}
