@@ -42,9 +42,9 @@ export function useSharedSubscriptionResults<Context extends Record<string, any>
 }
 
 /**
- * Events mapped to results: a plain class, with one promise per event rather than async functions
- * several, as each costs once per subscriber and event; a shared result already made is passed on
- * as is. No callback is kept per instance: under tsx each named closure carries a property
+ * Events mapped to results: a plain class, with one promise per event where async methods made
+ * three, as each costs once per subscriber and event; a shared result already made is passed on as
+ * is. No callback is kept per instance: under tsx each named closure carries a property
  * dictionary of its own, a quarter of a kilobyte per subscriber.
  */
 class ResultStream implements AsyncIterableIterator<ExecutionResult> {
