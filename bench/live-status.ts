@@ -1,28 +1,33 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { sha256Hex } from '../src/providers/tenancy.js';
 import { startZStackSimulator, type ZStackSimulator } from '../src/simulators/zstack/index.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
 
 /**
- * Live status fan-out: one gateway (its own process, as in production) with 1k, 5k and 10k
- * WebSocket subscribers to the same backup; the backup changes status in the ZStack simulator, the
- * watcher sees it once and every subscriber gets the event. Prints the change-to-delivery latency
- * (from when the watcher saw the change to when a subscriber's socket delivered it), the gateway's
- * memory per subscriber (RSS and JS heap, after a full GC), and upstream requests per minute against
- * the one-subscriber run. Everything runs on 127.0.0.1; each level is bounded in time.
+ * Live status fan-out: 1k, 5k and 10k WebSocket subscribers to the same backup, against backupgraph,
+ * against its peer, a plain graphql-yoga + graphql-ws server (bench/live-status-peer.ts), and against
+ * the floor, a bare `ws` server that only writes one pre-built frame per socket per change
+ * (bench/live-status-floor.ts): what no fan-out can go below on this machine at this moment. Each
+ * server runs in a process of its own and the subscribers in this one. In backupgraph the backup changes
+ * status in the ZStack simulator and the watcher sees it once; in the peer a mutation publishes the
+ * change (in the floor, a POST). Latency runs from when the server saw the change (the event's `occurredAt`) to when a
+ * subscriber's socket delivered it. The servers take turns level by level, pass after pass, so that
+ * all meet the same load from the other tenants of the machine. Also printed: each server's
+ * RSS per subscriber (after a full GC) and backupgraph's upstream requests per minute against the
+ * one-subscriber run. Every level is bounded in time.
  *
- * Knobs for investigating: BENCH_LEVELS=1000,2000 (subscriber counts), BENCH_GATEWAY_FLAGS="--cpu-prof"
- * (node flags of the gateway process), BENCH_HEAP_SNAPSHOT=/tmp/live (heap snapshots at each memory
- * reading). 10k subscribers hold 10k sockets in each process: `ulimit -n` must allow it.
+ * Knobs: BENCH_LEVELS=1000,2000 (subscriber counts), BENCH_PASSES=2, BENCH_PROFILE_DIR=/tmp/p (a CPU
+ * profile of each run's delivery rounds), BENCH_GATEWAY_FLAGS="--cpu-prof" (node flags of the server
+ * processes), BENCH_HEAP_SNAPSHOT=/tmp/live (heap snapshots at each memory reading). 10k subscribers
+ * hold 10k sockets in each process: `ulimit -n` must allow it.
  */
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LEVELS = (process.env.BENCH_LEVELS ?? '1000,5000,10000').split(',').map(Number);
+const PASSES = Number(process.env.BENCH_PASSES ?? 2);
 const ROUNDS = 6;
 /** One status change every this often, whatever the fan-out takes: upstream requests per minute compare like with like. */
 const ROUND_EVERY_MS = 2_000;
@@ -31,6 +36,16 @@ const PASSWORD = 'bench-zstack-password';
 const CONNECT_BATCH = 250;
 const ROUND_TIMEOUT_MS = 15_000;
 const SUBSCRIPTION = 'subscription($ids: [ID!]) { backupStatusChanged(filter: { ids: $ids }) { backup { id status } previousStatus status occurredAt } }';
+
+/** A server under test: how to start it, what id to watch, how to change that backup's status. */
+interface Target {
+  name: string;
+  start(): Promise<ServerProcess>;
+  watchedId: string;
+  change(server: ServerProcess): Promise<void>;
+  /** Upstream requests so far, where the server has an upstream. */
+  upstreamRequests?(): number;
+}
 
 interface Subscriber {
   socket: WebSocket;
@@ -45,7 +60,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** The graphql-transport-ws protocol by hand: one subscription per socket, as little client work as possible. */
-function connect(url: string, ids: string[], onEvent: () => void): Promise<Subscriber> {
+function connect(url: string, id: string, onEvent: () => void): Promise<Subscriber> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, 'graphql-transport-ws');
     const subscriber: Subscriber = { socket, received: [] };
@@ -54,7 +69,7 @@ function connect(url: string, ids: string[], onEvent: () => void): Promise<Subsc
       const at = now();
       const text = data.toString();
       if (text.startsWith('{"type":"connection_ack"')) {
-        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SUBSCRIPTION, variables: { ids } } }));
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SUBSCRIPTION, variables: { ids: [id] } } }));
         return;
       }
       const message = JSON.parse(text) as { type: string; payload?: { data?: { backupStatusChanged: { occurredAt: string } } } };
@@ -68,45 +83,6 @@ function connect(url: string, ids: string[], onEvent: () => void): Promise<Subsc
   });
 }
 
-interface Memory {
-  rss: number;
-  heapUsed: number;
-}
-
-/** The gateway in a child process (bench/live-status-gateway.ts), asked for memory after a full GC. */
-async function startGateway(configPath: string): Promise<{ url: string; memory(): Promise<Memory>; stop(): Promise<void> }> {
-  const flags = process.env.BENCH_GATEWAY_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...flags, '--expose-gc', '--import', 'tsx', 'bench/live-status-gateway.ts', configPath], {
-    cwd: ROOT,
-    env: { ...process.env, BENCH_ZSTACK_PASSWORD: PASSWORD },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const next = <T>(type: string) =>
-    new Promise<T>((resolve, reject) => {
-      const onMessage = (message: { type: string } & T) => {
-        if (message.type !== type) return;
-        child.off('message', onMessage);
-        resolve(message);
-      };
-      child.on('message', onMessage);
-      void exited.then(() => reject(new Error(`the gateway exited while the benchmark waited for ${type}`)));
-    });
-  const { url } = await next<{ url: string }>('listening');
-  return {
-    url,
-    memory() {
-      const answer = next<Memory>('memory');
-      child.send({ type: 'memory' });
-      return answer;
-    },
-    async stop() {
-      child.send({ type: 'stop' });
-      await exited;
-    },
-  };
-}
-
 interface LevelResult {
   subscribers: number;
   p50: number;
@@ -115,19 +91,17 @@ interface LevelResult {
   delivered: number;
   expected: number;
   rssPerSubscriber: number;
-  heapPerSubscriber: number;
-  upstreamPerMinute: number;
+  upstreamPerMinute: number | null;
 }
 
-async function runLevel(sim: ZStackSimulator, configPath: string, backupUuid: string, count: number): Promise<LevelResult> {
-  const gateway = await startGateway(configPath);
-  const wsUrl = gateway.url.replace(/^http/, 'ws');
-  const ids = [Buffer.from(`Backup:bench/zs:${backupUuid}`).toString('base64url')];
+async function runLevel(target: Target, count: number, profileName?: string): Promise<LevelResult> {
+  const server = await target.start();
+  const wsUrl = server.url.replace(/^http/, 'ws');
   const subscribers: Subscriber[] = [];
   try {
     // Settle before measuring the baseline memory: the first request compiles and warms everything.
-    await connect(wsUrl, ids, () => undefined).then((s) => s.socket.close());
-    const baseline = await gateway.memory();
+    await connect(wsUrl, target.watchedId, () => undefined).then((s) => s.socket.close());
+    const baseline = await server.memory();
 
     let pending = 0;
     let roundDone: (() => void) | null = null;
@@ -136,28 +110,28 @@ async function runLevel(sim: ZStackSimulator, configPath: string, backupUuid: st
       if (pending === 0) roundDone?.();
     };
     for (let start = 0; start < count; start += CONNECT_BATCH) {
-      const batch = Array.from({ length: Math.min(CONNECT_BATCH, count - start) }, () => connect(wsUrl, ids, onEvent));
+      const batch = Array.from({ length: Math.min(CONNECT_BATCH, count - start) }, () => connect(wsUrl, target.watchedId, onEvent));
       subscribers.push(...(await Promise.all(batch)));
     }
-    const loaded = await gateway.memory();
+    const loaded = await server.memory();
 
-    const backup = sim.state.volumeBackups.get(backupUuid)!;
-    const requestsBefore = sim.server.requests().length;
+    if (profileName) await server.startProfile();
+    const requestsBefore = target.upstreamRequests?.();
     const startedAt = now();
     for (let round = 0; round < ROUNDS; round += 1) {
       const roundStart = now();
       pending = count;
       const done = new Promise<void>((resolve, reject) => {
         roundDone = resolve;
-        setTimeout(() => reject(new Error(`round ${round}: ${pending} of ${count} subscribers got nothing in ${ROUND_TIMEOUT_MS} ms`)), ROUND_TIMEOUT_MS).unref();
+        setTimeout(() => reject(new Error(`${target.name} round ${round}: ${pending} of ${count} subscribers got nothing in ${ROUND_TIMEOUT_MS} ms`)), ROUND_TIMEOUT_MS).unref();
       });
-      // The vendor's backup changes status; the watcher sees it at its next poll and publishes it once.
-      backup.status = backup.status === 'Ready' ? 'Creating' : 'Ready';
+      await target.change(server);
       await done;
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, roundStart + ROUND_EVERY_MS - now())));
     }
     const elapsedMs = now() - startedAt;
-    const upstream = sim.server.requests().length - requestsBefore;
+    const upstream = requestsBefore === undefined ? null : target.upstreamRequests!() - requestsBefore;
+    if (profileName) await server.stopProfile(profileName);
 
     const latencies = subscribers.flatMap((s) => s.received.slice(1).map((event) => event.at - event.occurredAt)).sort((a, b) => a - b);
     return {
@@ -168,18 +142,70 @@ async function runLevel(sim: ZStackSimulator, configPath: string, backupUuid: st
       delivered: latencies.length,
       expected: count * ROUNDS,
       rssPerSubscriber: (loaded.rss - baseline.rss) / count,
-      heapPerSubscriber: (loaded.heapUsed - baseline.heapUsed) / count,
-      upstreamPerMinute: (upstream / elapsedMs) * 60_000,
+      upstreamPerMinute: upstream === null ? null : (upstream / elapsedMs) * 60_000,
     };
   } finally {
     for (const subscriber of subscribers) subscriber.socket.terminate();
-    await gateway.stop();
+    await server.stop();
   }
 }
 
-/** Upstream requests per minute with one subscriber, over the same rounds: the reference for every level. */
-async function oneSubscriberUpstream(sim: ZStackSimulator, configPath: string, backupUuid: string): Promise<number> {
-  return (await runLevel(sim, configPath, backupUuid, 1)).upstreamPerMinute;
+function backupgraphTarget(sim: ZStackSimulator, configPath: string): Target {
+  const backupUuid = [...sim.state.volumeBackups.keys()][0]!;
+  return {
+    name: 'backupgraph',
+    start: () => startServerProcess('bench/live-status-gateway.ts', [configPath], { BENCH_ZSTACK_PASSWORD: PASSWORD }),
+    watchedId: Buffer.from(`Backup:bench/zs:${backupUuid}`).toString('base64url'),
+    // The vendor's backup changes status; the watcher sees it at its next poll and publishes it once.
+    async change() {
+      const backup = sim.state.volumeBackups.get(backupUuid)!;
+      backup.status = backup.status === 'Ready' ? 'Creating' : 'Ready';
+    },
+    upstreamRequests: () => sim.server.requests().length,
+  };
+}
+
+async function post(url: string, body: unknown): Promise<void> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+}
+
+function peerTarget(): Target {
+  let status = 'READY';
+  return {
+    name: 'yoga+graphql-ws',
+    start: () => startServerProcess('bench/live-status-peer.ts', []),
+    watchedId: 'backup-1',
+    async change(server) {
+      status = status === 'READY' ? 'CREATING' : 'READY';
+      await post(server.url, { query: `mutation { setBackupStatus(id: "backup-1", status: ${status}) { id } }` });
+    },
+  };
+}
+
+function floorTarget(): Target {
+  return {
+    name: 'ws floor',
+    start: () => startServerProcess('bench/live-status-floor.ts', []),
+    watchedId: 'backup-1',
+    change: (server) => post(server.url, {}),
+  };
+}
+
+function row(name: string, pass: number, result: LevelResult, peer?: LevelResult, floor?: LevelResult): string {
+  return [
+    String(result.subscribers).padStart(11),
+    String(pass).padStart(4),
+    name.padEnd(15),
+    `${result.delivered}/${result.expected}`.padEnd(13),
+    result.p50.toFixed(1).padStart(7),
+    result.p99.toFixed(1).padStart(7),
+    result.max.toFixed(1).padStart(7),
+    (result.rssPerSubscriber / 1024).toFixed(1).padStart(11),
+    (result.upstreamPerMinute === null ? '-' : result.upstreamPerMinute.toFixed(0)).padStart(16),
+    (peer ? `${(result.p99 / peer.p99).toFixed(2)}` : '').padStart(11),
+    (floor ? `${(result.p99 / floor.p99).toFixed(2)}` : '').padStart(12),
+  ].join(' | ');
 }
 
 export async function benchLiveStatus(): Promise<void> {
@@ -201,28 +227,28 @@ export async function benchLiveStatus(): Promise<void> {
       ],
     }),
   );
-  const backupUuid = [...sim.state.volumeBackups.keys()][0]!;
+  const backupgraph = backupgraphTarget(sim, configPath);
+  const peer = peerTarget();
+  const floor = floorTarget();
+  const profile = (name: string, count: number, pass: number) => (process.env.BENCH_PROFILE_DIR ? `${name}-${count}-pass${pass}` : undefined);
   try {
-    console.log('\nLive status fan-out (one gateway process, WebSocket subscribers to one backup, one change per round)');
-    const reference = await oneSubscriberUpstream(sim, configPath, backupUuid);
-    console.log(`upstream requests/min with 1 subscriber: ${reference.toFixed(0)}`);
-    console.log('subscribers | delivered      | p50 ms | p99 ms | max ms | RSS/subscriber KB | heap/subscriber KB | upstream req/min');
+    console.log('\nLive status fan-out (each server in its own process, WebSocket subscribers to one backup, one change per round)');
+    const reference = (await runLevel(backupgraph, 1)).upstreamPerMinute!;
+    console.log(`backupgraph upstream requests/min with 1 subscriber: ${reference.toFixed(0)}`);
+    console.log('subscribers | pass | server          | delivered     | p50 ms  | p99 ms  | max ms  | RSS/sub KB  | upstream req/min | p99 / peer  | p99 / floor');
     for (const count of LEVELS) {
-      const result = await runLevel(sim, configPath, backupUuid, count);
-      console.log(
-        [
-          String(result.subscribers).padStart(11),
-          `${result.delivered}/${result.expected}`.padEnd(14),
-          result.p50.toFixed(1).padStart(6),
-          result.p99.toFixed(1).padStart(6),
-          result.max.toFixed(1).padStart(6),
-          (result.rssPerSubscriber / 1024).toFixed(1).padStart(17),
-          (result.heapPerSubscriber / 1024).toFixed(1).padStart(18),
-          result.upstreamPerMinute.toFixed(0).padStart(16),
-        ].join(' | '),
-      );
+      for (let pass = 1; pass <= PASSES; pass += 1) {
+        // Who goes first alternates, so that none always meets the machine as another left it.
+        const targets = [backupgraph, peer, floor];
+        const order = pass % 2 === 1 ? targets : targets.reverse();
+        const results = new Map<Target, LevelResult>();
+        for (const target of order) results.set(target, await runLevel(target, count, profile(target.name.replace(/\W+/g, '-'), count, pass)));
+        console.log(row(backupgraph.name, pass, results.get(backupgraph)!, results.get(peer), results.get(floor)));
+        console.log(row(peer.name, pass, results.get(peer)!, undefined, results.get(floor)));
+        console.log(row(floor.name, pass, results.get(floor)!));
+      }
     }
-    console.log('targets: 10k subscribers, p99 <= 100 ms, <= 20 KB per subscriber, upstream requests as with 1 subscriber');
+    console.log('targets: 10k: all delivered, p99 <= 200 ms and <= 1/3 of the peer, <= 16 KB RSS/subscriber, upstream as with 1 subscriber; 1k: p99 <= 40 ms');
   } finally {
     await sim.close();
     rmSync(dir, { recursive: true, force: true });

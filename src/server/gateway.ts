@@ -4,7 +4,7 @@ import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { createYoga, type YogaInitialContext } from 'graphql-yoga';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { GatewayConfig } from '../infrastructure/config.js';
 import { createRequestContext, type GatewayContext } from '../schema/context.js';
 import { providerKeyOf } from '../domain/ids.js';
@@ -13,6 +13,7 @@ import { JOB_CALLBACK_PREFIX, receiveJobCallback, withJobCallback } from '../liv
 import { createLiveStatus, type LiveView } from '../live/live.js';
 import { dropUnresponsiveSockets } from './ws-heartbeat.js';
 import { systemClock, type Clock } from '../infrastructure/clock.js';
+import { framedSubscriber } from './graphql-ws-framing.js';
 import { createLogger, currentRequestId, requestIdFrom, runInRequestScope, type Logger } from '../infrastructure/logger.js';
 import { TenantDirectory, type ProviderFactory, type Tenant } from '../providers/tenancy.js';
 import type { StatusWatcher } from '../live/watcher.js';
@@ -73,6 +74,7 @@ function unauthenticated(): GraphQLError {
 type WsContextExtra = {
   tenant: Tenant;
   keyLabel: string;
+  socket: WebSocket;
 };
 
 /** What the HTTP handler and the WebSocket server hand yoga along with each operation. */
@@ -191,7 +193,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         delete extra.request;
         return true;
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         // graphql-ws registers the operation before asking; the limit counts it too.
         if (Object.keys(ctx.subscriptions).length > config.subscriptions.maxPerSocket) {
           return [
@@ -215,20 +217,22 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
           const errors = validate(envelopedSchema, document);
           if (errors.length > 0) return errors;
           const contextValue = await contextFactory();
-          // The request scope must cover execution too, so that logs of this operation carry its id.
-          const scoped = <T extends (args: ExecutionArgs) => unknown>(fn: T) => ((args: ExecutionArgs) => runInRequestScope(requestId, () => fn(args))) as T;
           return {
             schema: envelopedSchema,
             operationName: payload.operationName,
             document,
             variableValues: payload.variables,
             contextValue,
-            rootValue: { execute: scoped(execute), subscribe: scoped(subscribe) },
+            rootValue: {
+              execute: inRequestScope(requestId, execute),
+              subscribe: framedSubscriber(ctx.extra.socket, id, inRequestScope(requestId, subscribe)),
+            },
           };
         });
       },
     },
     wsServer,
+    0, // graphql-ws's own keep-alive would be a second timer per socket: dropUnresponsiveSockets pings them all.
   );
   const stopHeartbeat = dropUnresponsiveSockets(wsServer, config.subscriptions.heartbeatMs);
   const telemetry = observeGateway({ metrics, log, provider: (key) => tenants.provider(key), jobs, watcher, wsServer });
@@ -268,3 +272,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
 }
 
 type Executor = (args: ExecutionArgs) => OperationResult;
+
+/**
+ * The request scope must cover execution too, so that logs of an operation carry its id. Declared
+ * here rather than per subscription: under tsx a named closure made per subscription would carry
+ * a property dictionary of its own for the subscription's whole life.
+ */
+function inRequestScope(requestId: string, fn: Executor): Executor {
+  return (args) => runInRequestScope(requestId, () => fn(args));
+}
