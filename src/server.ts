@@ -4,20 +4,28 @@ import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { createYoga, type YogaInitialContext } from 'graphql-yoga';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
-import type { GatewayConfig } from './config.js';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { GatewayConfig, TenantConfig } from './config.js';
 import { createRequestContext, type GatewayContext } from './context.js';
+import { assertEveryMutationHasAScope, type Principal } from './core/access.js';
+import { admit, asksForGraphiQL, isCrossOrigin } from './core/http-admission.js';
 import { providerKeyOf } from './core/ids.js';
 import type { JobTracker } from './core/jobs.js';
 import { JOB_CALLBACK_PREFIX, receiveJobCallback, withJobCallback } from './core/job-callbacks.js';
 import { createLiveStatus } from './core/live.js';
 import { dropUnresponsiveSockets } from './core/ws-heartbeat.js';
 import { createLogger, currentRequestId, requestIdFrom, runInRequestScope, type Logger } from './core/logger.js';
-import { TenantDirectory, type ProviderFactory, type Tenant } from './core/tenancy.js';
+import { TenantDirectory, type ProviderFactory } from './core/tenancy.js';
 import type { StatusWatcher } from './core/watcher.js';
+import { auditLogger, useAuditLog } from './plugins/use-audit-log.js';
+import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { errorMasking } from './plugins/use-error-masking.js';
 import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
+import { useQueryCost } from './plugins/use-query-cost.js';
+import { useRateLimits } from './plugins/use-rate-limits.js';
+import { useScopes } from './plugins/use-scopes.js';
+import { KeySockets, useSubscriptionBudgets } from './plugins/use-subscription-budgets.js';
 import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
 import { usePartialFailures } from './plugins/use-partial-failures.js';
 import { createProvider } from './providers/registry.js';
@@ -44,6 +52,11 @@ export interface Gateway {
   jobs: JobTracker;
   watcher: StatusWatcher;
   tenants: TenantDirectory;
+  /**
+   * Takes new API keys (key rotation, see core/key-rotation.ts): removed keys stop working for new
+   * requests and their WebSockets close with 4403. Throws, changing nothing, when tenants differ.
+   */
+  replaceKeys(tenants: readonly TenantConfig[]): { revoked: number; socketsClosed: number };
   close(): Promise<void>;
 }
 
@@ -56,7 +69,7 @@ function unauthenticated(): GraphQLError {
 }
 
 type WsContextExtra = {
-  tenant: Tenant;
+  principal: Principal;
 };
 
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
@@ -74,8 +87,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     (provider) => reportingJobEnds.has(provider.key),
   );
   const { jobs, watcher, idempotency } = live;
+  assertEveryMutationHasAScope(Object.keys(schema.getMutationType()?.getFields() ?? {}));
+  const audit = auditLogger(log);
+  const keySockets = new KeySockets(config.subscriptions.maxSocketsPerKey);
+  const { limits } = config.server;
 
-  const yoga = createYoga<{ tenant?: Tenant }, GatewayContext>({
+  const yoga = createYoga<{ principal?: Principal | null }, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
@@ -86,6 +103,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       error: (...args) => log.error(args.map(String).join(' ')),
     },
     maskedErrors: errorMasking(log),
+    // No CORS headers unless origins are configured: yoga's default reflects any origin.
+    cors: config.server.cors.origins.length > 0 ? { origin: config.server.cors.origins, credentials: false } : false,
     graphiql: config.server.graphiql
       ? {
           title: 'backupgraph',
@@ -93,22 +112,33 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         }
       : false,
     plugins: [
-      useOperationLimits(config.server.limits),
+      useCsrfPrevention(),
+      useOperationLimits(limits),
       useIntrospectionPolicy(config.server.introspection),
+      // In this order: the audit sees every refusal of the checks after it; cost is counted before
+      // the rate limiter spends it; budgets count only subscriptions that passed everything else.
+      useAuditLog(),
+      useScopes(),
+      useQueryCost(limits),
+      useRateLimits(config.rateLimits, live.redis),
+      useSubscriptionBudgets(config.subscriptions.maxPerKey),
       usePartialFailures(),
       useSharedSubscriptionResults<GatewayContext>((context) => context.tenant),
     ],
-    context: (initial: YogaInitialContext & { tenant?: Tenant }) => {
-      // Over WebSocket the tenant was settled when the connection was accepted; over HTTP, here.
-      const tenant = initial.tenant ?? tenants.authenticate(initial.request?.headers.get('authorization'));
-      if (!tenant) throw unauthenticated();
+    context: (initial: YogaInitialContext & { principal?: Principal | null }) => {
+      // Settled before the body was read (HTTP) or when the socket was accepted (WebSocket); the
+      // GraphiQL page and CORS preflights come this far without one, and run no operation.
+      const principal = initial.principal;
+      if (!principal) throw unauthenticated();
       return createRequestContext({
         requestId: currentRequestId() ?? requestIdFrom(undefined),
-        tenant,
+        principal,
+        tenant: principal.tenant,
         jobs,
         idempotency,
         watcher,
         log,
+        audit,
       });
     },
   });
@@ -117,7 +147,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   let inFlight = 0;
   let drained: (() => void) | null = null;
 
-  const server = http.createServer((req, res) => {
+  const { http: httpLimits } = config.server;
+  const server = http.createServer({
+    requestTimeout: httpLimits.requestTimeoutMs,
+    headersTimeout: httpLimits.headersTimeoutMs,
+    // Node checks the two timeouts above only this often (30 s by default).
+    connectionsCheckingInterval: Math.min(1_000, httpLimits.headersTimeoutMs),
+  }, (req, res) => {
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
@@ -132,25 +168,36 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     }
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
+    // The demo's GraphiQL page holds its key: no other site may read or frame it.
+    res.setHeader('cross-origin-resource-policy', 'same-origin');
+    if (options.graphiqlApiKey && asksForGraphiQL(req) && isCrossOrigin(req)) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('GraphiQL is served to its own origin only');
+      return;
+    }
+    const admitted = admit(req, res, { tenants, maxBodyBytes: httpLimits.maxBodyBytes, graphiql: config.server.graphiql });
+    if (!admitted) return;
     inFlight += 1;
     res.on('close', () => {
       inFlight -= 1;
       if (inFlight === 0) drained?.();
     });
-    runInRequestScope(requestId, () => void yoga(req, res));
+    runInRequestScope(requestId, () => void yoga(req, res, { principal: admitted.principal }));
   });
+  server.maxConnections = httpLimits.maxConnections;
 
-  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  // maxPayload: no message, authenticated or not, is read past this size (ws's default is 100 MiB).
+  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: config.subscriptions.maxPayloadBytes });
   const wsHandle = useServer<Record<string, unknown>, WsContextExtra>(
     {
       execute: (args: ExecutionArgs) => (args.rootValue as { execute: Executor }).execute(args),
       subscribe: (args: ExecutionArgs) => (args.rootValue as { subscribe: Executor }).subscribe(args),
       connectionInitWaitTimeout: config.subscriptions.connectionInitTimeoutMs,
       onConnect: (ctx) => {
-        const tenant = tenants.authenticate(ctx.connectionParams?.authorization);
-        if (!tenant) return false;
-        const extra = ctx.extra as unknown as WsContextExtra & { request?: unknown };
-        extra.tenant = tenant;
+        const principal = tenants.authenticate(ctx.connectionParams?.authorization);
+        if (!principal) return false;
+        const extra = ctx.extra as unknown as WsContextExtra & { request?: unknown; socket: WebSocket };
+        if (!keySockets.admit(principal.keyHash, extra.socket)) return false;
+        extra.principal = principal;
         // The upgrade request (headers and all) is not needed once the socket is accepted: with
         // thousands of sockets open, not keeping it matters.
         delete extra.request;
@@ -170,7 +217,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
           // Only what the context factory reads: each subscription keeps its context for its whole life.
           const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
             params: payload,
-            tenant: ctx.extra.tenant,
+            principal: ctx.extra.principal,
           });
           const document = parse(payload.query);
           const errors = validate(envelopedSchema, document);
@@ -206,6 +253,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     jobs,
     watcher,
     tenants,
+    replaceKeys(next) {
+      const revoked = tenants.replaceKeys(next);
+      return { revoked: revoked.length, socketsClosed: keySockets.revoke(revoked) };
+    },
     async close() {
       draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

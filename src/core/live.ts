@@ -18,6 +18,8 @@ import { StatusWatcher } from './watcher.js';
  */
 export interface LiveStatus {
   bus: Bus;
+  /** The Redis connections when `redis.url` is set: per-key rate limits share them. */
+  redis: RedisConnections | null;
   watcher: StatusWatcher;
   jobs: JobTracker;
   idempotency: IdempotencyStore;
@@ -46,6 +48,7 @@ export function createLiveStatus(config: GatewayConfig, log: Logger): LiveStatus
 
   return {
     bus,
+    redis,
     get watcher() {
       return started().watcher;
     },

@@ -2,6 +2,7 @@ import type { GatewayContext } from '../context.js';
 import { fingerprintOf, IDEMPOTENCY_TTL_MS } from '../core/idempotency.js';
 import { NotFoundError, TransportError, UpstreamError, ValidationError, VendorError } from '../core/errors.js';
 import { localId, parseResourceId } from '../core/ids.js';
+import { findUnsafeText } from '../core/text-hygiene.js';
 import { builder } from './builder.js';
 import { JobRef, type VendorNodeRef } from './refs.js';
 import type { BackupProvider, JobRecord, ResourceType, StartedJob, VendorRecord } from '../providers/provider.js';
@@ -49,7 +50,8 @@ export function requireOperation<K extends Operation>(provider: BackupProvider, 
 }
 
 /**
- * Starts the vendor job and hands it to the tracker; a vendor that cannot be reached is a VendorError
+ * Starts the vendor job and hands it to the tracker, once no string of the request holds a control or
+ * direction character (core/text-hygiene.ts); a vendor that cannot be reached is a VendorError
  * too. With an idempotency key the start runs once per key (see core/idempotency.ts): the gateway
  * keeps that promise for every vendor, ZStack included, whose own job-uuid idempotency then covers
  * what outlives the gateway's records.
@@ -61,6 +63,10 @@ export async function startJob<R extends object>(
   request: R,
   run: (request: R) => Promise<StartedJob>,
 ): Promise<JobRecord> {
+  const unsafe = findUnsafeText(request);
+  if (unsafe) {
+    throw new ValidationError(unsafe.field, 'no-control-characters', `${unsafe.field} holds ${unsafe.character}, a control or text-direction character`);
+  }
   let started: StartedJob;
   try {
     const key = (request as { idempotencyKey?: string | null }).idempotencyKey;

@@ -1,0 +1,59 @@
+import { createComplexityRule } from '@pothos/plugin-complexity';
+import { GraphQLError, validate, type ExecutionArgs } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { GatewayContext } from '../context.js';
+import type { CostContext } from '../schema/costs.js';
+
+/**
+ * Holds every operation to a budget of upstream requests, counted with its variables (a page size
+ * passed as `$n` counts as much as a literal one), before anything runs. The per-field costs are
+ * in schema/costs.ts; the count is @pothos/plugin-complexity's, run as a validation rule with the
+ * request's variable values. The cost is kept on the context for the rate limiter.
+ */
+
+export function useQueryCost(limits: CostContext['limits'] & { maxCost: number }): Plugin<GatewayContext> {
+  const check = (args: ExecutionArgs): { errors: GraphQLError[] } | null => {
+    const ctx = args.contextValue as GatewayContext;
+    const costContext: CostContext = { providers: ctx.tenant.providers.length, limits };
+    let cost = 0;
+    const rule = createComplexityRule({
+      context: costContext,
+      variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
+      operationName: args.operationName,
+      validate: (result, report) => {
+        cost = result.complexity;
+        if (result.complexity > limits.maxCost) {
+          report(
+            new GraphQLError(`The operation may cost ${result.complexity} upstream requests, more than the ${limits.maxCost} allowed; ask for smaller pages or fewer nested lists`, {
+              extensions: { code: 'COST_LIMIT', cost: result.complexity, maxCost: limits.maxCost },
+            }),
+          );
+        }
+      },
+    });
+    let errors: readonly GraphQLError[];
+    try {
+      errors = validate(args.schema, args.document, [rule]);
+    } catch (error) {
+      // The argument caps of schema/costs.ts throw their refusal from inside the count.
+      if (error instanceof GraphQLError) return { errors: [error] };
+      throw error;
+    }
+    if (errors.length > 0) {
+      // Variables that do not fit their types are the client's mistake, said before any cost is counted.
+      return { errors: errors.map((e) => (e.extensions.code ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }))) };
+    }
+    ctx.cost = cost;
+    return null;
+  };
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const refused = check(args);
+      if (refused) setResultAndStopExecution(refused);
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const refused = check(args);
+      if (refused) setResultAndStopExecution(refused);
+    },
+  };
+}
