@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from './config.js';
+import { reloadKeysOnChange } from './core/key-rotation.js';
 import { createLogger } from './core/logger.js';
 import { startDemo, type Demo } from './demo.js';
 import { createGateway } from './server.js';
@@ -37,11 +38,14 @@ async function main(): Promise<void> {
     );
   }
 
+  const stopReloading = configPath ? reloadKeysOnChange({ path: configPath, load: loadConfigFile, gateway, log }) : () => {};
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'draining');
+    stopReloading();
     await gateway.close();
     await demo?.close();
     process.exit(0);

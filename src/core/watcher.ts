@@ -361,9 +361,13 @@ export class StatusWatcher {
   private holdWatch(target: BackupTarget): () => void {
     const { store, settings } = this.options;
     const key = target.provider.key;
-    const registrations: [string, () => Promise<void>][] = target.ids
-      ? target.ids.map((id) => [`id|${key}|${id}`, () => store.watch('backup', key, [id], 'subscribed', settings.watchTtlMs)])
-      : [[`scope|${key}|${scopeOf(target)}`, () => store.watchScope(key, scopeOf(target), settings.watchTtlMs)]];
+    const registrations: [string, () => Promise<void>, () => Promise<void>][] = target.ids
+      ? target.ids.map((id) => [
+          `id|${key}|${id}`,
+          () => store.watch('backup', key, [id], 'subscribed', settings.watchTtlMs),
+          () => store.unwatchSubscribed('backup', key, [id]),
+        ])
+      : [[`scope|${key}|${scopeOf(target)}`, () => store.watchScope(key, scopeOf(target), settings.watchTtlMs), () => store.unwatchScope(key, scopeOf(target))]];
     let added = false;
     for (const [name, register] of registrations) {
       let entry = this.localWatches.get(name);
@@ -380,10 +384,14 @@ export class StatusWatcher {
     return () => {
       if (released) return;
       released = true;
-      // The shared registration lapses by itself after watchTtlMs, unless another replica renews it.
-      for (const [name] of registrations) {
+      // The last local subscriber gone, the shared registration goes too, so that the next poll
+      // round no longer reads it; another replica still holding it registers it again when it renews.
+      for (const [name, , unregister] of registrations) {
         const entry = this.localWatches.get(name);
-        if (entry && --entry.count === 0) this.localWatches.delete(name);
+        if (entry && --entry.count === 0) {
+          this.localWatches.delete(name);
+          unregister().catch((error: unknown) => this.options.log.warn({ err: error }, 'could not drop a watch'));
+        }
       }
     };
   }
