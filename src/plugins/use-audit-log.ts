@@ -1,3 +1,4 @@
+import { errorTypeMap } from '@pothos/plugin-errors';
 import { GraphQLError, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../context.js';
@@ -79,9 +80,14 @@ export function useAuditLog(): Plugin<GatewayContext> {
 }
 
 function outcomeOf(result: unknown): Outcome {
-  if (result instanceof ValidationError) return { outcome: 'refused', reason: 'VALIDATION', field: result.field, rule: result.rule };
-  if (result instanceof NotFoundError) return { outcome: 'refused', reason: 'NOT_FOUND' };
-  if (result instanceof VendorError) return { outcome: 'vendor-error', vendorCode: result.vendorCode };
+  // The errors plugin hands back its errors as proxies; its map says which error class each one is.
+  const errorType = result && typeof result === 'object' ? errorTypeMap.get(result) : undefined;
+  if (errorType === ValidationError) {
+    const error = result as ValidationError;
+    return { outcome: 'refused', reason: 'VALIDATION', field: error.field, rule: error.rule };
+  }
+  if (errorType === NotFoundError) return { outcome: 'refused', reason: 'NOT_FOUND' };
+  if (errorType === VendorError) return { outcome: 'vendor-error', vendorCode: (result as VendorError).vendorCode };
   const job = (result as { job?: JobRecord } | null)?.job;
   return job ? { outcome: 'accepted', vendorJobId: job.vendorId } : { outcome: 'failed' };
 }

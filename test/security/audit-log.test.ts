@@ -22,7 +22,7 @@ describe('every mutation attempt leaves one audit line', () => {
     await create('key-secret-ops-91bc', 'x'.repeat(300), 'req-invalid');
     stack.zstack!.server.injectFault({
       method: 'POST',
-      pathIncludes: '/backups',
+      pathIncludes: '/volume-backups',
       times: 1,
       fault: { type: 'vendorError', status: 503, body: { error: { code: 'SYS.1007', description: 'One or more API argument is invalid' } } },
     });
