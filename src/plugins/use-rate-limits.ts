@@ -31,10 +31,11 @@ export function useRateLimits(limits: RateLimits, redis: RedisConnections | null
     const ctx = args.contextValue as GatewayContext;
     const operation = operationOf(args.document, args.operationName);
     if (!operation) return null;
+    // An operation that costs more than a second's budget takes the whole second's, rather than never running.
     const [bucket, points, what] =
       operation.operation === 'mutation'
         ? [mutations, rootFieldsOf(args.document, operation).filter((name) => name !== '__typename').length, `${limits.mutationsPerSecond} mutations`]
-        : [cost, ctx.cost ?? 0, `a cost of ${limits.costPerSecond} upstream requests`];
+        : [cost, Math.min(ctx.cost ?? 0, limits.costPerSecond), `a cost of ${limits.costPerSecond} upstream requests`];
     if (points === 0) return null;
     try {
       await bucket.consume(ctx.principal.keyHash, points);
