@@ -63,7 +63,7 @@ describe('only JSON POSTs run operations; no other site may call the gateway or 
     expect(own.status).toBe(200);
     expect(own.headers.get('cross-origin-resource-policy')).toBe('same-origin');
     expect(await own.text()).toContain(DEMO_KEY);
-    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }]) {
+    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }] as Record<string, string>[]) {
       const foreign = await fetch(demo.graphqlUrl, { headers: { accept: 'text/html', ...headers } });
       expect(foreign.status).toBe(403);
       expect(await foreign.text()).not.toContain(DEMO_KEY);
