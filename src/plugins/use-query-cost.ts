@@ -3,6 +3,7 @@ import { GraphQLError, validate, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../context.js';
 import type { CostContext } from '../schema/costs.js';
+import { refuseBeforeRunning } from './refuse-before-running.js';
 
 /**
  * Holds every operation to a budget of upstream requests, counted with its variables (a page size
@@ -54,14 +55,5 @@ export function useQueryCost(limits: CostContext['limits'] & { maxCost: number }
     ctx.cost = counted.cost;
     return null;
   };
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const refused = check(args);
-      if (refused) setResultAndStopExecution(refused);
-    },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const refused = check(args);
-      if (refused) setResultAndStopExecution(refused);
-    },
-  };
+  return refuseBeforeRunning(check);
 }

@@ -4,6 +4,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import type { GatewayContext } from '../context.js';
 import { operationOf, rootFieldsOf } from '../core/access.js';
 import type { RedisConnections } from '../core/redis.js';
+import { refuseBeforeRunning } from './refuse-before-running.js';
 
 /**
  * Per API key: so many mutations a second, and so much query cost (the upstream requests counted
@@ -56,14 +57,5 @@ export function useRateLimits(limits: RateLimits, redis: RedisConnections | null
       };
     }
   };
-  return {
-    async onExecute({ args, setResultAndStopExecution }) {
-      const refused = await check(args);
-      if (refused) setResultAndStopExecution(refused);
-    },
-    async onSubscribe({ args, setResultAndStopExecution }) {
-      const refused = await check(args);
-      if (refused) setResultAndStopExecution(refused);
-    },
-  };
+  return refuseBeforeRunning(check);
 }

@@ -1,7 +1,8 @@
-import { GraphQLError, type DocumentNode } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../context.js';
 import { operationOf, requiredScopes } from '../core/access.js';
+import { refuseBeforeRunning } from './refuse-before-running.js';
 
 /**
  * Each API key does only what its scopes allow (core/access.ts says which scope each operation
@@ -9,10 +10,11 @@ import { operationOf, requiredScopes } from '../core/access.js';
  * operation reaches no resolver and no vendor.
  */
 export function useScopes(): Plugin<GatewayContext> {
-  const refusal = (context: GatewayContext, document: DocumentNode, operationName: string | null | undefined) => {
+  return refuseBeforeRunning(({ contextValue, document, operationName }) => {
     const operation = operationOf(document, operationName);
     if (!operation) return null;
-    const missing = requiredScopes(document, operation).find((scope) => !context.principal.scopes.has(scope));
+    const { principal } = contextValue as GatewayContext;
+    const missing = requiredScopes(document, operation).find((scope) => !principal.scopes.has(scope));
     if (!missing) return null;
     return {
       errors: [
@@ -21,15 +23,5 @@ export function useScopes(): Plugin<GatewayContext> {
         }),
       ],
     };
-  };
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const refused = refusal(args.contextValue as GatewayContext, args.document, args.operationName);
-      if (refused) setResultAndStopExecution(refused);
-    },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const refused = refusal(args.contextValue as GatewayContext, args.document, args.operationName);
-      if (refused) setResultAndStopExecution(refused);
-    },
-  };
+  });
 }
