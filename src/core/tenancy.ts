@@ -34,7 +34,7 @@ export function sha256Hex(value: string): string {
 
 export class TenantDirectory {
   readonly tenants: readonly Tenant[];
-  private byKeyHash = new Map<string, Principal>();
+  private byKeyHash: Map<string, Principal>;
   private readonly byProviderKey = new Map<ProviderKey, BackupProvider>();
 
   constructor(configs: readonly TenantConfig[], createProvider: ProviderFactory) {
@@ -55,11 +55,6 @@ export class TenantDirectory {
     const key = authorization.replace(/^Bearer\s+/i, '').trim();
     if (key.length === 0) return null;
     return this.byKeyHash.get(sha256Hex(key)) ?? null;
-  }
-
-  /** Whether a key authenticated earlier still opens the same tenant with the same rights. */
-  isCurrent(principal: Principal): boolean {
-    return this.byKeyHash.get(principal.keyHash) === principal;
   }
 
   /**
