@@ -148,7 +148,7 @@ export const configSchema = z
       .object({
         mutationsPerSecond: z.number().int().min(1).max(100_000).default(10),
         /** Query cost (upstream calls, see `server.limits.maxCost`) per second. */
-        costPerSecond: z.number().int().min(1).max(10_000_000).default(2_000),
+        costPerSecond: z.number().int().min(1).max(10_000_000).default(5_000),
       })
       .strict()
       .prefault({}),

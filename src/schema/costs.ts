@@ -24,8 +24,10 @@ export interface CostContext {
 type Args = Record<string, unknown>;
 type Cost = FieldComplexityValue | ((args: Args, ctx: CostContext) => FieldComplexityValue);
 
-/** Lists whose length the vendor decides (storages, the copies of a backup, the backups of a VM backup) are counted as this long. */
+/** Lists whose length the vendor decides (storages, the backups of a VM backup) are counted as this long. */
 export const ASSUMED_LIST_LENGTH = 10;
+/** The copies of one backup: one per image store it was written to, rarely more than a primary and a DR copy. */
+export const ASSUMED_COPIES = 3;
 
 /** Refused arguments: too many ids, or a filter string too long or with control characters. */
 export class ArgumentLimitError extends GraphQLError {
@@ -89,7 +91,7 @@ export const FIELD_COSTS: Record<string, Cost> = {
   'Backup.snapshot': load,
   'Backup.group': load,
   'Backup.source': load,
-  'Backup.storageRefs': { field: 0, multiplier: ASSUMED_LIST_LENGTH },
+  'Backup.storageRefs': { field: 0, multiplier: ASSUMED_COPIES },
   'BackupStorageRef.backup': load,
   'BackupStorageRef.backupStorage': load,
   'BackupGroup.backups': { field: 1, multiplier: ASSUMED_LIST_LENGTH },

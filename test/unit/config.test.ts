@@ -103,7 +103,7 @@ describe('the config file is validated in full before anything starts', () => {
     expect(config.server.limits).toEqual({ maxDepth: 12, maxAliases: 30, maxTokens: 5_000, maxCost: 1_000, maxIds: 100, maxFilterLength: 128 });
     expect(config.server.http).toEqual({ maxBodyBytes: 1_048_576, requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, maxConnections: 10_000 });
     expect(config.server.cors).toEqual({ origins: [] });
-    expect(config.rateLimits).toEqual({ mutationsPerSecond: 10, costPerSecond: 2_000 });
+    expect(config.rateLimits).toEqual({ mutationsPerSecond: 10, costPerSecond: 5_000 });
     expect(config.subscriptions).toMatchObject({ maxPerKey: 500, maxSocketsPerKey: 50, maxPayloadBytes: 65_536 });
     expect(config.tenants[0]!.apiKeys[0]).toEqual({ sha256: KEY_HASH, federationRouter: false });
   });
