@@ -25,7 +25,7 @@ import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useQueryCost } from './plugins/use-query-cost.js';
 import { useRateLimits } from './plugins/use-rate-limits.js';
 import { useScopes } from './plugins/use-scopes.js';
-import { KeySockets, useSubscriptionBudgets } from './plugins/use-subscription-budgets.js';
+import { KeySockets, KeySubscriptions } from './plugins/use-subscription-budgets.js';
 import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
 import { usePartialFailures } from './plugins/use-partial-failures.js';
 import { createProvider } from './providers/registry.js';
@@ -54,7 +54,8 @@ export interface Gateway {
   tenants: TenantDirectory;
   /**
    * Takes new API keys (key rotation, see core/key-rotation.ts): removed keys stop working for new
-   * requests and their WebSockets close with 4403. Throws, changing nothing, when tenants differ.
+   * requests, their WebSockets close with 4403 and their SSE subscriptions complete. Throws,
+   * changing nothing, when tenants differ.
    */
   replaceKeys(tenants: readonly TenantConfig[]): { revoked: number; socketsClosed: number };
   close(): Promise<void>;
@@ -90,6 +91,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   assertEveryMutationHasAScope(Object.keys(schema.getMutationType()?.getFields() ?? {}));
   const audit = auditLogger(log);
   const keySockets = new KeySockets(config.subscriptions.maxSocketsPerKey);
+  const keySubscriptions = new KeySubscriptions(config.subscriptions.maxPerKey);
   const { limits } = config.server;
 
   const yoga = createYoga<{ principal?: Principal | null }, GatewayContext>({
@@ -121,7 +123,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useScopes(),
       useQueryCost(limits),
       useRateLimits(config.rateLimits, live.redis),
-      useSubscriptionBudgets(config.subscriptions.maxPerKey),
+      keySubscriptions.plugin(),
       usePartialFailures(),
       useSharedSubscriptionResults<GatewayContext>((context) => context.tenant),
     ],
@@ -255,6 +257,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     tenants,
     replaceKeys(next) {
       const revoked = tenants.replaceKeys(next);
+      keySubscriptions.revoke(revoked);
       return { revoked: revoked.length, socketsClosed: keySockets.revoke(revoked) };
     },
     async close() {

@@ -9,44 +9,49 @@ import type { GatewayContext } from '../context.js';
  * an unbounded number of them is an unbounded number of vendor requests. The ids one
  * subscription may watch are capped with every other list argument (schema/costs.ts).
  */
-export function useSubscriptionBudgets(maxPerKey: number): Plugin<GatewayContext> {
-  const open = new Map<string, number>();
-  const change = (key: string, by: number) => {
-    const count = (open.get(key) ?? 0) + by;
-    if (count > 0) open.set(key, count);
-    else open.delete(key);
-  };
-  return {
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const key = (args.contextValue as GatewayContext).principal.keyHash;
-      if ((open.get(key) ?? 0) >= maxPerKey) {
-        setResultAndStopExecution({
-          errors: [new GraphQLError(`This API key already holds ${maxPerKey} subscriptions, the most it may`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })],
-        });
-        return;
-      }
-      change(key, 1);
-      return {
-        onSubscribeResult({ result }) {
-          if (!isAsyncIterable(result)) {
-            change(key, -1);
-            return;
-          }
-          let ended = false;
-          return {
-            onEnd() {
-              if (ended) return;
-              ended = true;
-              change(key, -1);
-            },
-          };
-        },
-        onSubscribeError() {
-          change(key, -1);
-        },
-      };
-    },
-  };
+export class KeySubscriptions {
+  /** Per key, its open subscriptions: their streams once they exist, a placeholder until then. */
+  private readonly open = new Map<string, Set<object>>();
+
+  constructor(private readonly maxPerKey: number) {}
+
+  plugin(): Plugin<GatewayContext> {
+    return {
+      onSubscribe: ({ args, setResultAndStopExecution }) => {
+        const key = (args.contextValue as GatewayContext).principal.keyHash;
+        let held = this.open.get(key);
+        if (!held) this.open.set(key, (held = new Set()));
+        if (held.size >= this.maxPerKey) {
+          setResultAndStopExecution({
+            errors: [new GraphQLError(`This API key already holds ${this.maxPerKey} subscriptions, the most it may`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })],
+          });
+          return;
+        }
+        let entry: object = {};
+        held.add(entry);
+        const release = () => {
+          held.delete(entry);
+          if (held.size === 0 && this.open.get(key) === held) this.open.delete(key);
+        };
+        return {
+          onSubscribeResult({ result }) {
+            if (!isAsyncIterable(result)) return release();
+            held.delete(entry);
+            held.add((entry = result));
+            return { onEnd: release };
+          },
+          onSubscribeError: release,
+        };
+      },
+    };
+  }
+
+  /** Ends every subscription of these keys (SSE streams complete; WebSockets are closed apart). */
+  revoke(keyHashes: readonly string[]): void {
+    for (const hash of keyHashes) {
+      for (const stream of this.open.get(hash) ?? []) void (stream as Partial<AsyncIterator<unknown>>).return?.();
+    }
+  }
 }
 
 /** The WebSockets open per API key: capped, and found again when a key is revoked. */

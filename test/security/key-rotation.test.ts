@@ -35,7 +35,13 @@ describe('API keys rotate without a restart', () => {
     await stack.close();
   });
 
-  it('on SIGHUP, a removed key stops working and its open WebSockets close with 4403; a new key works', async () => {
+  it('on SIGHUP, a removed key stops working, its WebSockets close with 4403 and its SSE subscriptions end; a new key works', async () => {
+    const sse = await fetch(stack.gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: 'Bearer key-old' },
+      body: JSON.stringify({ query: BACKUP_EVENTS }),
+    });
+    const sseEnded = sse.text();
     const client = wsClient(wsUrl(stack), 'key-old');
     const closed = new Promise<number>((resolve) => client.on('closed', (event) => resolve((event as { code: number }).code)));
     const connected = new Promise<void>((resolve) => client.on('connected', () => resolve()));
@@ -45,6 +51,7 @@ describe('API keys rotate without a restart', () => {
     writeFileSync(path, JSON.stringify(withKeys([stack.apiKey, 'key-new'])));
     process.emit('SIGHUP');
     expect(await closed).toBe(4403);
+    expect(await sseEnded).toContain('event: complete');
     expect((await stack.graphql('{ providers { name } }', undefined, { apiKey: 'key-old' })).status).toBe(401);
     expect((await stack.graphql('{ providers { name } }', undefined, { apiKey: 'key-new' })).status).toBe(200);
     expect(reloads().length).toBeGreaterThan(before);
