@@ -53,10 +53,19 @@ function checkFilterString(value: unknown, argument: string, ctx: CostContext): 
   if (unsafe) throw new ArgumentLimitError(argument, `${argument} holds ${unsafe}, a control or text-direction character`);
 }
 
-/** A listing across the tenant's providers: one request each, the page of results below it. */
+/**
+ * Requests of one provider's newest-first page: ZStack sorts by whole seconds only, so a page whose
+ * last second is cut costs a second request for that second's rows (providers/zstack/keyset.ts).
+ * A filter ZStack cannot push down may take more rounds than this; the budget does not bound those.
+ */
+const NEWEST_FIRST_PAGE = 2;
+
+/** An offset listing across the tenant's providers: one request each, the page of results below it. */
 const listing: Cost = (args, ctx) => ({ field: ctx.providers, multiplier: pageOf(args) });
-/** A listing of one parent's children (a volume's backups): one request per parent. */
-const childListing: Cost = (args) => ({ field: 1, multiplier: pageOf(args) });
+/** Backups newest first across the tenant's providers. */
+const newestFirstListing: Cost = (args, ctx) => ({ field: NEWEST_FIRST_PAGE * ctx.providers, multiplier: pageOf(args) });
+/** One parent's backups, newest first (a volume's): per parent. */
+const childListing: Cost = (args) => ({ field: NEWEST_FIRST_PAGE, multiplier: pageOf(args) });
 /** A reference loaded by its DataLoader. */
 const load: Cost = 1;
 const MUTATION: Cost = 2;
@@ -66,7 +75,7 @@ export const FIELD_COSTS: Record<string, Cost> = {
     const filter = (args.filter ?? {}) as Args;
     checkFilterString(filter.nameContains, 'filter.nameContains', ctx);
     capped(filter.providers, 'filter.providers', ctx);
-    return listing(args, ctx) as FieldComplexityValue;
+    return newestFirstListing(args, ctx) as FieldComplexityValue;
   },
   'Query.volumes': listing,
   'Query.snapshots': listing,
@@ -85,7 +94,7 @@ export const FIELD_COSTS: Record<string, Cost> = {
     return { field: count, multiplier: count };
   },
   'Volume.backups': childListing,
-  'Volume.snapshots': childListing,
+  'Volume.snapshots': (args) => ({ field: 1, multiplier: pageOf(args) }),
   'DatabaseInstance.backups': childListing,
   'Backup.volume': load,
   'Backup.snapshot': load,

@@ -43,7 +43,7 @@ describe('generated bad input never breaks the gateway or reaches a vendor', () 
       vbs: {},
       taurusDb: {},
       jobsPollIntervalMs: 60_000,
-      extra: { watcher: { minIntervalMs: 60_000, maxIntervalMs: 600_000 }, rateLimits: { mutationsPerSecond: 100_000, costPerSecond: 10_000_000 } },
+      extra: { watcher: { minIntervalMs: 60_000, maxIntervalMs: 600_000 } },
     });
     const listed = await stack.graphql(
       '{ volumes(first: 5) { edges { node { id } } } backupStorages { id } backups(first: 5) { edges { node { id } } } snapshots(first: 3) { edges { node { id } } } backupGroups(first: 3) { edges { node { id } } } databaseInstances(first: 3) { edges { node { id } } } providers { id } }',

@@ -19,7 +19,8 @@ describe('an operation is held to a budget of upstream requests counted with its
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack({ vbs: {}, taurusDb: {}, extra: { rateLimits: { costPerSecond: 10_000_000 } } });
+    // Background polling slowed to a minute: every upstream request counted belongs to the operation sent.
+    stack = await startStack({ vbs: {}, taurusDb: {}, jobsPollIntervalMs: 60_000, extra: { watcher: { minIntervalMs: 60_000, maxIntervalMs: 600_000 } } });
     // Log in to ZStack once, so that counts below are of the operations only.
     await stack.graphql('{ volumes(first: 1) { edges { node { id } } } }');
   });

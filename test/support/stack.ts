@@ -108,6 +108,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         },
         ...(options.otherTenant ? [{ name: 'globex', apiKeys: [{ sha256: sha256Hex('key-globex') }], providers: providers.filter((p) => p.kind === 'zstack') }] : []),
       ],
+      // Tests send requests back to back; only those about rate limits set limits that bite.
+      rateLimits: { mutationsPerSecond: 100_000, costPerSecond: 10_000_000 },
       ...options.extra,
   };
   const config = parseConfig(rawConfig, env);
