@@ -6,7 +6,7 @@ import { REDIS_URL, removeKeys, testPrefix } from '../live-status/redis-support.
 import { startStack, type Stack } from '../support/stack.js';
 import { CREATE_VOLUME_BACKUP, zstackTargets } from './support.js';
 
-const COSTLY = '{ volumes(first: 20) { edges { node { backups(first: 2) { edges { node { id } } } } } } }'; // 1 + 20 × 1
+const COSTLY = '{ volumes(first: 20) { edges { node { backups(first: 2) { edges { node { id } } } } } } }'; // 1 + 20 × 2 = 41
 
 async function post(url: string, apiKey: string, query: string, variables?: unknown) {
   const response = await fetch(url, {
@@ -24,7 +24,7 @@ describe('each API key is held to so many mutations and so much query cost a sec
   let targets: Awaited<ReturnType<typeof zstackTargets>>;
 
   beforeAll(async () => {
-    stack = await startStack({ extra: { rateLimits: { mutationsPerSecond: 2, costPerSecond: 50 } } });
+    stack = await startStack({ extra: { rateLimits: { mutationsPerSecond: 2, costPerSecond: 100 } } });
     targets = await zstackTargets(stack);
   });
   afterAll(() => stack.close());
@@ -53,7 +53,7 @@ describe('with Redis, the limits hold across replicas', () => {
   const prefix = testPrefix();
 
   beforeAll(async () => {
-    stack = await startStack({ extra: { redis: { url: REDIS_URL, keyPrefix: prefix }, rateLimits: { mutationsPerSecond: 100, costPerSecond: 50 } } });
+    stack = await startStack({ extra: { redis: { url: REDIS_URL, keyPrefix: prefix }, rateLimits: { mutationsPerSecond: 100, costPerSecond: 100 } } });
     second = await createGateway(parseConfig(stack.rawConfig, stack.env), { logger: createLogger({ level: 'silent' }) });
   });
   afterAll(async () => {
