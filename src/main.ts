@@ -2,6 +2,7 @@
 import { parseCommandLine } from './cli.js';
 import { ConfigError, loadConfigFile } from './infrastructure/config.js';
 import { createLogger } from './infrastructure/logger.js';
+import { reloadKeysOnChange } from './server/key-rotation.js';
 import { startTracing, tracingWanted, type Tracing } from './infrastructure/tracing.js';
 import type { Demo } from './demo.js';
 
@@ -46,11 +47,14 @@ async function main(): Promise<void> {
     );
   }
 
+  const stopReloading = command.configPath ? reloadKeysOnChange({ path: command.configPath, load: loadConfigFile, gateway, log }) : () => {};
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'draining');
+    stopReloading();
     await gateway.close();
     await demo?.close();
     await tracing?.shutdown();

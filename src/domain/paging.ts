@@ -129,7 +129,8 @@ export interface NewestFirstItem {
   createdAt: string | null;
 }
 
-const newestFirstCursor = z.object({ c: z.string(), p: z.string(), i: z.string() });
+// A hand-made cursor with a date no vendor could be asked about is refused like any bad cursor.
+const newestFirstCursor = z.object({ c: z.string().regex(/^\d{4}-\d{2}-\d{2}T/).refine((c) => !Number.isNaN(Date.parse(c))), p: z.string(), i: z.string() });
 type NewestFirstCursor = z.infer<typeof newestFirstCursor>;
 
 // Items without a creation time sort as the oldest.

@@ -72,12 +72,24 @@ const taurusDbProvider = z
 
 const provider = z.discriminatedUnion('kind', [zstackProvider, vbsProvider, taurusDbProvider]);
 
+/** What a key may do (see core/access.ts); a key with no `scopes` may do all of it, as before scopes existed. */
+export const SCOPES = ['read', 'backup', 'restore', 'delete'] as const;
+
+const apiKey = z
+  .object({
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex'),
+    /** Names the key in the audit log and in logs; the key itself is never written anywhere. */
+    label: z.string().regex(/^[A-Za-z0-9 ._@:-]{1,64}$/, 'must be 1-64 letters, digits, spaces or ._@:-').optional(),
+    scopes: z.array(z.enum(SCOPES)).min(1).optional(),
+    /** The federation router's key: may read `_service` and `_entities` when introspection is off. */
+    federationRouter: z.boolean().default(false),
+  })
+  .strict();
+
 const tenant = z
   .object({
     name,
-    apiKeys: z
-      .array(z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex'), label: z.string().optional() }).strict())
-      .min(1),
+    apiKeys: z.array(apiKey).min(1),
     providers: z.array(provider).default([]),
   })
   .strict()
@@ -96,15 +108,22 @@ export const configSchema = z
         port: z.number().int().min(0).max(65_535).default(4000),
         host: z.string().default('127.0.0.1'),
         graphiql: z.boolean().default(true),
+        /** false: no introspection, and `_service`/`_entities` only for a key marked `federationRouter`. */
         introspection: z.boolean().default(true),
         /** "Did you mean …" in validation errors: it maps the schema for whoever asks, so off unless chosen. */
         fieldSuggestions: z.boolean().default(false),
-        /** Largest operation the gateway accepts: depth, aliases, tokens. */
+        /** Largest operation the gateway accepts (see plugins/use-operation-limits.ts and use-query-cost.ts). */
         limits: z
           .object({
             maxDepth: z.number().int().min(2).default(12),
             maxAliases: z.number().int().min(1).default(30),
             maxTokens: z.number().int().min(100).default(5_000),
+            /** Upstream calls one operation may cost at most, counted with its variables. */
+            maxCost: z.number().int().min(1).default(1_000),
+            /** Ids one list argument may carry (`nodes(ids)`, `filter.ids` ...). */
+            maxIds: z.number().int().min(1).max(10_000).default(100),
+            /** Characters of a filter string (`nameContains`). */
+            maxFilterLength: z.number().int().min(1).max(4_096).default(128),
           })
           .strict()
           .prefault({}),
@@ -115,6 +134,21 @@ export const configSchema = z
           .prefault({}),
         /** Trusted documents: a manifest of `{ "<sha256>": "<document>" }`; with `enforce`, nothing else runs. */
         persistedDocuments: z.object({ manifest: z.string().min(1), enforce: z.boolean().default(false) }).strict().optional(),
+        /** Node's HTTP server limits: a slow or huge request is cut before it costs memory. */
+        http: z
+          .object({
+            maxBodyBytes: z.number().int().min(1_024).max(100 * 1024 * 1024).default(1024 * 1024),
+            requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+            headersTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+            maxConnections: z.number().int().min(1).max(1_000_000).default(10_000),
+          })
+          .strict()
+          .prefault({}),
+        /** Origins allowed to call the gateway from a browser; none (the default) means no CORS headers at all. */
+        cors: z
+          .object({ origins: z.array(z.url()).default([]) })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -128,6 +162,15 @@ export const configSchema = z
         /** Traces endpoint, e.g. http://collector:4318/v1/traces; OTEL_EXPORTER_OTLP_* apply when absent. */
         otlpEndpoint: url.optional(),
         serviceName: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Per API key, shared by every replica through Redis when `redis` is set. */
+    rateLimits: z
+      .object({
+        mutationsPerSecond: z.number().int().min(1).max(100_000).default(10),
+        /** Query cost (upstream calls, see `server.limits.maxCost`) per second. */
+        costPerSecond: z.number().int().min(1).max(10_000_000).default(5_000),
       })
       .strict()
       .prefault({}),
@@ -165,6 +208,12 @@ export const configSchema = z
       .object({
         /** Subscriptions one WebSocket may hold at once. */
         maxPerSocket: z.number().int().min(1).max(10_000).default(100),
+        /** Subscriptions one API key may hold at once, over every socket and SSE stream of this replica. */
+        maxPerKey: z.number().int().min(1).max(1_000_000).default(500),
+        /** WebSockets one API key may hold open at once on this replica. */
+        maxSocketsPerKey: z.number().int().min(1).max(100_000).default(50),
+        /** Largest WebSocket message read, before or after authentication. */
+        maxPayloadBytes: z.number().int().min(1_024).max(100 * 1024 * 1024).default(64 * 1024),
         /** Events a subscription may have waiting for its consumer; beyond, it is closed with a reason. */
         maxBufferedEvents: z.number().int().min(1).max(100_000).default(256),
         /** A WebSocket that sends no `connection_init` in this time is closed (4408). */
@@ -173,7 +222,7 @@ export const configSchema = z
         heartbeatMs: z.number().int().min(100).max(300_000).default(30_000),
       })
       .strict()
-      .default({ maxPerSocket: 100, maxBufferedEvents: 256, connectionInitTimeoutMs: 3_000, heartbeatMs: 30_000 }),
+      .prefault({}),
     redis: z
       .object({
         url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),

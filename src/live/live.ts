@@ -47,6 +47,8 @@ export interface LiveStatus {
   subscriptions: Subscriptions;
   jobs: Jobs;
   idempotency: IdempotencyStore;
+  /** The Redis connections when `redis.url` is set: per-key rate limits share them. */
+  redis: RedisConnections | null;
   close(): Promise<void>;
 }
 
@@ -92,6 +94,7 @@ export function createLiveStatus({ config, log, clock, providers, hasJobCallback
     subscriptions,
     jobs: new Jobs(registry, watcher, clock),
     idempotency,
+    redis,
     async close() {
       subscriptions.close();
       await watcher.close();

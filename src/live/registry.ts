@@ -177,6 +177,14 @@ export class WatchRegistry implements WatchList, Sightings {
     return 'ids' in target ? this.store.watch('backup', providerKey, target.ids, 'subscribed', ttlMs) : this.store.watchScope(providerKey, target.scope, ttlMs);
   }
 
+  /**
+   * The last local subscriber of a watch left: the shared registration goes at once, so the next
+   * round no longer polls it; a replica that still holds it registers it again when it renews.
+   */
+  unsubscribe(providerKey: ProviderKey, target: { ids: readonly string[] } | { scope: Scope }): Promise<void> {
+    return 'ids' in target ? this.store.unwatchSubscribed('backup', providerKey, target.ids) : this.store.unwatchScope(providerKey, target.scope);
+  }
+
   /** Something new to poll: the poller (here or on another replica) returns to its short interval. */
   wake(providerKey: ProviderKey): void {
     this.bus.publish(this.bus.wakeTopic(providerKey), null);

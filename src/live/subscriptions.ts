@@ -129,9 +129,19 @@ export class Subscriptions {
   private holdWatch(target: BackupTarget): () => void {
     const { registry, settings } = this.options;
     const key = target.provider.key;
-    const registrations: [string, () => Promise<void>][] = target.ids
-      ? target.ids.map((id) => [`id|${key}|${id}`, () => registry.subscribe(key, { ids: [id] }, settings.watchTtlMs)])
-      : [[`scope|${key}|${scopeOf(target)}`, () => registry.subscribe(key, { scope: scopeOf(target) }, settings.watchTtlMs)]];
+    const registrations: [string, () => Promise<void>, () => Promise<void>][] = target.ids
+      ? target.ids.map((id) => [
+          `id|${key}|${id}`,
+          () => registry.subscribe(key, { ids: [id] }, settings.watchTtlMs),
+          () => registry.unsubscribe(key, { ids: [id] }),
+        ])
+      : [
+          [
+            `scope|${key}|${scopeOf(target)}`,
+            () => registry.subscribe(key, { scope: scopeOf(target) }, settings.watchTtlMs),
+            () => registry.unsubscribe(key, { scope: scopeOf(target) }),
+          ],
+        ];
     let added = false;
     for (const [name, register] of registrations) {
       let entry = this.localWatches.get(name);
@@ -147,10 +157,13 @@ export class Subscriptions {
     return () => {
       if (released) return;
       released = true;
-      // The shared registration lapses by itself after watchTtlMs, unless another replica renews it.
-      for (const [name] of registrations) {
+      // The last local subscriber gone, the shared registration goes too (registry.unsubscribe).
+      for (const [name, , unregister] of registrations) {
         const entry = this.localWatches.get(name);
-        if (entry && --entry.count === 0) this.localWatches.delete(name);
+        if (entry && --entry.count === 0) {
+          this.localWatches.delete(name);
+          unregister().catch((error: unknown) => this.options.log.warn({ err: error }, 'could not drop a watch'));
+        }
       }
     };
   }

@@ -49,6 +49,12 @@ export interface WatchStore {
   states<K extends WatchKind>(kind: K, providerKey: ProviderKey, ids: readonly string[]): Promise<Map<string, StoredState<K>>>;
   watch(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[], reason: WatchReason, ttlMs: number): Promise<void>;
   unwatchMoving(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[]): Promise<void>;
+  /**
+   * Drops subscription watches at once, when their last local subscriber leaves (instead of letting
+   * them lapse after their TTL). A replica that still holds one registers it again at its next renewal.
+   */
+  unwatchSubscribed(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[]): Promise<void>;
+  unwatchScope(providerKey: ProviderKey, scope: Scope): Promise<void>;
   /** Everything watched for any reason and not expired. */
   watched(kind: WatchKind, providerKey: ProviderKey): Promise<string[]>;
   /** Those of `ids` that are watched now (and so kept current by a poller). */
@@ -118,6 +124,15 @@ export class MemoryWatchStore implements WatchStore {
   async unwatchMoving(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[]): Promise<void> {
     const set = this.watchSet(`moving:${kind}:${providerKey}`);
     for (const id of ids) set.delete(id);
+  }
+
+  async unwatchSubscribed(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[]): Promise<void> {
+    const set = this.watchSet(`subscribed:${kind}:${providerKey}`);
+    for (const id of ids) set.delete(id);
+  }
+
+  async unwatchScope(providerKey: ProviderKey, scope: Scope): Promise<void> {
+    this.watchSet(`scope:${providerKey}`).delete(scope);
   }
 
   async watched(kind: WatchKind, providerKey: ProviderKey): Promise<string[]> {
@@ -242,6 +257,14 @@ export class RedisWatchStore implements WatchStore {
 
   async unwatchMoving(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[]): Promise<void> {
     if (ids.length > 0) await this.redis.commands.zrem(this.watchKey('moving', kind, providerKey), ...ids);
+  }
+
+  async unwatchSubscribed(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.commands.zrem(this.watchKey('subscribed', kind, providerKey), ...ids);
+  }
+
+  async unwatchScope(providerKey: ProviderKey, scope: Scope): Promise<void> {
+    await this.redis.commands.zrem(this.redis.key('scopes', providerKey), scope);
   }
 
   async watched(kind: WatchKind, providerKey: ProviderKey): Promise<string[]> {

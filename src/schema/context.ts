@@ -5,6 +5,7 @@ import type { Jobs } from '../live/jobs.js';
 import type { LiveView } from '../live/live.js';
 import type { Logger } from '../infrastructure/logger.js';
 import type { Tenant } from '../providers/tenancy.js';
+import type { Principal } from '../providers/access.js';
 
 /**
  * What every resolver sees: the tenant the API key names (the only way to reach a provider), the
@@ -12,19 +13,23 @@ import type { Tenant } from '../providers/tenancy.js';
  */
 export interface GatewayContext {
   requestId: string;
+  /** The API key's tenant, label and scopes. */
+  principal: Principal;
   tenant: Tenant;
-  /** The label of the API key the request came with (never the key). */
-  keyLabel?: string;
   jobs: Jobs;
   idempotency: IdempotencyStore;
   /** Live status: subscriptions read the current state and the changes from it; queries report what they read. */
   live: LiveView;
   log: Logger;
+  /** The audit channel: one line per mutation attempt (plugins/use-audit-log.ts). */
+  audit: Logger;
   /**
    * Providers that failed while others answered a list: reported as errors next to the data
    * (see plugins/use-partial-failures.ts) instead of failing the whole field.
    */
   partialFailures: GraphQLError[];
+  /** Upstream requests this operation may cost at most, counted before it runs (plugins/use-query-cost.ts). */
+  cost?: number;
 }
 
 export function createRequestContext(

@@ -2,6 +2,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { decodeGlobalId } from '../domain/ids.js';
 import { builder } from './builder.js';
+import { applyCosts } from './costs.js';
 import {
   BackupGroupRef,
   BackupRef,
@@ -50,6 +51,7 @@ export const schema: GraphQLSchema = builder.toSubGraphSchema({
   linkUrl: 'https://specs.apollo.dev/federation/v2.6',
   federationDirectives: ['@key', '@shareable'],
 });
+applyCosts(schema);
 
 /** The SDL clients see, sorted so that diffs show real changes only. */
 export function printClientSchema(): string {

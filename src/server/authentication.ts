@@ -1,12 +1,13 @@
 import type { Logger } from '../infrastructure/logger.js';
-import type { Caller, TenantDirectory } from '../providers/tenancy.js';
+import type { Principal } from '../providers/access.js';
+import type { TenantDirectory } from '../providers/tenancy.js';
 
 /**
- * The caller an API key names, on HTTP and WebSocket alike; a refused key is logged at warn with the
- * remote address (never the key), so an operator sees who keeps knocking.
+ * The principal an API key names, on HTTP and WebSocket alike; a refused key is logged at warn with
+ * the remote address (never the key), so an operator sees who keeps knocking.
  */
-export function authenticateCaller(tenants: TenantDirectory, authorization: unknown, remoteAddress: string | undefined, log: Logger): Caller | null {
-  const caller = tenants.identify(authorization);
-  if (!caller) log.warn({ remoteAddress, reason: typeof authorization === 'string' && authorization.trim() ? 'unknown key' : 'no key' }, 'API key refused');
-  return caller;
+export function authenticate(tenants: TenantDirectory, authorization: unknown, remoteAddress: string | undefined, log: Logger): Principal | null {
+  const principal = tenants.authenticate(authorization);
+  if (!principal) log.warn({ remoteAddress, reason: typeof authorization === 'string' && authorization.trim() ? 'unknown key' : 'no key' }, 'API key refused');
+  return principal;
 }

@@ -24,7 +24,7 @@ describe('live status: upstream cost does not grow with subscribers', () => {
   const TICKS = 6;
 
   beforeAll(async () => {
-    stack = await startStack({ extra: { watcher: { minIntervalMs: 40, maxIntervalMs: 40 }, subscriptions: { maxPerSocket: 10 } } });
+    stack = await startStack({ extra: { watcher: { minIntervalMs: 40, maxIntervalMs: 40 }, subscriptions: { maxPerSocket: 10, maxSocketsPerKey: 300 } } });
     ids = [...stack.zstack!.state.volumeBackups.keys()].slice(0, 3).map((uuid) => encodeGlobalId('Backup', `${PROVIDER_KEY}:${uuid}`));
   });
   afterAll(() => stack.close());

@@ -66,10 +66,12 @@ describe('live status: bounded memory for slow, silent and greedy consumers', ()
   });
 
   it('ends a subscription whose consumer fell more than maxBufferedEvents behind, saying why', async () => {
-    const tenant = stack.gateway.tenants.tenants[0]!;
+    const principal = stack.gateway.tenants.authenticate(stack.apiKey)!;
     const contextValue = createRequestContext({
       requestId: 'slow-consumer',
-      tenant,
+      principal,
+      tenant: principal.tenant,
+      audit: stack.gateway.log,
       jobs: stack.gateway.jobs,
       live: stack.gateway.live,
       idempotency: new MemoryIdempotencyStore(),

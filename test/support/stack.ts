@@ -43,6 +43,8 @@ export interface StackOptions {
   otherTenant?: boolean;
   /** More config to merge at the top level (server limits ...). */
   extra?: Partial<ConfigFile>;
+  /** More API keys of the first tenant, with their scopes and labels. */
+  keys?: { key: string; label?: string; scopes?: ('read' | 'backup' | 'restore' | 'delete')[]; federationRouter?: boolean }[];
 }
 
 export interface GraphQLResponse<T> {
@@ -58,6 +60,9 @@ export interface Stack {
   taurusDb: TaurusDbSimulator | null;
   apiKey: string;
   logs: string[];
+  /** The config as written (secrets as env references) and the environment they resolve in. */
+  rawConfig: ConfigFile;
+  env: NodeJS.ProcessEnv;
   graphql<TData = Record<string, unknown>, TVars = Record<string, unknown>>(
     document: TypedDocumentNode<TData, TVars> | DocumentNode | string,
     variables?: TVars,
@@ -92,18 +97,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     providers.push({ kind: 'huawei-taurusdb', name: 'tdb', endpoint: taurusDb.url, projectId: HUAWEI_PROJECT, auth: huaweiAuth, timeoutMs: timeoutMs('tdb') });
   }
 
-  const config = parseConfig(
-    {
+  const rawConfig: ConfigFile = {
       server: { port: 0, host: '127.0.0.1' },
       jobs: { pollIntervalMs: options.jobsPollIntervalMs ?? 20 },
       tenants: [
-        { name: tenant, apiKeys: [{ sha256: sha256Hex(apiKey) }], providers },
+        {
+          name: tenant,
+          apiKeys: [
+            { sha256: sha256Hex(apiKey) },
+            ...(options.keys ?? []).map(({ key, ...rest }) => ({ sha256: sha256Hex(key), ...rest })),
+          ],
+          providers,
+        },
         ...(options.otherTenant ? [{ name: 'globex', apiKeys: [{ sha256: sha256Hex('key-globex') }], providers: providers.filter((p) => p.kind === 'zstack') }] : []),
       ],
+      // Tests send requests back to back; only those about rate limits set limits that bite.
+      rateLimits: { mutationsPerSecond: 100_000, costPerSecond: 10_000_000 },
       ...options.extra,
-    },
-    env,
-  );
+  };
+  const config = parseConfig(rawConfig, env);
 
   const logs: string[] = [];
   const destination = new Writable({
@@ -131,6 +143,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     taurusDb,
     apiKey,
     logs,
+    rawConfig,
+    env,
     async graphql(document, variables, requestOptions = {}) {
       const key = requestOptions.apiKey === undefined ? apiKey : requestOptions.apiKey;
       const response = await fetch(gateway.graphqlUrl, {

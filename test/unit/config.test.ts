@@ -94,4 +94,17 @@ describe('the config file is validated in full before anything starts', () => {
     writeFileSync(bad, 'tenants: [\n');
     expect(() => loadConfigFile(bad, {})).toThrow(/not valid YAML/);
   });
+
+  it('checks API key scopes and labels, and gives every security limit its default', () => {
+    const tenant = (apiKeys: unknown[]) => ({ tenants: [{ name: 'acme', apiKeys }] });
+    expect(problemsOf(tenant([{ sha256: KEY_HASH, scopes: ['read', 'admin'] }]))).toEqual([expect.stringMatching(/^tenants\[0\]\.apiKeys\[0\]\.scopes\[1\]:/)]);
+    expect(problemsOf(tenant([{ sha256: KEY_HASH, label: 'bad\nlabel' }]))).toEqual([expect.stringMatching(/^tenants\[0\]\.apiKeys\[0\]\.label:/)]);
+    const config = parseConfig(tenant([{ sha256: KEY_HASH }]), {});
+    expect(config.server.limits).toEqual({ maxDepth: 12, maxAliases: 30, maxTokens: 5_000, maxCost: 1_000, maxIds: 100, maxFilterLength: 128 });
+    expect(config.server.http).toEqual({ maxBodyBytes: 1_048_576, requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, maxConnections: 10_000 });
+    expect(config.server.cors).toEqual({ origins: [] });
+    expect(config.rateLimits).toEqual({ mutationsPerSecond: 10, costPerSecond: 5_000 });
+    expect(config.subscriptions).toMatchObject({ maxPerKey: 500, maxSocketsPerKey: 50, maxPayloadBytes: 65_536 });
+    expect(config.tenants[0]!.apiKeys[0]).toEqual({ sha256: KEY_HASH, federationRouter: false });
+  });
 });

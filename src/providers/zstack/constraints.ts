@@ -77,11 +77,17 @@ export function requireCidr(field: string, value: string | null): void {
   }
 }
 
-/** ZStack user tags are plain strings; `key::value` is the convention its UI and system tags use. */
+/**
+ * ZStack user tags are plain strings; `key::value` is the convention its UI and system tags use, so
+ * a `::` in the value would make the tag read as another key and value (`k::v::x`).
+ */
 export function requireTags(field: string, tags: readonly { key: string; value: string }[]): void {
   tags.forEach((tag, index) => {
     if (tag.key.length === 0 || tag.key.includes('::')) {
       throw new ValidationError(`${field}[${index}].key`, 'format', 'a tag key must be non-empty and must not contain "::"');
+    }
+    if (tag.value.includes('::')) {
+      throw new ValidationError(`${field}[${index}].value`, 'format', 'a ZStack tag value must not contain "::"');
     }
   });
 }

@@ -11,7 +11,7 @@ import { describeOperation, errorCodesOf, isSingleResult, type OperationFacts } 
 
 interface LoggedContext {
   tenant?: { name: string };
-  keyLabel?: string;
+  principal?: { label: string };
 }
 
 export function useOperationLog(log: Logger): Plugin {
@@ -19,7 +19,7 @@ export function useOperationLog(log: Logger): Plugin {
     log.info(
       {
         tenant: contextValue?.tenant?.name,
-        keyLabel: contextValue?.keyLabel,
+        keyLabel: contextValue?.principal?.label,
         operationName: facts.name,
         operationType: facts.type,
         durationMs: Math.round((performance.now() - startedAt) * 10) / 10,

@@ -1,0 +1,179 @@
+import type { FieldComplexityValue } from '@pothos/plugin-complexity';
+import { GraphQLError, getNamedType, isListType, isNonNullType, isObjectType, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
+import { DEFAULT_PAGE_SIZE } from '../domain/paging.js';
+import { unsafeCharacterIn } from '../domain/text-hygiene.js';
+
+/**
+ * What each field may cost upstream, in vendor requests: the budget an operation is held to
+ * (plugins/use-query-cost.ts) is the sum over its fields, counted with its variables, each field's
+ * cost multiplied by how many times it can run (the page size of the connections above it). It is
+ * an upper bound: a DataLoader batches the references of a page into one request per provider,
+ * which is counted here as one request per reference.
+ *
+ * The costs are written as a table, not as options on each field, so that the whole model can be
+ * read (and argued with) in one place; `unpricedFields` lists the fields that can reach a vendor
+ * and are missing from it, and a test keeps that list empty.
+ */
+
+export interface CostContext {
+  /** Providers of the tenant: a listing of all of them costs one request each. */
+  providers: number;
+  limits: { maxIds: number; maxFilterLength: number };
+}
+
+type Args = Record<string, unknown>;
+type Cost = FieldComplexityValue | ((args: Args, ctx: CostContext) => FieldComplexityValue);
+
+/** Lists whose length the vendor decides (storages, the backups of a VM backup) are counted as this long. */
+export const ASSUMED_LIST_LENGTH = 10;
+/** The copies of one backup: one per image store it was written to, rarely more than a primary and a DR copy. */
+export const ASSUMED_COPIES = 3;
+
+/** Refused arguments: too many ids, or a filter string too long or with control characters. */
+export class ArgumentLimitError extends GraphQLError {
+  constructor(argument: string, message: string) {
+    super(message, { extensions: { code: 'BAD_USER_INPUT', argument } });
+  }
+}
+
+const pageOf = (args: Args) => (typeof args.first === 'number' ? Math.max(0, args.first) : DEFAULT_PAGE_SIZE);
+
+function capped(list: unknown, argument: string, ctx: CostContext): number {
+  const length = Array.isArray(list) ? list.length : 0;
+  if (length > ctx.limits.maxIds) throw new ArgumentLimitError(argument, `${argument} may hold at most ${ctx.limits.maxIds} ids`);
+  return length;
+}
+
+function checkFilterString(value: unknown, argument: string, ctx: CostContext): void {
+  if (typeof value !== 'string') return;
+  if (value.length > ctx.limits.maxFilterLength) {
+    throw new ArgumentLimitError(argument, `${argument} may be at most ${ctx.limits.maxFilterLength} characters`);
+  }
+  const unsafe = unsafeCharacterIn(value);
+  if (unsafe) throw new ArgumentLimitError(argument, `${argument} holds ${unsafe}, a control or text-direction character`);
+}
+
+/**
+ * Requests of one provider's newest-first page: ZStack sorts by whole seconds only, so a page whose
+ * last second is cut costs a second request for that second's rows (providers/zstack/keyset.ts).
+ * A filter ZStack cannot push down may take more rounds than this; the budget does not bound those.
+ */
+const NEWEST_FIRST_PAGE = 2;
+
+/** An offset listing across the tenant's providers: one request each, the page of results below it. */
+const listing: Cost = (args, ctx) => ({ field: ctx.providers, multiplier: pageOf(args) });
+/** Backups newest first across the tenant's providers. */
+const newestFirstListing: Cost = (args, ctx) => ({ field: NEWEST_FIRST_PAGE * ctx.providers, multiplier: pageOf(args) });
+/** One parent's backups, newest first (a volume's): per parent. */
+const childListing: Cost = (args) => ({ field: NEWEST_FIRST_PAGE, multiplier: pageOf(args) });
+/** A reference loaded by its DataLoader. */
+const load: Cost = 1;
+const MUTATION: Cost = 2;
+
+export const FIELD_COSTS: Record<string, Cost> = {
+  'Query.backups': (args, ctx) => {
+    const filter = (args.filter ?? {}) as Args;
+    checkFilterString(filter.nameContains, 'filter.nameContains', ctx);
+    capped(filter.providers, 'filter.providers', ctx);
+    return newestFirstListing(args, ctx) as FieldComplexityValue;
+  },
+  'Query.volumes': listing,
+  'Query.snapshots': listing,
+  'Query.backupGroups': listing,
+  'Query.databaseInstances': listing,
+  'Query.backupStorages': (_args, ctx) => ({ field: ctx.providers, multiplier: ASSUMED_LIST_LENGTH }),
+  'Query.providers': (_args, ctx) => ({ field: 0, multiplier: ctx.providers }),
+  'Query.node': load,
+  'Query.nodes': (args, ctx) => {
+    const ids = capped(args.ids, 'ids', ctx);
+    return { field: ids, multiplier: ids };
+  },
+  'Query.job': load,
+  'Query._entities': (args, ctx) => {
+    const count = capped(args.representations, 'representations', ctx);
+    return { field: count, multiplier: count };
+  },
+  'Volume.backups': childListing,
+  'Volume.snapshots': (args) => ({ field: 1, multiplier: pageOf(args) }),
+  'DatabaseInstance.backups': childListing,
+  'Backup.volume': load,
+  'Backup.snapshot': load,
+  'Backup.group': load,
+  'Backup.source': load,
+  'Backup.storageRefs': { field: 0, multiplier: ASSUMED_COPIES },
+  'BackupStorageRef.backup': load,
+  'BackupStorageRef.backupStorage': load,
+  'BackupGroup.backups': { field: 1, multiplier: ASSUMED_LIST_LENGTH },
+  'Snapshot.volume': load,
+  'Snapshot.parent': load,
+  'Job.resource': load,
+  'Provider.healthy': 1,
+  'CreateVolumeBackupSuccess.backup': load,
+  'CreateVmBackupSuccess.group': load,
+  'CreateVolumeSnapshotSuccess.snapshot': load,
+  'CreateDatabaseBackupSuccess.backup': load,
+  // Restores read what they check before the write (recovery-checks.ts): the backup and its target,
+  // and for a point in time the instances and their restorable windows.
+  'Mutation.restoreBackup': 3,
+  'Mutation.restoreDatabaseToPointInTime': 4,
+  'DatabaseInstance.restorableTimeRanges': 1,
+  'RestoreBackupSuccess.backup': load,
+  'RestoreBackupSuccess.target': 2,
+  'RestoreVmBackupSuccess.group': load,
+  'RevertVolumeToSnapshotSuccess.snapshot': load,
+  'RevertVolumeToSnapshotSuccess.volume': 2,
+  'RestoreDatabaseToPointInTimeSuccess.instance': load,
+  'Subscription.backupStatusChanged': (args, ctx) => {
+    const filter = (args.filter ?? {}) as Args;
+    capped(filter.providers, 'filter.providers', ctx);
+    // The current state of the watched backups: one listing per provider, or one lookup per id.
+    return { field: filter.ids ? capped(filter.ids, 'filter.ids', ctx) : ctx.providers };
+  },
+  'Subscription.jobUpdated': load,
+};
+
+/** Every mutation costs its vendor call and the lookups before it. */
+const costOf = (typeName: string, fieldName: string, isMutation: boolean): Cost | undefined =>
+  FIELD_COSTS[`${typeName}.${fieldName}`] ?? (isMutation ? MUTATION : undefined);
+
+/**
+ * Writes the table into the schema's field extensions, where @pothos/plugin-complexity's
+ * calculator reads it. Every other field is free (it reads what its parent holds), and every list
+ * counts once unless the table says otherwise.
+ */
+export function applyCosts(schema: GraphQLSchema): void {
+  const mutation = schema.getMutationType();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const cost = costOf(type.name, field.name, type === mutation) ?? { field: 0, multiplier: 1 };
+      const complexity = typeof cost === 'function' ? (args: Args, ctx: object) => cost(args, ctx as CostContext) : cost;
+      (field as { extensions: object }).extensions = { ...field.extensions, complexity };
+    }
+  }
+}
+
+const VENDOR_TYPES = new Set(['Volume', 'Snapshot', 'Backup', 'BackupGroup', 'BackupStorage', 'DatabaseInstance', 'Job', 'Node', 'BackupSource', '_Entity']);
+
+function reachesVendor(type: GraphQLOutputType): boolean {
+  const named = getNamedType(type);
+  return VENDOR_TYPES.has(named.name) || named.name.endsWith('Connection') || (isListType(isNonNullType(type) ? type.ofType : type) && isObjectType(named));
+}
+
+/** Fields that return a vendor record, a list or a connection and have no cost in the table. */
+export function unpricedFields(schema: GraphQLSchema): string[] {
+  const mutation = schema.getMutationType();
+  const unpriced: string[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__') || type.name.endsWith('Edge') || type.name.endsWith('Connection')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (reachesVendor(field.type) && !costOf(type.name, field.name, type === mutation) && !isFree(`${type.name}.${field.name}`)) {
+        unpriced.push(`${type.name}.${field.name}`);
+      }
+    }
+  }
+  return unpriced;
+}
+
+/** Fields of a vendor type that read only what their parent already holds (a mutation's job comes from the tracker). */
+const isFree = (name: string) => name === 'BackupStatusEvent.backup' || /Success\.job$/.test(name);

@@ -1,0 +1,115 @@
+import type http from 'node:http';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import type { OperationResult } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { GatewayConfig } from '../infrastructure/config.js';
+import { requestIdFrom, runInRequestScope } from '../infrastructure/logger.js';
+import type { Principal } from '../providers/access.js';
+import { framedSubscriber } from './graphql-ws-framing.js';
+import type { KeySockets } from './plugins/use-subscription-budgets.js';
+import type { TrustedDocuments } from './plugins/use-trusted-documents.js';
+import { dropUnresponsiveSockets } from './ws-heartbeat.js';
+import { GRAPHQL_PATH, type GatewayYoga } from './yoga.js';
+
+/**
+ * graphql-ws on the gateway's port and path: the key is checked at connection_init, each operation
+ * runs through the same yoga plugins as over HTTP, and shared subscription results are framed once
+ * (graphql-ws-framing.ts).
+ */
+
+export interface GraphqlWsDependencies {
+  config: GatewayConfig;
+  yoga: GatewayYoga;
+  keySockets: KeySockets;
+  trusted: TrustedDocuments | null;
+  authenticate(authorization: unknown, remoteAddress: string | undefined): Principal | null;
+}
+
+type WsContextExtra = { principal: Principal; socket: WebSocket };
+type Executor = (args: ExecutionArgs) => OperationResult;
+
+export interface GraphqlWsServer {
+  wsServer: WebSocketServer;
+  /** Tells every client the server is going away (1001: they reconnect elsewhere) and stops. */
+  close(): Promise<void>;
+}
+
+export function attachGraphqlWs(server: http.Server, deps: GraphqlWsDependencies): GraphqlWsServer {
+  const { config, yoga, keySockets, trusted } = deps;
+  // maxPayload: no message, authenticated or not, is read past this size (ws's default is 100 MiB).
+  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: config.subscriptions.maxPayloadBytes });
+  const handle = useServer<Record<string, unknown>, WsContextExtra>(
+    {
+      execute: (args: ExecutionArgs) => (args.rootValue as { execute: Executor }).execute(args),
+      subscribe: (args: ExecutionArgs) => (args.rootValue as { subscribe: Executor }).subscribe(args),
+      connectionInitWaitTimeout: config.subscriptions.connectionInitTimeoutMs,
+      onConnect: (ctx) => {
+        const extra = ctx.extra as unknown as WsContextExtra & { request?: http.IncomingMessage };
+        const principal = deps.authenticate(ctx.connectionParams?.authorization, extra.request?.socket.remoteAddress);
+        if (!principal || !keySockets.admit(principal.keyHash, extra.socket)) return false;
+        extra.principal = principal;
+        // The upgrade request (headers and all) is not needed once the socket is accepted: with
+        // thousands of sockets open, not keeping it matters.
+        delete extra.request;
+        return true;
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        // graphql-ws registers the operation before asking; the limit counts it too.
+        if (Object.keys(ctx.subscriptions).length > config.subscriptions.maxPerSocket) {
+          return [
+            new GraphQLError(`This connection already has ${config.subscriptions.maxPerSocket} operations, the most it may hold`, {
+              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+            }),
+          ];
+        }
+        const query = trusted ? trusted.queryOf(payload) : payload.query;
+        if (query instanceof GraphQLError) return [query];
+        const requestId = requestIdFrom(undefined);
+        return runInRequestScope(requestId, async () => {
+          // Only what the context factory reads: each subscription keeps its context for its whole life.
+          const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+            params: { ...payload, query },
+            principal: ctx.extra.principal,
+            requestId,
+          });
+          const document = parse(query);
+          const errors = validate(schema, document);
+          if (errors.length > 0) return errors;
+          const contextValue = await contextFactory();
+          return {
+            schema,
+            operationName: payload.operationName,
+            document,
+            variableValues: payload.variables,
+            contextValue,
+            rootValue: {
+              execute: inRequestScope(requestId, execute),
+              subscribe: framedSubscriber(ctx.extra.socket, id, inRequestScope(requestId, subscribe)),
+            },
+          };
+        });
+      },
+    },
+    wsServer,
+    0, // graphql-ws's own keep-alive would be a second timer per socket: dropUnresponsiveSockets pings them all.
+  );
+  const stopHeartbeat = dropUnresponsiveSockets(wsServer, config.subscriptions.heartbeatMs);
+  return {
+    wsServer,
+    async close() {
+      stopHeartbeat();
+      for (const client of wsServer.clients) client.close(1001, 'server shutting down');
+      await handle.dispose();
+    },
+  };
+}
+
+/**
+ * The request scope must cover execution too, so that logs of an operation carry its id. Declared
+ * here rather than per subscription: under tsx a named closure made per subscription would carry
+ * a property dictionary of its own for the subscription's whole life.
+ */
+function inRequestScope(requestId: string, fn: Executor): Executor {
+  return (args) => runInRequestScope(requestId, () => fn(args));
+}

@@ -1,0 +1,100 @@
+import http from 'node:http';
+import type { GatewayConfig } from '../infrastructure/config.js';
+import { requestIdFrom, runInRequestScope, type Logger } from '../infrastructure/logger.js';
+import type { GatewayMetrics } from '../infrastructure/metrics.js';
+import { JOB_CALLBACK_PREFIX, receiveJobCallback } from '../live/job-callbacks.js';
+import type { StatusWatcher } from '../live/watcher.js';
+import type { Principal } from '../providers/access.js';
+import { admit, asksForGraphiQL, isCrossOrigin } from './http-admission.js';
+import { METRICS_PATH, serveMetrics } from './metrics-endpoint.js';
+import type { GatewayYoga } from './yoga.js';
+
+/**
+ * The HTTP side of the gateway: health and readiness, metrics, vendor job callbacks, then GraphQL
+ * for admitted requests (key checked and size declared before the body is read). Counts requests
+ * in flight, so that a drain can wait for them.
+ */
+
+export interface HttpServerDependencies {
+  config: GatewayConfig;
+  yoga: GatewayYoga;
+  watcher: StatusWatcher;
+  metrics: GatewayMetrics;
+  log: Logger;
+  authenticate(authorization: string | undefined, remoteAddress: string | undefined): Principal | null;
+  /** Each GraphQL request, before it runs (metrics count SSE streams). */
+  onRequest(req: http.IncomingMessage, res: http.ServerResponse): void;
+  /** Demo mode: GraphiQL holds this key, so its page is served to its own origin only. */
+  graphiqlApiKey?: string;
+}
+
+export interface GatewayHttpServer {
+  server: http.Server;
+  /** Readiness answers 503 from now on, and the promise settles when no request is in flight. */
+  drain(): Promise<void>;
+}
+
+export function createHttpServer(deps: HttpServerDependencies): GatewayHttpServer {
+  const { config, yoga, watcher, metrics, log } = deps;
+  const limits = config.server.http;
+  let draining = false;
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
+
+  const server = http.createServer(
+    {
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: limits.headersTimeoutMs,
+      // Node checks the two timeouts above only this often (30 s by default).
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+    },
+    (req, res) => {
+      if (req.url === '/healthz') {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+        return;
+      }
+      if (req.url === '/readyz') {
+        res.writeHead(draining ? 503 : 200, { 'content-type': 'text/plain' }).end(draining ? 'draining' : 'ready');
+        return;
+      }
+      if (config.server.metrics.enabled && req.url === METRICS_PATH) {
+        serveMetrics(req, res, metrics.registry, config.server.metrics.token);
+        return;
+      }
+      if (req.url?.startsWith(JOB_CALLBACK_PREFIX)) {
+        receiveJobCallback(req, res, watcher, log);
+        return;
+      }
+      const requestId = requestIdFrom(req.headers['x-request-id']);
+      res.setHeader('x-request-id', requestId);
+      // The demo's GraphiQL page holds its key: no other site may read or frame it.
+      res.setHeader('cross-origin-resource-policy', 'same-origin');
+      if (deps.graphiqlApiKey && asksForGraphiQL(req) && isCrossOrigin(req)) {
+        res.writeHead(403, { 'content-type': 'text/plain' }).end('GraphiQL is served to its own origin only');
+        return;
+      }
+      const admitted = admit(req, res, {
+        authenticate: (authorization) => deps.authenticate(authorization, req.socket.remoteAddress),
+        maxBodyBytes: limits.maxBodyBytes,
+        graphiql: config.server.graphiql,
+      });
+      if (!admitted) return;
+      deps.onRequest(req, res);
+      inFlight += 1;
+      res.on('close', () => {
+        inFlight -= 1;
+        if (inFlight === 0) drained?.();
+      });
+      runInRequestScope(requestId, () => void yoga(req, res, { principal: admitted.principal, requestId }));
+    },
+  );
+  server.maxConnections = limits.maxConnections;
+
+  return {
+    server,
+    async drain() {
+      draining = true;
+      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { errorTypeMap } from '@pothos/plugin-errors';
+import { GraphQLError, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { GatewayContext } from '../../schema/context.js';
+import { operationOf, rootFieldsOf } from '../../providers/access.js';
+import { NotFoundError, ValidationError, VendorError } from '../../domain/errors.js';
+import { parseResourceId } from '../../domain/ids.js';
+import type { Logger } from '../../infrastructure/logger.js';
+import type { JobRecord } from '../../domain/provider.js';
+
+/**
+ * One line per mutation attempt on the `audit` channel, at info whatever the gateway's log level:
+ * who (tenant, key label; never the key), what (operation, target global ids), what came of it
+ * (accepted with the vendor job id, refused and why, the vendor's error code) and the request id
+ * (added by the logger). Refusals before execution (scope, rate, cost) are logged from the
+ * operation's result; attempts that ran are logged from their resolver's own result.
+ */
+
+type Outcome =
+  | { outcome: 'accepted'; vendorJobId: string; jobId?: string }
+  | { outcome: 'refused'; reason: string; field?: string; rule?: string }
+  | { outcome: 'vendor-error'; vendorCode: string | null }
+  | { outcome: 'failed' };
+
+/** The audit channel of a gateway's logger. */
+export function auditLogger(log: Logger): Logger {
+  return log.child({ channel: 'audit' }, { level: 'info' });
+}
+
+function write(ctx: GatewayContext, operation: string, targets: string[], outcome: Outcome): void {
+  ctx.audit.info({ tenant: ctx.principal.tenant.name, key: ctx.principal.label, operation, targets, ...outcome }, 'mutation');
+}
+
+// The schema object is shared by every gateway of the process: its resolvers are wrapped once, and
+// write to the audit logger of the request's own gateway.
+const wrapped = new WeakSet<GraphQLSchema>();
+
+export function useAuditLog(): Plugin<GatewayContext> {
+  return {
+    onSchemaChange({ schema }) {
+      if (wrapped.has(schema)) return;
+      wrapped.add(schema);
+      const mutation = schema.getMutationType();
+      if (!isObjectType(mutation)) return;
+      // Only the Mutation fields are wrapped: a generic on-resolve hook (@envelop/on-resolve) would
+      // sit on every field of every subscription event too.
+      for (const field of Object.values(mutation.getFields())) {
+        const resolve = field.resolve as GraphQLFieldResolver<unknown, GatewayContext> | undefined;
+        if (!resolve) continue;
+        field.resolve = async (root, args, ctx, info) => {
+          const targets = globalIdsIn(args);
+          try {
+            const result = await resolve(root, args, ctx, info);
+            write(ctx, field.name, targets, outcomeOf(result));
+            return result;
+          } catch (error) {
+            write(ctx, field.name, targets, error instanceof GraphQLError && error.extensions.code ? { outcome: 'refused', reason: String(error.extensions.code) } : { outcome: 'failed' });
+            throw error;
+          }
+        };
+      }
+    },
+    onExecute({ args }) {
+      const operation = operationOf(args.document, args.operationName);
+      if (operation?.operation !== 'mutation') return;
+      return {
+        onExecuteDone({ result }) {
+          // A result with no data at all was refused before any resolver ran.
+          if (!('errors' in result) || !result.errors?.length || ('data' in result && result.data)) return;
+          const reason = String(result.errors[0]!.extensions?.code ?? 'refused');
+          const ctx = args.contextValue as GatewayContext;
+          const targets = globalIdsIn(args.variableValues ?? {});
+          for (const name of rootFieldsOf(args.document, operation)) {
+            if (name !== '__typename') write(ctx, name, targets, { outcome: 'refused', reason });
+          }
+        },
+      };
+    },
+  };
+}
+
+function outcomeOf(result: unknown): Outcome {
+  // The errors plugin hands back its errors as proxies; its map says which error class each one is.
+  const errorType = result && typeof result === 'object' ? errorTypeMap.get(result) : undefined;
+  if (errorType === ValidationError) {
+    const error = result as ValidationError;
+    return { outcome: 'refused', reason: 'VALIDATION', field: error.field, rule: error.rule };
+  }
+  if (errorType === NotFoundError) return { outcome: 'refused', reason: 'NOT_FOUND' };
+  if (errorType === VendorError) return { outcome: 'vendor-error', vendorCode: (result as VendorError).vendorCode };
+  const job = (result as { job?: JobRecord } | null)?.job;
+  return job ? { outcome: 'accepted', vendorJobId: job.vendorId } : { outcome: 'failed' };
+}
+
+/** Every resource global id among the arguments (input ids, id lists), however deep. */
+function globalIdsIn(value: unknown, found: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (value.length <= 512 && parseResourceId(value)) found.push(value);
+  } else if (Array.isArray(value)) {
+    for (const item of value.slice(0, 100)) globalIdsIn(item, found);
+  } else if (value && typeof value === 'object') {
+    for (const item of Object.values(value)) globalIdsIn(item, found);
+  }
+  return found;
+}

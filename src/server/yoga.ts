@@ -1,0 +1,110 @@
+import { GraphQLError } from 'graphql';
+import { createYoga, type YogaInitialContext } from 'graphql-yoga';
+import type { GatewayConfig } from '../infrastructure/config.js';
+import { currentRequestId, requestIdFrom, type Logger } from '../infrastructure/logger.js';
+import type { GatewayMetrics } from '../infrastructure/metrics.js';
+import type { LiveStatus } from '../live/live.js';
+import type { Principal } from '../providers/access.js';
+import { createRequestContext, type GatewayContext } from '../schema/context.js';
+import { schema } from '../schema/index.js';
+import { graphiqlSettings } from './graphiql.js';
+import { auditLogger, useAuditLog } from './plugins/use-audit-log.js';
+import { useCompiledExecution } from './plugins/use-compiled-execution.js';
+import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
+import { errorMasking, useRequestIdsOnErrors } from './plugins/use-error-masking.js';
+import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
+import { useMetrics } from './plugins/use-metrics.js';
+import { useOperationLimits } from './plugins/use-operation-limits.js';
+import { useOperationLog } from './plugins/use-operation-log.js';
+import { usePartialFailures } from './plugins/use-partial-failures.js';
+import { useQueryCost } from './plugins/use-query-cost.js';
+import { useRateLimits } from './plugins/use-rate-limits.js';
+import { useScopes } from './plugins/use-scopes.js';
+import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
+import type { KeySubscriptions } from './plugins/use-subscription-budgets.js';
+import { useTracing } from './plugins/use-tracing.js';
+import type { TrustedDocuments } from './plugins/use-trusted-documents.js';
+
+export const GRAPHQL_PATH = '/graphql';
+
+/** What the HTTP handler and the WebSocket server hand yoga along with each operation. */
+export interface RequestServerContext {
+  /** Settled before the body was read (HTTP) or when the socket was accepted (WebSocket). */
+  principal?: Principal | null;
+  requestId?: string;
+}
+
+export interface YogaDependencies {
+  config: GatewayConfig;
+  live: LiveStatus;
+  log: Logger;
+  metrics: GatewayMetrics;
+  trusted: TrustedDocuments | null;
+  keySubscriptions: KeySubscriptions;
+  graphiqlApiKey?: string;
+}
+
+function unauthenticated(): GraphQLError {
+  return new GraphQLError('A valid API key is required: send `Authorization: Bearer <key>`', {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
+  });
+}
+
+/** Yoga with the gateway's plugins, in the order they must see an operation, and its request context. */
+export function createGatewayYoga({ config, live, log, metrics, trusted, keySubscriptions, graphiqlApiKey }: YogaDependencies) {
+  const { limits } = config.server;
+  const audit = auditLogger(log);
+  return createYoga<RequestServerContext, GatewayContext>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    landingPage: false,
+    logging: {
+      debug: (...args) => log.debug(args.map(String).join(' ')),
+      info: (...args) => log.info(args.map(String).join(' ')),
+      warn: (...args) => log.warn(args.map(String).join(' ')),
+      error: (...args) => log.error(args.map(String).join(' ')),
+    },
+    maskedErrors: errorMasking(log),
+    // No CORS headers unless origins are configured: yoga's default reflects any origin.
+    cors: config.server.cors.origins.length > 0 ? { origin: config.server.cors.origins, credentials: false } : false,
+    ...graphiqlSettings(config.server.graphiql, graphiqlApiKey),
+    plugins: [
+      useCsrfPrevention(),
+      ...(trusted ? [trusted.plugin] : []),
+      useOperationLimits(limits, config.server.fieldSuggestions),
+      useIntrospectionPolicy(config.server.introspection),
+      // In this order: the audit sees every refusal of the checks after it; cost is counted before
+      // the rate limiter spends it; budgets count only subscriptions that passed everything else.
+      useAuditLog(),
+      useScopes(),
+      useQueryCost(limits),
+      useRateLimits(config.rateLimits, live.redis),
+      keySubscriptions.plugin(),
+      usePartialFailures(),
+      useSharedSubscriptionResults<GatewayContext>((context) => context.tenant),
+      useCompiledExecution(),
+      useRequestIdsOnErrors(),
+      // After the plugins that change results, so that spans, log lines and metrics see the final one.
+      useTracing(),
+      useOperationLog(log),
+      ...useMetrics(metrics),
+    ],
+    context: (initial: YogaInitialContext & RequestServerContext) => {
+      // The GraphiQL page and CORS preflights come this far without a principal, and run no operation.
+      const principal = initial.principal;
+      if (!principal) throw unauthenticated();
+      return createRequestContext({
+        requestId: initial.requestId ?? currentRequestId() ?? requestIdFrom(undefined),
+        principal,
+        tenant: principal.tenant,
+        jobs: live.jobs,
+        idempotency: live.idempotency,
+        live: live.view,
+        log,
+        audit,
+      });
+    },
+  });
+}
+
+export type GatewayYoga = ReturnType<typeof createGatewayYoga>;
