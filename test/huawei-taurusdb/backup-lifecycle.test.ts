@@ -41,7 +41,8 @@ describe('TaurusDB backup lifecycle', () => {
       10,
     );
     // The task does not name its backup (the SDK's entities model is empty): the job keeps the one the create answer named.
-    expect(final).toEqual({ status: 'SUCCEEDED', progress: 100, error: null, resource: null });
+    // The task itself names no backup (the SDK's entities model is empty): the job keeps the one the create answer named.
+    expect(final).toEqual({ status: 'SUCCEEDED', progress: 100, error: null, resource: { type: 'Backup', vendorId: backupId } });
     expect(seen.has('PENDING') || seen.has('RUNNING')).toBe(true);
 
     const [done] = await rig.provider.getBackups([backupId]);
