@@ -20,7 +20,7 @@ type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T
 /** What a mutation does to data, for access rules: start backups, overwrite live data, or remove. */
 export type MutationScope = 'backup' | 'restore' | 'delete';
 
-/** The scope of every mutation declared through `jobMutation`, filled as the schema modules load (complete once `./index.js` is). */
+/** The scope of every mutation, by field name: filled as each `jobMutation` is declared, so import it from `./index.js`, where all are. */
 export const MUTATION_SCOPES: Readonly<Record<string, MutationScope>> = {};
 
 /** What the resolver knows once the job has started; `checked` is undefined for a repeat, whose check did not run. */
