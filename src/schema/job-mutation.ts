@@ -111,7 +111,11 @@ export function jobMutation<Op extends JobOperation, Input extends object, Reque
         const check = loose.check;
         const job = await startJob(ctx, target.provider, operation, request, (r) => send(method as never, r, checked), {
           atMostOnce: loose.atMostOnce,
-          before: check && (async () => void (checked = await check(input, target, request, ctx))),
+          before: check
+            ? async () => {
+                checked = await check(input, target, request, ctx);
+              }
+            : undefined,
         });
         return payloadOf(loose, { job, input, target, request, checked }, ctx);
       },
