@@ -51,6 +51,7 @@ const CreateVmBackupInput = builder.inputType('CreateVmBackupInput', {
 });
 
 jobMutation('createVmBackup', {
+  scope: 'backup',
   description: 'Starts a backup of every volume of a VM (ZStack) and returns at once with its job.',
   input: CreateVmBackupInput,
   target: { field: 'rootVolumeId', type: 'Volume' },
@@ -76,6 +77,7 @@ const DeleteVmBackupInput = builder.inputType('DeleteVmBackupInput', {
 });
 
 jobMutation('deleteVmBackup', {
+  scope: 'delete',
   input: DeleteVmBackupInput,
   target: { field: 'groupId', type: 'BackupGroup' },
   mustExist: BackupGroupRef,

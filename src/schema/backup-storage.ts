@@ -37,6 +37,7 @@ const SyncVmBackupInput = builder.inputType('SyncVmBackupInput', {
 });
 
 jobMutation('syncVmBackup', {
+  scope: 'backup',
   description: "Reconciles the provider's VM backup records with what an image store holds (ZStack).",
   input: SyncVmBackupInput,
   target: { field: 'imageStoreId', type: 'BackupStorage' },

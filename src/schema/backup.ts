@@ -202,6 +202,7 @@ const CreateVolumeBackupInput = builder.inputType('CreateVolumeBackupInput', {
 });
 
 jobMutation('createVolumeBackup', {
+  scope: 'backup',
   description: 'Starts a backup of a volume (ZStack, Huawei VBS) and returns at once with its job.',
   input: CreateVolumeBackupInput,
   target: { field: 'volumeId', type: 'Volume' },
@@ -223,6 +224,7 @@ const DeleteBackupInput = builder.inputType('DeleteBackupInput', {
 });
 
 jobMutation('deleteBackup', {
+  scope: 'delete',
   description: 'Deletes a backup on any vendor; returns at once with the job.',
   input: DeleteBackupInput,
   target: { field: 'id', type: 'Backup' },

@@ -70,6 +70,7 @@ const CreateDatabaseBackupInput = builder.inputType('CreateDatabaseBackupInput',
 });
 
 jobMutation('createDatabaseBackup', {
+  scope: 'backup',
   description: 'Starts a manual backup of a database instance (Huawei TaurusDB) and returns at once with its job.',
   input: CreateDatabaseBackupInput,
   target: { field: 'instanceId', type: 'DatabaseInstance' },

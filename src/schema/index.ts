@@ -25,6 +25,9 @@ import './database-instance.js';
 import './recovery.js';
 import './job.js';
 
+/** Read it from here: every mutation module above has declared its scope by now. */
+export { MUTATION_SCOPES, type MutationScope } from './job-mutation.js';
+
 builder.queryType({});
 builder.mutationType({});
 builder.subscriptionType({});

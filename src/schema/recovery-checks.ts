@@ -21,9 +21,10 @@ export function loadTarget<T extends VendorRecord>(ctx: GatewayContext, ref: Ven
   return requireRecord(ctx, ref, resourceGlobalId(ref.name, of.provider.key, vendorId), { provider: of.provider, vendorId });
 }
 
-/** What a mutation's payload shows is read again after the vendor call: the restore changed it. */
-export function forgetLoaded(ctx: GatewayContext, ref: { getDataloader(ctx: GatewayContext): { clear(key: string): unknown } }, localKey: string): void {
+/** What a mutation's payload shows is read again after the vendor call: the restore changed it. Returns the key, for the payload. */
+export function forgetLoaded(ctx: GatewayContext, ref: { getDataloader(ctx: GatewayContext): { clear(key: string): unknown } }, localKey: string): string {
   ref.getDataloader(ctx).clear(localKey);
+  return localKey;
 }
 
 export interface BackupRestoreCheck {

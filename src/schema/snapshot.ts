@@ -64,6 +64,7 @@ const CreateVolumeSnapshotInput = builder.inputType('CreateVolumeSnapshotInput',
 });
 
 jobMutation('createVolumeSnapshot', {
+  scope: 'backup',
   description: 'Starts a snapshot of a volume (ZStack) and returns at once with its job.',
   input: CreateVolumeSnapshotInput,
   target: { field: 'volumeId', type: 'Volume' },
@@ -81,6 +82,7 @@ const DeleteSnapshotInput = builder.inputType('DeleteSnapshotInput', {
 });
 
 jobMutation('deleteSnapshot', {
+  scope: 'delete',
   input: DeleteSnapshotInput,
   target: { field: 'id', type: 'Snapshot' },
   mustExist: SnapshotRef,
