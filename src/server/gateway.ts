@@ -8,10 +8,8 @@ import { withJobCallback } from '../live/job-callbacks.js';
 import type { Jobs } from '../live/jobs.js';
 import { createLiveStatus, type LiveView } from '../live/live.js';
 import type { StatusWatcher } from '../live/watcher.js';
-import { assertEveryMutationHasAScope } from '../providers/access.js';
 import { createProvider } from '../providers/registry.js';
 import { TenantDirectory, type ProviderFactory } from '../providers/tenancy.js';
-import { schema } from '../schema/index.js';
 import { authenticate } from './authentication.js';
 import { observeGateway } from './gateway-telemetry.js';
 import { attachGraphqlWs } from './graphql-ws-server.js';
@@ -70,7 +68,6 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     providers: tenants.tenants.flatMap((tenant) => tenant.providers),
     hasJobCallbacks: (provider) => reportingJobEnds.has(provider.key),
   });
-  assertEveryMutationHasAScope(Object.keys(schema.getMutationType()?.getFields() ?? {}));
   // Counted always (the same observations feed the warn lines); served only when enabled.
   const metrics = createGatewayMetrics();
   const trusted = config.server.persistedDocuments ? loadTrustedDocuments(config.server.persistedDocuments) : null;
