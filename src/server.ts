@@ -5,7 +5,7 @@ import { createYoga, type YogaInitialContext } from 'graphql-yoga';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { GatewayConfig } from './config.js';
+import { upstreamSettingsOf, type GatewayConfig, type ProviderConfig } from './config.js';
 import { createRequestContext, type GatewayContext } from './context.js';
 import { providerKeyOf } from './core/ids.js';
 import type { JobTracker } from './core/jobs.js';
@@ -13,14 +13,15 @@ import { JOB_CALLBACK_PREFIX, receiveJobCallback, withJobCallback } from './core
 import { createLiveStatus } from './core/live.js';
 import { dropUnresponsiveSockets } from './core/ws-heartbeat.js';
 import { createLogger, currentRequestId, requestIdFrom, runInRequestScope, type Logger } from './core/logger.js';
-import { TenantDirectory, type ProviderFactory, type Tenant } from './core/tenancy.js';
+import { TenantDirectory, type Tenant } from './core/tenancy.js';
 import type { StatusWatcher } from './core/watcher.js';
 import { errorMasking } from './plugins/use-error-masking.js';
 import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
 import { usePartialFailures } from './plugins/use-partial-failures.js';
-import { createProvider } from './providers/registry.js';
+import { createProvider, type ProviderServices } from './providers/registry.js';
+import type { BackupProvider } from './providers/provider.js';
 import { schema } from './schema/index.js';
 
 /**
@@ -32,7 +33,7 @@ import { schema } from './schema/index.js';
 export interface GatewayOptions {
   logger?: Logger;
   /** Replaces the adapters built from the config (tests inject their own). */
-  providerFactory?: ProviderFactory;
+  providerFactory?: AdapterFactory;
   /** A key to pre-fill in GraphiQL's headers (demo mode). */
   graphiqlApiKey?: string;
 }
@@ -67,7 +68,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const tenants = new TenantDirectory(config.tenants, (tenant, provider) => {
     const adapterConfig = withJobCallback(config, tenant, provider);
     if (adapterConfig.kind === 'zstack' && adapterConfig.webhookUrl) reportingJobEnds.add(providerKeyOf(tenant, provider.name));
-    return live.observe(createAdapter(tenant, adapterConfig));
+    return live.observe(createAdapter(tenant, adapterConfig, { log, upstream: upstreamSettingsOf(config, provider) }));
   });
   live.start(
     tenants.tenants.flatMap((tenant) => tenant.providers),
@@ -137,7 +138,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       inFlight -= 1;
       if (inFlight === 0) drained?.();
     });
-    runInRequestScope(requestId, () => void yoga(req, res));
+    runInRequestScope(requestId, () => void yoga(req, res), Date.now() + config.server.requestDeadlineMs);
   });
 
   const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
@@ -224,5 +225,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     },
   };
 }
+
+/** Builds one provider's adapter; `services` carries the log and the provider's upstream settings. */
+export type AdapterFactory = (tenant: string, config: ProviderConfig, services: ProviderServices) => BackupProvider;
 
 type Executor = (args: ExecutionArgs) => OperationResult;

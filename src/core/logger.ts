@@ -10,16 +10,23 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 
 export interface RequestScope {
   requestId: string;
+  /** Epoch ms by which the whole GraphQL request must be answered; every upstream call inherits it. */
+  deadline?: number;
 }
 
 const requestScope = new AsyncLocalStorage<RequestScope>();
 
-export function runInRequestScope<T>(requestId: string, fn: () => T): T {
-  return requestScope.run({ requestId }, fn);
+export function runInRequestScope<T>(requestId: string, fn: () => T, deadline?: number): T {
+  return requestScope.run(deadline === undefined ? { requestId } : { requestId, deadline }, fn);
 }
 
 export function currentRequestId(): string | undefined {
   return requestScope.getStore()?.requestId;
+}
+
+/** The deadline of the request being served; `undefined` outside a request (the status watcher). */
+export function currentDeadline(): number | undefined {
+  return requestScope.getStore()?.deadline;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;

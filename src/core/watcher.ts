@@ -9,7 +9,7 @@ import type {
   ProviderKey,
   ResourceRef,
 } from '../providers/provider.js';
-import { TransportError } from './errors.js';
+import { TransportError, VendorError } from './errors.js';
 import type { Leases } from './leases.js';
 import type { Logger } from './logger.js';
 import { unobserved, type SeenRecords } from './observed-provider.js';
@@ -78,6 +78,15 @@ const SCOPE_LIST_LIMIT = 1000;
 const JOB_POLLS_IN_FLIGHT = 8;
 /** How long a current state read for new subscribers serves later ones (events keep it up to date meanwhile). */
 const CURRENT_STATE_TTL_MS = 2_000;
+
+/**
+ * A vendor failing a poll is expected and the upstream layer has logged it (one rate-limited warn
+ * line); only the unexpected gets an error line with its stack.
+ */
+function logPollFailure(log: Logger, error: unknown, fields: Record<string, string>, message: string): void {
+  if (error instanceof TransportError || error instanceof VendorError) log.debug({ ...fields, error: error.message }, message);
+  else log.error({ err: error, ...fields }, message);
+}
 
 export function isMoving(kind: WatchKind, status: string): boolean {
   return MOVING[kind].has(status);
@@ -272,8 +281,7 @@ export class StatusWatcher {
     try {
       state = await provider.pollJob({ vendorJobId: job.vendorId, operation: job.operation });
     } catch (error) {
-      const level = error instanceof TransportError ? 'warn' : 'error';
-      this.options.log[level]({ err: error, provider: provider.name, job: job.vendorId }, 'job poll failed');
+      logPollFailure(this.options.log, error, { provider: provider.name, job: job.vendorId }, 'job poll failed');
       return job;
     }
     const next = nextJobRecord(job, state);
@@ -543,6 +551,12 @@ class ProviderPoller {
   private async tick(): Promise<void> {
     const { store, settings, log } = this.options;
     const key = this.provider.key;
+    if (this.provider.circuit() === 'OPEN') {
+      // The vendor is failing and its circuit rejects calls anyway: back off until a probe may pass.
+      this.intervalMs = Math.min(settings.maxIntervalMs, this.intervalMs * 2);
+      this.watcher.report({ providerKey: key, moving: false, changes: 0, nextIntervalMs: this.intervalMs });
+      return;
+    }
     this.woken = false;
     let moving = false;
     let changes = 0;
@@ -568,8 +582,7 @@ class ProviderPoller {
         } else {
           // The vendor (or Redis) failed this round: back off rather than press a vendor in trouble.
           failed = true;
-          const level = round.reason instanceof TransportError ? 'warn' : 'error';
-          log[level]({ err: round.reason, provider: this.provider.name }, 'status poll failed');
+          logPollFailure(log, round.reason, { provider: this.provider.name }, 'status poll failed');
         }
       }
     } catch (error) {

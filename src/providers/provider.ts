@@ -7,10 +7,13 @@
  * pubsub unchanged and never carry class instances.
  */
 
+import type { CircuitStatus } from '../core/upstream-guard.js';
+
 export type ProviderKind = 'ZSTACK' | 'HUAWEI_VBS' | 'HUAWEI_TAURUSDB';
 export type BackupStatus = 'CREATING' | 'AVAILABLE' | 'FAILED' | 'DELETING' | 'DELETED' | 'RESTORING' | 'UNKNOWN';
 export type SnapshotStatus = 'CREATING' | 'READY' | 'FAILED' | 'DELETING' | 'DELETED' | 'UNKNOWN';
-export type JobStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+/** UNKNOWN: the vendor's answer to the start was lost and no trace of the operation was found (terminal). */
+export type JobStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'UNKNOWN';
 export type BackupKind = 'VOLUME' | 'DATABASE';
 export type DeleteMode = 'PERMISSIVE' | 'ENFORCING';
 
@@ -240,6 +243,8 @@ export interface BackupProvider {
   isValidId(type: ResourceType, vendorId: string): boolean;
   /** Cheap reachability check for `Provider.healthy`. */
   checkHealth(): Promise<boolean>;
+  /** The state of the circuit breaker in front of this provider's vendor. */
+  circuit(): CircuitStatus;
 
   getBackups(ids: readonly string[]): Promise<(BackupRecord | null)[]>;
   listBackups(request: BackupListRequest): Promise<BackupRecord[]>;

@@ -1,5 +1,7 @@
 import type { HuaweiAuthConfig, ProviderConfig } from '../config.js';
 import { providerKeyOf } from '../core/ids.js';
+import type { Logger } from '../core/logger.js';
+import { DEFAULT_UPSTREAM_SETTINGS, UpstreamGuard, type UpstreamSettings } from '../core/upstream-guard.js';
 import { UpstreamHttp } from '../core/upstream-http.js';
 import { IamTokenSource, type HuaweiAuth } from './huawei/auth/index.js';
 import { TaurusDbProvider } from './huawei/taurusdb/adapter.js';
@@ -7,9 +9,18 @@ import { VbsProvider } from './huawei/vbs/adapter.js';
 import type { BackupProvider } from './provider.js';
 import { ZStackProvider } from './zstack/adapter.js';
 
-/** Builds the adapter a provider entry of the config names. */
-export function createProvider(tenant: string, config: ProviderConfig): BackupProvider {
+export interface ProviderServices {
+  log?: Logger;
+  upstream?: UpstreamSettings;
+}
+
+/**
+ * Builds the adapter a provider entry of the config names, with one guard (circuit breaker, read
+ * and write queues, failure log) for every endpoint the adapter calls, IAM included.
+ */
+export function createProvider(tenant: string, config: ProviderConfig, services: ProviderServices = {}): BackupProvider {
   const key = providerKeyOf(tenant, config.name);
+  const guard = new UpstreamGuard(key, services.upstream ?? DEFAULT_UPSTREAM_SETTINGS, services.log);
   switch (config.kind) {
     case 'zstack':
       return new ZStackProvider({
@@ -22,6 +33,7 @@ export function createProvider(tenant: string, config: ProviderConfig): BackupPr
           timeZone: config.timeZone,
           timeoutMs: config.timeoutMs,
           webhookUrl: config.webhookUrl,
+          guard,
         },
       });
     case 'huawei-vbs':
@@ -31,8 +43,9 @@ export function createProvider(tenant: string, config: ProviderConfig): BackupPr
         endpoint: config.endpoint,
         evsEndpoint: config.evsEndpoint,
         projectId: config.projectId,
-        auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs),
+        auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs, guard),
         timeoutMs: config.timeoutMs,
+        guard,
       });
     case 'huawei-taurusdb':
       return new TaurusDbProvider({
@@ -40,18 +53,19 @@ export function createProvider(tenant: string, config: ProviderConfig): BackupPr
         name: config.name,
         endpoint: config.endpoint,
         projectId: config.projectId,
-        auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs),
+        auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs, guard),
         timeoutMs: config.timeoutMs,
+        guard,
       });
   }
 }
 
-function huaweiAuth(auth: HuaweiAuthConfig, projectId: string, timeoutMs: number): HuaweiAuth {
+function huaweiAuth(auth: HuaweiAuthConfig, projectId: string, timeoutMs: number, guard: UpstreamGuard): HuaweiAuth {
   if ('accessKey' in auth) return { accessKey: auth.accessKey, secretKey: auth.secretKey };
   const { endpoint, user, password, domain, project } = auth.iam;
   return {
     iam: new IamTokenSource({
-      http: new UpstreamHttp(endpoint, { timeoutMs }),
+      http: new UpstreamHttp(endpoint, { timeoutMs, guard }),
       user,
       password,
       domain,

@@ -1,6 +1,6 @@
 import type { GatewayContext } from '../context.js';
 import { fingerprintOf, IDEMPOTENCY_TTL_MS } from '../core/idempotency.js';
-import { NotFoundError, TransportError, UpstreamError, ValidationError, VendorError } from '../core/errors.js';
+import { NotFoundError, TransportError, UpstreamError, UpstreamRejection, ValidationError, VendorError } from '../core/errors.js';
 import { localId, parseResourceId } from '../core/ids.js';
 import { builder } from './builder.js';
 import { JobRef, type VendorNodeRef } from './refs.js';
@@ -68,8 +68,11 @@ export async function startJob<R extends object>(
       ? await ctx.idempotency.once(`${provider.key}:${operation}:${key}`, fingerprintOf(request), IDEMPOTENCY_TTL_MS, () => run(request))
       : await run(request);
   } catch (error) {
+    // The upstream layer has logged the failure already (one warn line, no stack).
+    if (error instanceof UpstreamRejection) {
+      throw new VendorError(provider.key, error.code, null, `${provider.name}: ${error.message}; nothing was sent, so a retry is safe`);
+    }
     if (error instanceof TransportError) {
-      ctx.log.warn({ err: error, provider: provider.name }, 'upstream mutation failed');
       throw new VendorError(provider.key, error.timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', null, `${provider.name} did not answer; the operation may have started upstream, so retry with the same idempotencyKey`);
     }
     throw error;

@@ -52,6 +52,7 @@ import {
   type VolumeInventory,
   type VolumeSnapshotInventory,
 } from './mapping.js';
+import type { CircuitStatus } from '../../core/upstream-guard.js';
 import { condition, type QueryCondition, type QueryOptions } from './query.js';
 
 export interface ZStackProviderOptions {
@@ -100,6 +101,10 @@ export class ZStackProvider implements BackupProvider {
   /** Every ZStack resource id is a uuid without dashes; ZStack has no database instances. */
   isValidId(type: ResourceType, vendorId: string): boolean {
     return type !== 'DatabaseInstance' && isZStackUuid(vendorId);
+  }
+
+  circuit(): CircuitStatus {
+    return this.client.circuit;
   }
 
   async checkHealth(): Promise<boolean> {

@@ -1,6 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { NotFoundError } from '../../../core/errors.js';
 import { timeMicros } from '../../../core/instants.js';
+import { UpstreamGuard, type CircuitStatus } from '../../../core/upstream-guard.js';
 import { deletedBackupOf, deletionJob } from '../deletion-jobs.js';
 import type {
   BackupListFilter,
@@ -48,6 +49,8 @@ export interface TaurusDbProviderOptions {
   projectId: string;
   auth: HuaweiAuth;
   timeoutMs: number;
+  /** The provider's circuit breaker and queues. */
+  guard?: UpstreamGuard;
   /** Upstream calls in flight at once for batched reads; default 8. */
   concurrency?: number;
 }
@@ -61,11 +64,14 @@ export class TaurusDbProvider implements BackupProvider {
   readonly kind = 'HUAWEI_TAURUSDB' as const;
   private readonly client: TaurusDbClient;
   private readonly throttle: LimitFunction;
+  private readonly guard: UpstreamGuard;
 
   constructor(options: TaurusDbProviderOptions) {
     this.key = options.key;
     this.name = options.name;
+    this.guard = options.guard ?? new UpstreamGuard(options.key);
     this.client = new TaurusDbClient({
+      guard: this.guard,
       providerKey: options.key,
       endpoint: options.endpoint,
       projectId: options.projectId,
@@ -79,6 +85,10 @@ export class TaurusDbProvider implements BackupProvider {
     if (type === 'DatabaseInstance') return isInstanceId(vendorId);
     if (type === 'Backup') return isBackupId(vendorId);
     return false;
+  }
+
+  circuit(): CircuitStatus {
+    return this.guard.circuit;
   }
 
   async checkHealth(): Promise<boolean> {

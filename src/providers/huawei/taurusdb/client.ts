@@ -1,4 +1,5 @@
 import { VendorError } from '../../../core/errors.js';
+import type { UpstreamGuard } from '../../../core/upstream-guard.js';
 import { UpstreamHttp } from '../../../core/upstream-http.js';
 import type { ProviderKey } from '../../provider.js';
 import { closeAuth, huaweiRequest, type HuaweiAuth, type HuaweiCall } from '../auth/index.js';
@@ -22,6 +23,7 @@ export interface TaurusDbClientOptions {
   projectId: string;
   auth: HuaweiAuth;
   timeoutMs: number;
+  guard?: UpstreamGuard;
 }
 
 /** The vendor's page size bound for both list calls (huawei.md B.2, B.5). */
@@ -51,7 +53,7 @@ export class TaurusDbClient {
   private readonly base: string;
 
   constructor(private readonly options: TaurusDbClientOptions) {
-    this.http = new UpstreamHttp(options.endpoint, { timeoutMs: options.timeoutMs });
+    this.http = new UpstreamHttp(options.endpoint, { timeoutMs: options.timeoutMs, guard: options.guard });
     this.base = `/v3/${encodeURIComponent(options.projectId)}`;
   }
 

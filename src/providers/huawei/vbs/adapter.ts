@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { NotFoundError, ValidationError, VendorError } from '../../../core/errors.js';
 import { timeMicros } from '../../../core/instants.js';
+import { UpstreamGuard, type CircuitStatus } from '../../../core/upstream-guard.js';
 import { UpstreamHttp } from '../../../core/upstream-http.js';
 import { deletedBackupOf, deletionJob } from '../deletion-jobs.js';
 import type {
@@ -35,6 +36,8 @@ export interface VbsProviderOptions {
   projectId: string;
   auth: HuaweiAuth;
   timeoutMs: number;
+  /** The provider's circuit breaker and queues, shared by the VBS and EVS hosts. */
+  guard?: UpstreamGuard;
 }
 
 /** Rows per native list request while paging for listBackups. */
@@ -52,17 +55,24 @@ export class VbsProvider implements BackupProvider {
   readonly kind = 'HUAWEI_VBS' as const;
   private readonly client: VbsClient;
   private readonly limitGets = pLimit(GET_CONCURRENCY);
+  private readonly guard: UpstreamGuard;
 
   constructor(options: VbsProviderOptions) {
     this.key = options.key;
     this.name = options.name;
-    const vbs = new UpstreamHttp(options.endpoint, { timeoutMs: options.timeoutMs });
-    const evs = options.evsEndpoint && options.evsEndpoint !== options.endpoint ? new UpstreamHttp(options.evsEndpoint, { timeoutMs: options.timeoutMs }) : vbs;
+    this.guard = options.guard ?? new UpstreamGuard(options.key);
+    const http = { timeoutMs: options.timeoutMs, guard: this.guard };
+    const vbs = new UpstreamHttp(options.endpoint, http);
+    const evs = options.evsEndpoint && options.evsEndpoint !== options.endpoint ? new UpstreamHttp(options.evsEndpoint, http) : vbs;
     this.client = new VbsClient({ providerKey: options.key, projectId: options.projectId, auth: options.auth, vbs, evs });
   }
 
   isValidId(type: ResourceType, vendorId: string): boolean {
     return (type === 'Volume' || type === 'Backup' || type === 'Snapshot') && isUuid(vendorId);
+  }
+
+  circuit(): CircuitStatus {
+    return this.guard.circuit;
   }
 
   async checkHealth(): Promise<boolean> {

@@ -4,6 +4,7 @@ import type { AkSkCredentials } from '../../auth/index.js';
 import { gatewayError, withGatewayAuth, type TokenValidator } from '../../simulator-shared/index.js';
 import { dbsError, TaurusDbRoutes } from './routes.js';
 import { TaurusDbState, type SeedName } from './state.js';
+import type { WireCreateBackupResponse } from '../wire.js';
 
 export { TaurusDbState, type SeedName, type SimBackup, type SimInstance, type SimJob } from './state.js';
 
@@ -57,7 +58,11 @@ export async function startTaurusDbSimulator(options: TaurusDbSimulatorOptions):
   const route = (method: HTTPMethod, path: string, handler: SimHandler) => server.route(method, path, withGatewayAuth(gateway, handler));
 
   route('GET', '/v3/:project_id/instances', routes.listInstances);
-  route('POST', '/v3/:project_id/backups/create', routes.createBackup);
+  route('POST', '/v3/:project_id/backups/create', (request) => {
+    const response = routes.createBackup(request);
+    if (response.status === 200) server.recordCreation('backup', (response.body as WireCreateBackupResponse).backup.name);
+    return response;
+  });
   route('GET', '/v3/:project_id/backups', routes.listBackups);
   route('DELETE', '/v3/:project_id/backups/:backup_id', routes.deleteBackup);
   route('GET', '/v3/:project_id/jobs', routes.getJob);

@@ -178,6 +178,7 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
       updated_at: cinderTime(now),
     };
     state.backups.set(backup.id, backup);
+    server.recordCreation('backup', backup.name);
     volume.statusBeforeBackup = volume.status;
     volume.status = 'backing-up';
     const job: SimJob = {
