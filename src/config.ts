@@ -53,6 +53,7 @@ const upstreamSettings = z
       .default(D.retry),
     reads: lane(D.reads).default(D.reads),
     writes: lane(D.writes).default(D.writes),
+    lostCreateGraceMs: ms(86_400_000).default(D.lostCreateGraceMs),
   })
   .strict();
 
@@ -62,6 +63,7 @@ const upstreamOverride = z
     retry: z.record(z.enum(['maxAttempts', 'baseDelayMs', 'maxDelayMs']), z.number()).optional(),
     reads: z.record(z.enum(['concurrency', 'maxQueued', 'queueTimeoutMs']), z.number()).optional(),
     writes: z.record(z.enum(['concurrency', 'maxQueued', 'queueTimeoutMs']), z.number()).optional(),
+    lostCreateGraceMs: z.number().optional(),
   })
   .strict();
 
@@ -249,6 +251,7 @@ export function upstreamSettingsOf(config: GatewayConfig, provider: ProviderConf
     retry: { ...config.upstream.retry, ...own.retry },
     reads: { ...config.upstream.reads, ...own.reads },
     writes: { ...config.upstream.writes, ...own.writes },
+    lostCreateGraceMs: own.lostCreateGraceMs ?? config.upstream.lostCreateGraceMs,
   };
   const result = upstreamSettings.safeParse(merged);
   if (!result.success) {

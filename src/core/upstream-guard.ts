@@ -35,6 +35,11 @@ export interface UpstreamSettings {
   };
   reads: LaneSettings;
   writes: LaneSettings;
+  /**
+   * A create the vendor cannot deduplicate whose answer was lost is looked for this long before its
+   * job ends UNKNOWN (providers/huawei/unconfirmed-creates.ts).
+   */
+  lostCreateGraceMs: number;
 }
 
 export const DEFAULT_UPSTREAM_SETTINGS: UpstreamSettings = {
@@ -42,6 +47,7 @@ export const DEFAULT_UPSTREAM_SETTINGS: UpstreamSettings = {
   retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2_000 },
   reads: { concurrency: 16, maxQueued: 256, queueTimeoutMs: 2_000 },
   writes: { concurrency: 8, maxQueued: 256, queueTimeoutMs: 2_000 },
+  lostCreateGraceMs: 60_000,
 };
 
 export type CircuitStatus = 'CLOSED' | 'OPEN' | 'HALF_OPEN';

@@ -3,6 +3,7 @@ import { NotFoundError } from '../../../core/errors.js';
 import { timeMicros } from '../../../core/instants.js';
 import { UpstreamGuard, type CircuitStatus } from '../../../core/upstream-guard.js';
 import { deletedBackupOf, deletionJob } from '../deletion-jobs.js';
+import { createOnce, lookupOf, madeBy, pollLookup, type CreateLookup } from '../unconfirmed-creates.js';
 import type {
   BackupListFilter,
   BackupListRequest,
@@ -152,18 +153,29 @@ export class TaurusDbProvider implements BackupProvider {
   async createDatabaseBackup(request: CreateDatabaseBackupRequest): Promise<StartedJob> {
     const violation = createBackupViolation(request);
     if (violation) throw violation;
-    // TaurusDB has no idempotency token: `idempotencyKey` cannot be passed on.
-    const answer = await this.client.createBackup({
-      instance_id: request.instanceId,
-      name: request.name,
-      ...(request.description !== null ? { description: request.description } : {}),
-    });
-    return {
-      vendorJobId: answer.job_id,
-      operation: 'createDatabaseBackup',
-      resource: { type: 'Backup', vendorId: answer.backup.id },
+    // TaurusDB has no idempotency token: `idempotencyKey` cannot be passed on, so the create is sent
+    // once and a lost answer is looked up, never resent (see unconfirmed-creates.ts).
+    const send = async (): Promise<StartedJob> => {
+      const answer = await this.client.createBackup({
+        instance_id: request.instanceId,
+        name: request.name,
+        ...(request.description !== null ? { description: request.description } : {}),
+      });
+      return { vendorJobId: answer.job_id, operation: 'createDatabaseBackup', resource: { type: 'Backup', vendorId: answer.backup.id } };
     };
+    return createOnce('createDatabaseBackup', { sourceId: request.instanceId, name: request.name }, send, this.findCreated);
   }
+
+  /** The instance's backups since the lookup's start (the list has no name filter). */
+  private readonly findCreated = async (lookup: CreateLookup): Promise<BackupRecord | null> => {
+    const { backups } = await this.client.listBackups({
+      instance_id: lookup.sourceId,
+      begin_time: formatVendorTime(lookup.sinceMs),
+      offset: 0,
+      limit: MAX_PAGE_SIZE,
+    });
+    return backups.map((backup) => toBackupRecord(this.key, backup)).find((record) => madeBy(record, lookup)) ?? null;
+  };
 
   /** TaurusDB has one way to delete a backup: `mode` changes nothing. */
   async deleteBackup(id: string, _mode: DeleteMode | null): Promise<StartedJob> {
@@ -173,6 +185,8 @@ export class TaurusDbProvider implements BackupProvider {
   }
 
   async pollJob(job: { vendorJobId: string; operation: string }): Promise<JobState | null> {
+    const lookup = lookupOf(job.vendorJobId);
+    if (lookup) return isInstanceId(lookup.sourceId) ? pollLookup(lookup, this.findCreated, this.guard.settings.lostCreateGraceMs) : null;
     const backupId = deletedBackupOf(job.vendorJobId);
     if (backupId !== null) return this.pollDeletion(backupId);
     if (!isJobId(job.vendorJobId)) return null;

@@ -4,6 +4,7 @@ import { timeMicros } from '../../../core/instants.js';
 import { UpstreamGuard, type CircuitStatus } from '../../../core/upstream-guard.js';
 import { UpstreamHttp } from '../../../core/upstream-http.js';
 import { deletedBackupOf, deletionJob } from '../deletion-jobs.js';
+import { createOnce, lookupOf, madeBy, pollLookup, type CreateLookup } from '../unconfirmed-creates.js';
 import type {
   BackupListFilter,
   BackupListRequest,
@@ -162,22 +163,34 @@ export class VbsProvider implements BackupProvider {
     return { items: result.snapshots.map((s) => toSnapshotRecord(this.key, s)), total: result.count };
   }
 
-  /** VBS has no idempotency token, so `idempotencyKey` cannot be honoured and is ignored. */
+  /**
+   * VBS has no idempotency token, so `idempotencyKey` cannot be passed on; the create is sent once
+   * and a lost answer is looked up, never resent (see unconfirmed-creates.ts).
+   */
   async createVolumeBackup(request: CreateVolumeBackupRequest): Promise<StartedJob> {
     if (request.backupStorageId !== null) {
       throw new ValidationError('backupStorageId', 'unsupported', 'VBS chooses the backup storage itself');
     }
     if (request.bandwidth !== null) throw new ValidationError('bandwidth', 'unsupported', 'VBS does not limit backup bandwidth');
     assertValidBackupInput(request);
-    const { job_id } = await this.client.createBackup({
-      volume_id: request.volumeId,
-      name: request.name,
-      ...(request.snapshotId !== null ? { snapshot_id: request.snapshotId } : {}),
-      ...(request.description !== null ? { description: request.description } : {}),
-      ...(request.tags.length > 0 ? { tags: request.tags } : {}),
-    });
-    return { vendorJobId: job_id, operation: 'createVolumeBackup', resource: null };
+    const send = async (): Promise<StartedJob> => {
+      const { job_id } = await this.client.createBackup({
+        volume_id: request.volumeId,
+        name: request.name,
+        ...(request.snapshotId !== null ? { snapshot_id: request.snapshotId } : {}),
+        ...(request.description !== null ? { description: request.description } : {}),
+        ...(request.tags.length > 0 ? { tags: request.tags } : {}),
+      });
+      return { vendorJobId: job_id, operation: 'createVolumeBackup', resource: null };
+    };
+    return createOnce('createVolumeBackup', { sourceId: request.volumeId, name: request.name }, send, this.findCreated);
   }
+
+  /** The native list filters by volume and exact name, newest first. */
+  private readonly findCreated = async (lookup: CreateLookup): Promise<BackupRecord | null> => {
+    const backups = await this.client.listBackups({ volumeId: lookup.sourceId, name: lookup.name, limit: VENDOR_PAGE_SIZE });
+    return backups.map((backup) => toBackupRecord(this.key, backup)).find((record) => madeBy(record, lookup)) ?? null;
+  };
 
   /**
    * Native DELETE (202, then `deleting`, then 404). There is no vendor job, so the job id is
@@ -195,6 +208,8 @@ export class VbsProvider implements BackupProvider {
   }
 
   async pollJob(job: { vendorJobId: string; operation: string }): Promise<JobState | null> {
+    const lookup = lookupOf(job.vendorJobId);
+    if (lookup) return isUuid(lookup.sourceId) ? pollLookup(lookup, this.findCreated, this.guard.settings.lostCreateGraceMs) : null;
     const backupId = deletedBackupOf(job.vendorJobId);
     if (backupId !== null) {
       if (!isUuid(backupId)) return null;
