@@ -194,6 +194,8 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
     state.jobs.set(job.job_id, job);
 
     server.later(Math.floor(jobDurationMs / 3), () => {
+      // A busy event loop may run this after the end (both timers due at once): never go back.
+      if (job.status !== 'INIT') return;
       job.status = 'RUNNING';
       if (backup.snapshot_id === null) {
         const snapshot = autobkSnapshot(volume);
