@@ -11,7 +11,8 @@ export type VendorShape = 'zstack' | 'huawei';
 export function faultKinds(vendor: VendorShape, timeoutMs: number): { name: string; rule: Omit<FaultRule, 'probability'> }[] {
   const vendorError: Fault =
     vendor === 'zstack'
-      ? { type: 'vendorError', status: 503, body: { error: { code: 'SYS.1000', description: 'An internal error happened in the system' } } }
+      ? // Not 503: on GET /v1/api-jobs a 503 is ZStack's protocol for "the job failed", which no client could tell apart.
+        { type: 'vendorError', status: 500, body: { error: { code: 'SYS.1000', description: 'An internal error happened in the system' } } }
       : { type: 'vendorError', status: 500, body: { error_code: 'APIGW.0202', error_msg: 'Internal error of the backend service' } };
   const throttled: Fault =
     vendor === 'zstack'

@@ -184,7 +184,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const local = splitLocalId(decodeGlobalId(jobGlobalId).id);
     if (!local) return null;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => { if (process.env.SOAK_DEBUG) console.error('LOST', JSON.stringify(gateway.jobs.get(local.providerKey, local.vendorId)), gateway.tenants.tenants[0]!.providers.map((p) => p.circuit()), JSON.stringify((vbs.state.jobs as Map<string, unknown>).get(local.vendorId) ?? (taurus.state as unknown as { jobs: Map<string, unknown> }).jobs.get(local.vendorId) ?? (zstack.state.jobs as Map<string, unknown>).get(local.vendorId) ?? vbs.state.backups.get(local.vendorId.slice(7)))?.slice(0, 400), (vbs.server as unknown as { timers: Set<unknown> }).timers.size, uncaughtExceptions); resolve(null); }, jobWaitMs)));
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), jobWaitMs)));
     try {
       return await Promise.race([gateway.jobs.whenFinished(local.providerKey, local.vendorId), timeout]);
     } catch {

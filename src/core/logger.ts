@@ -24,6 +24,14 @@ export function currentRequestId(): string | undefined {
   return requestScope.getStore()?.requestId;
 }
 
+/**
+ * Runs `fn` outside any request's scope: background work that a request merely set off (the status
+ * watcher's next tick) must not inherit that request's id or its deadline.
+ */
+export function outsideRequestScope<T>(fn: () => T): T {
+  return requestScope.exit(fn);
+}
+
 /** The deadline of the request being served; `undefined` outside a request (the status watcher). */
 export function currentDeadline(): number | undefined {
   return requestScope.getStore()?.deadline;

@@ -11,7 +11,7 @@ import type {
 } from '../providers/provider.js';
 import { TransportError, VendorError } from './errors.js';
 import type { Leases } from './leases.js';
-import type { Logger } from './logger.js';
+import { outsideRequestScope, type Logger } from './logger.js';
 import { unobserved, type SeenRecords } from './observed-provider.js';
 import { eventStream, type Bus, type SlowConsumer, type RecordOf, type StatusEvent, type WatchKind } from './pubsub.js';
 import type { Scope, WatchStore } from './watch-store.js';
@@ -539,13 +539,14 @@ class ProviderPoller {
 
   private schedule(delayMs: number): void {
     this.dueAt = Date.now() + delayMs;
-    this.timer = setTimeout(() => {
+    // A mutation's wake() schedules the tick: it must not run with that request's id and deadline.
+    this.timer = outsideRequestScope(() => setTimeout(() => {
       this.timer = null;
       this.ticking = this.tick().finally(() => {
         this.ticking = null;
         if (this.active) this.schedule(this.intervalMs);
       });
-    }, delayMs);
+    }, delayMs));
   }
 
   private async tick(): Promise<void> {

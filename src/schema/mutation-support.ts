@@ -73,7 +73,10 @@ export async function startJob<R extends object>(
       throw new VendorError(provider.key, error.code, null, `${provider.name}: ${error.message}; nothing was sent, so a retry is safe`);
     }
     if (error instanceof TransportError) {
-      throw new VendorError(provider.key, error.timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', null, `${provider.name} did not answer; the operation may have started upstream, so retry with the same idempotencyKey`);
+      const outcome = error.maybeSent
+        ? 'the operation may have started upstream, so retry with the same idempotencyKey'
+        : 'nothing reached it, so a retry is safe';
+      throw new VendorError(provider.key, error.timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', null, `${provider.name} did not answer; ${outcome}`);
     }
     throw error;
   }
