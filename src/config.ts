@@ -59,10 +59,10 @@ const upstreamSettings = z
 
 const upstreamOverride = z
   .object({
-    circuit: z.record(z.enum(['failureRatio', 'minimumCalls', 'windowSize', 'resetTimeoutMs']), z.number()).optional(),
-    retry: z.record(z.enum(['maxAttempts', 'baseDelayMs', 'maxDelayMs']), z.number()).optional(),
-    reads: z.record(z.enum(['concurrency', 'maxQueued', 'queueTimeoutMs']), z.number()).optional(),
-    writes: z.record(z.enum(['concurrency', 'maxQueued', 'queueTimeoutMs']), z.number()).optional(),
+    circuit: z.partialRecord(z.enum(['failureRatio', 'minimumCalls', 'windowSize', 'resetTimeoutMs']), z.number()).optional(),
+    retry: z.partialRecord(z.enum(['maxAttempts', 'baseDelayMs', 'maxDelayMs']), z.number()).optional(),
+    reads: z.partialRecord(z.enum(['concurrency', 'maxQueued', 'queueTimeoutMs']), z.number()).optional(),
+    writes: z.partialRecord(z.enum(['concurrency', 'maxQueued', 'queueTimeoutMs']), z.number()).optional(),
     lostCreateGraceMs: z.number().optional(),
   })
   .strict();

@@ -9,7 +9,7 @@ const BACKUPS = '{ backups(first: 50) { edges { node { id } } } }';
 
 describe('retries that cannot duplicate anything', () => {
   let stack: Stack;
-  afterEach(() => stack.close());
+  afterEach(() => stack?.close());
 
   async function finished(jobId: string): Promise<JobRecord> {
     const local = splitLocalId(decodeGlobalId(jobId).id)!;
