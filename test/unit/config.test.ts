@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigFile, parseConfig } from '../../src/config.js';
+import { ConfigError, loadConfigFile, parseConfig, upstreamSettingsOf } from '../../src/config.js';
 
 const KEY_HASH = 'a'.repeat(64);
 
@@ -93,5 +93,35 @@ describe('the config file is validated in full before anything starts', () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'tenants: [\n');
     expect(() => loadConfigFile(bad, {})).toThrow(/not valid YAML/);
+  });
+});
+
+describe('upstream settings (circuit, retry, queues) are validated, defaulted and overridable per provider', () => {
+  const zstack = { kind: 'zstack', name: 'zs', endpoint: 'http://zstack.example:8080/zstack', accountName: 'admin', password: { env: 'ZS' } };
+  const tenant = (provider: Record<string, unknown>) => ({ name: 'acme', apiKeys: [{ sha256: KEY_HASH }], providers: [provider] });
+
+  it('fills the defaults and merges a provider override over the gateway-wide block', () => {
+    const config = parseConfig(
+      { upstream: { retry: { maxAttempts: 2 } }, tenants: [tenant({ ...zstack, upstream: { writes: { concurrency: 2 }, circuit: { resetTimeoutMs: 9_000 } } })] },
+      { ZS: 'secret' },
+    );
+    expect(config.server.requestDeadlineMs).toBe(15_000);
+    const settings = upstreamSettingsOf(config, config.tenants[0]!.providers[0]!);
+    expect(settings).toEqual({
+      circuit: { failureRatio: 0.5, windowSize: 40, minimumCalls: 20, resetTimeoutMs: 9_000 },
+      retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 2_000 },
+      reads: { concurrency: 16, maxQueued: 256, queueTimeoutMs: 2_000 },
+      writes: { concurrency: 2, maxQueued: 256, queueTimeoutMs: 2_000 },
+      lostCreateGraceMs: 60_000,
+    });
+  });
+
+  it('names a bad value, gateway-wide or in a provider override', () => {
+    expect(problemsOf({ upstream: { circuit: { failureRatio: 1.5 } }, tenants: [tenant(zstack)] }, { ZS: 's' })).toEqual([
+      expect.stringMatching(/^upstream\.circuit\.failureRatio:/),
+    ]);
+    expect(problemsOf({ tenants: [tenant({ ...zstack, upstream: { reads: { concurrency: 0 } } })] }, { ZS: 's' })).toEqual([
+      expect.stringMatching(/^zs\.upstream\.reads\.concurrency:/),
+    ]);
   });
 });
