@@ -51,6 +51,8 @@ export const DEFAULT_UPSTREAM_SETTINGS: UpstreamSettings = {
 };
 
 export type CircuitStatus = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
+/** An attempt needs at least this much of the request's deadline left to be worth sending. */
+export const MIN_ATTEMPT_MS = 50;
 export type CallKind = 'read' | 'write';
 
 /** A status that says the answer did not come from the vendor's application, or asks to come back later. */
@@ -123,6 +125,10 @@ export class UpstreamGuard {
     if (this.failsFast()) return Promise.reject(this.circuitOpen());
     return this.lanes[kind].run(async () => {
       if (this.failsFast()) throw this.circuitOpen();
+      // Checked before the breaker: a rejection inside it would count as the probe's answer.
+      if (deadline - Date.now() < MIN_ATTEMPT_MS) {
+        throw new UpstreamRejection('DEADLINE_EXCEEDED', `${this.providerName}: the request's deadline leaves no time for the call`);
+      }
       try {
         return await this.breaker.execute(send);
       } catch (error) {

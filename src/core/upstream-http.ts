@@ -2,7 +2,7 @@ import { ExponentialBackoff, fullJitterGenerator, type IBackoff } from 'cockatie
 import { Pool, errors as undiciErrors } from 'undici';
 import { TransportError, UpstreamRejection } from './errors.js';
 import { currentDeadline } from './logger.js';
-import { DEFAULT_UPSTREAM_SETTINGS, isTransientResponse, UpstreamGuard, type CallKind } from './upstream-guard.js';
+import { DEFAULT_UPSTREAM_SETTINGS, isTransientResponse, MIN_ATTEMPT_MS, UpstreamGuard, type CallKind } from './upstream-guard.js';
 import { routeTemplate, vendorCodeOf } from './upstream-log.js';
 
 /**
@@ -42,9 +42,6 @@ export interface UpstreamHttpOptions {
   /** The provider's guard; a private one with the defaults (and no log) when absent. */
   guard?: UpstreamGuard;
 }
-
-/** An attempt needs at least this much of the deadline left to be worth sending. */
-const MIN_ATTEMPT_MS = 50;
 
 export class UpstreamHttp {
   readonly origin: string;
@@ -107,9 +104,9 @@ export class UpstreamHttp {
   }
 
   private async send(request: UpstreamRequest, deadline: number): Promise<UpstreamResponse> {
-    const timeout = Math.min(request.timeoutMs ?? this.options.timeoutMs, deadline - Date.now());
+    // The guard has checked that the deadline leaves at least MIN_ATTEMPT_MS.
+    const timeout = Math.max(1, Math.min(request.timeoutMs ?? this.options.timeoutMs, deadline - Date.now()));
     const what = `${request.method} ${this.origin}${this.basePath}${pathOnly(request.path)}`;
-    if (timeout < MIN_ATTEMPT_MS) throw new UpstreamRejection('DEADLINE_EXCEEDED', `${what}: the request's deadline leaves no time for the call`);
     try {
       const response = await this.pool.request({
         method: request.method,
