@@ -115,11 +115,6 @@ export class UpstreamGuard {
     }
   }
 
-  /** Calls waiting for a slot, per lane (tests and the soak read it). */
-  queued(kind: CallKind): number {
-    return this.lanes[kind].queued;
-  }
-
   /** One attempt: through the circuit first (an open one rejects before queueing), then the lane. */
   attempt<T>(kind: CallKind, deadline: number, send: () => Promise<T>): Promise<T> {
     if (this.failsFast()) return Promise.reject(this.circuitOpen());

@@ -147,7 +147,7 @@ function isRetryableError(error: unknown): boolean {
 }
 
 /** Retry-After in seconds or as an HTTP date; `null` when absent or unreadable. */
-export function retryAfterMs(response: UpstreamResponse): number | null {
+function retryAfterMs(response: UpstreamResponse): number | null {
   const header = response.headers['retry-after'];
   const value = Array.isArray(header) ? header[0] : header;
   if (value === undefined || value.trim() === '') return null;

@@ -31,14 +31,6 @@ export class UpstreamLane {
     private readonly settings: LaneSettings,
   ) {}
 
-  get queued(): number {
-    return this.waiting.length;
-  }
-
-  get running(): number {
-    return this.active;
-  }
-
   /** Runs `fn` once a slot is free; `deadline` (epoch ms) shortens the wait when it comes sooner. */
   async run<T>(fn: () => Promise<T>, deadline = Number.POSITIVE_INFINITY): Promise<T> {
     if (this.active >= this.settings.concurrency) await this.wait(deadline);
