@@ -79,11 +79,13 @@ export type DeleteMode =
   | 'ENFORCING'
   | 'PERMISSIVE';
 
+/** UNKNOWN: the vendor may or may not have started the operation (its answer was lost) and has no trace of it; look for the resource before trying again. */
 export type JobStatus =
   | 'FAILED'
   | 'PENDING'
   | 'RUNNING'
-  | 'SUCCEEDED';
+  | 'SUCCEEDED'
+  | 'UNKNOWN';
 
 export type ProviderKind =
   | 'HUAWEI_TAURUSDB'

@@ -45,7 +45,11 @@ export class NotFoundError extends Error {
   }
 }
 
-export type UpstreamErrorCode = 'UPSTREAM_TIMEOUT' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_ERROR';
+/**
+ * UPSTREAM_BUSY: the provider's queue for this kind of call was full or the call waited in it past
+ * the queue timeout; nothing was sent, and a retry later may pass.
+ */
+export type UpstreamErrorCode = 'UPSTREAM_TIMEOUT' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_ERROR' | 'UPSTREAM_BUSY';
 
 /** A query field's upstream failed; the extensions tell which provider and what the vendor said. */
 export class UpstreamError extends GraphQLError {
@@ -66,6 +70,9 @@ export function toUpstreamError(providerName: string, error: unknown): GraphQLEr
   if (error instanceof VendorError) {
     return new UpstreamError('UPSTREAM_ERROR', providerName, error.vendorCode, `${providerName}: ${error.message}`);
   }
+  if (error instanceof UpstreamRejection) {
+    return new UpstreamError(error.code, providerName, null, `${providerName}: ${error.message}`);
+  }
   if (error instanceof TransportError) {
     const code = error.timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE';
     // The detail (upstream URL, socket error) is for the log, not for clients.
@@ -81,9 +88,44 @@ export class TransportError extends Error {
   constructor(
     message: string,
     readonly timedOut: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; maybeSent?: boolean; socketCode?: string },
   ) {
     super(message, options);
     this.name = 'TransportError';
+    this.maybeSent = options?.maybeSent ?? true;
+    this.socketCode = options?.socketCode;
+  }
+
+  /** The socket error's code (ECONNRESET, ECONNREFUSED ...) when there was one. */
+  readonly socketCode: string | undefined;
+
+  /**
+   * False when the request certainly never reached the vendor (connection refused, rejected before
+   * sending); true when it may have been read there, so a non-idempotent call's outcome is unknown.
+   */
+  readonly maybeSent: boolean;
+}
+
+export type RejectionReason = 'CIRCUIT_OPEN' | 'QUEUE_FULL' | 'QUEUE_TIMEOUT' | 'DEADLINE_EXCEEDED';
+
+const REJECTION_CODES: Record<RejectionReason, UpstreamErrorCode> = {
+  CIRCUIT_OPEN: 'UPSTREAM_UNAVAILABLE',
+  QUEUE_FULL: 'UPSTREAM_BUSY',
+  QUEUE_TIMEOUT: 'UPSTREAM_BUSY',
+  DEADLINE_EXCEEDED: 'UPSTREAM_TIMEOUT',
+};
+
+/** The gateway refused to send an upstream call (circuit open, queue full, deadline spent): nothing reached the vendor. */
+export class UpstreamRejection extends TransportError {
+  constructor(
+    readonly reason: RejectionReason,
+    message: string,
+  ) {
+    super(message, reason === 'DEADLINE_EXCEEDED', { maybeSent: false });
+    this.name = 'UpstreamRejection';
+  }
+
+  get code(): UpstreamErrorCode {
+    return REJECTION_CODES[this.reason];
   }
 }

@@ -1,13 +1,14 @@
 import type { JobRecord, JobState, JobStatus, ProviderKey, StartedJob } from './provider.js';
 
 /**
- * How a job moves: PENDING → RUNNING → SUCCEEDED | FAILED, never backwards, whatever a vendor says
+ * How a job moves: PENDING → RUNNING → SUCCEEDED | FAILED | UNKNOWN (a create whose answer was lost
+ * and whose backup never appeared), never backwards, whatever a vendor says
  * later (a VBS job the gateway already reported running still answers INIT for a while; a replica
  * polling behind another sees an older state). The same order decides, in the shared registry,
  * which of two commits is the newer one.
  */
 
-const STEP: Readonly<Record<JobStatus, number>> = { PENDING: 0, RUNNING: 1, SUCCEEDED: 2, FAILED: 2 };
+const STEP: Readonly<Record<JobStatus, number>> = { PENDING: 0, RUNNING: 1, SUCCEEDED: 2, FAILED: 2, UNKNOWN: 2 };
 
 export function isFinished(status: JobStatus): boolean {
   return STEP[status] === 2;

@@ -7,10 +7,12 @@
  * pubsub unchanged and never carry class instances.
  */
 
+
 export type ProviderKind = 'ZSTACK' | 'HUAWEI_VBS' | 'HUAWEI_TAURUSDB';
 export type BackupStatus = 'CREATING' | 'AVAILABLE' | 'FAILED' | 'DELETING' | 'DELETED' | 'RESTORING' | 'UNKNOWN';
 export type SnapshotStatus = 'CREATING' | 'READY' | 'FAILED' | 'DELETING' | 'DELETED' | 'UNKNOWN';
-export type JobStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+/** UNKNOWN: the vendor's answer to the start was lost and no trace of the operation was found (terminal). */
+export type JobStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'UNKNOWN';
 export type BackupKind = 'VOLUME' | 'DATABASE';
 export type DeleteMode = 'PERMISSIVE' | 'ENFORCING';
 
@@ -276,6 +278,9 @@ export interface PointInTimeRestoreRequest {
  * in order, `null` for ids the vendor does not know (or that are not valid ids for this vendor).
  * Optional members are capabilities: a vendor without them does not offer the operation.
  */
+/** Whether calls to a vendor go through (CLOSED), fail fast (OPEN) or probe once (HALF_OPEN). */
+export type CircuitStatus = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
+
 export interface BackupProvider {
   readonly key: ProviderKey;
   readonly name: string;
@@ -285,6 +290,8 @@ export interface BackupProvider {
   isValidId(type: ResourceType, vendorId: string): boolean;
   /** Cheap reachability check for `Provider.healthy`. */
   checkHealth(): Promise<boolean>;
+  /** The state of the circuit breaker in front of this provider's vendor (infrastructure/upstream-guard.ts). */
+  circuit(): CircuitStatus;
 
   getBackups(ids: readonly string[]): Promise<(BackupRecord | null)[]>;
   listBackups(request: BackupListRequest): Promise<BackupRecord[]>;

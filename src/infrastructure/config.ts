@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isValidName } from '../domain/ids.js';
+import { DEFAULT_UPSTREAM_SETTINGS, type UpstreamSettings } from './upstream-guard.js';
 
 /**
  * The config file (YAML or JSON) as operators write it, validated in full before anything starts:
@@ -14,6 +15,57 @@ const secretRef = z.union([z.object({ env: z.string().min(1) }).strict(), z.obje
 const name = z.string().refine(isValidName, 'must be 1-63 letters, digits, - or _, starting with a letter or digit');
 const url = z.url({ protocol: /^https?$/ });
 const timeoutMs = z.number().int().min(100).max(600_000).default(10_000);
+
+const D = DEFAULT_UPSTREAM_SETTINGS;
+const ms = (max: number) => z.number().int().min(0).max(max);
+const lane = (defaults: UpstreamSettings['reads']) =>
+  z
+    .object({
+      /** Calls of this kind in flight at once per provider instance. */
+      concurrency: z.number().int().min(1).max(1_000).default(defaults.concurrency),
+      /** Calls that may wait for a slot; beyond, a call fails at once with UPSTREAM_BUSY. */
+      maxQueued: z.number().int().min(0).max(100_000).default(defaults.maxQueued),
+      /** How long a call may wait for a slot (apart from the call's own timeout). */
+      queueTimeoutMs: ms(600_000).default(defaults.queueTimeoutMs),
+    })
+    .strict();
+
+/** Circuit breaker, retries and queues of every provider instance; a provider entry may override any of it. */
+const upstreamSettings = z
+  .object({
+    circuit: z
+      .object({
+        failureRatio: z.number().gt(0).max(1).default(D.circuit.failureRatio),
+        minimumCalls: z.number().int().min(1).max(10_000).default(D.circuit.minimumCalls),
+        windowSize: z.number().int().min(1).max(10_000).default(D.circuit.windowSize),
+        resetTimeoutMs: ms(3_600_000).min(100).default(D.circuit.resetTimeoutMs),
+      })
+      .strict()
+      .refine((c) => c.minimumCalls <= c.windowSize, { message: 'minimumCalls must not exceed windowSize', path: ['minimumCalls'] })
+      .default(D.circuit),
+    retry: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(10).default(D.retry.maxAttempts),
+        baseDelayMs: ms(60_000).default(D.retry.baseDelayMs),
+        maxDelayMs: ms(600_000).default(D.retry.maxDelayMs),
+      })
+      .strict()
+      .default(D.retry),
+    reads: lane(D.reads).default(D.reads),
+    writes: lane(D.writes).default(D.writes),
+    lostCreateGraceMs: ms(86_400_000).default(D.lostCreateGraceMs),
+  })
+  .strict();
+
+const upstreamOverride = z
+  .object({
+    circuit: z.partialRecord(z.enum(['failureRatio', 'minimumCalls', 'windowSize', 'resetTimeoutMs']), z.number()).optional(),
+    retry: z.partialRecord(z.enum(['maxAttempts', 'baseDelayMs', 'maxDelayMs']), z.number()).optional(),
+    reads: z.partialRecord(z.enum(['concurrency', 'maxQueued', 'queueTimeoutMs']), z.number()).optional(),
+    writes: z.partialRecord(z.enum(['concurrency', 'maxQueued', 'queueTimeoutMs']), z.number()).optional(),
+    lostCreateGraceMs: z.number().optional(),
+  })
+  .strict();
 
 const huaweiAuth = z.union([
   z.object({ accessKey: secretRef, secretKey: secretRef }).strict(),
@@ -42,6 +94,7 @@ const zstackProvider = z
     /** ZStack prints dates in the management node's local time, with no zone. */
     timeZone: z.string().default('Asia/Shanghai'),
     timeoutMs,
+    upstream: upstreamOverride.optional(),
     /** X-Web-Hook target for job ends; the gateway derives it from `watcher.callbackUrl` when absent. */
     webhookUrl: url.optional(),
   })
@@ -56,6 +109,7 @@ const vbsProvider = z
     projectId: z.string().min(1),
     auth: huaweiAuth,
     timeoutMs,
+    upstream: upstreamOverride.optional(),
   })
   .strict();
 
@@ -67,6 +121,7 @@ const taurusDbProvider = z
     projectId: z.string().min(1),
     auth: huaweiAuth,
     timeoutMs,
+    upstream: upstreamOverride.optional(),
   })
   .strict();
 
@@ -108,6 +163,8 @@ export const configSchema = z
         port: z.number().int().min(0).max(65_535).default(4000),
         host: z.string().default('127.0.0.1'),
         graphiql: z.boolean().default(true),
+        /** The longest a GraphQL request may take; every upstream call it makes inherits what is left. */
+        requestDeadlineMs: z.number().int().min(100).max(600_000).default(15_000),
         /** false: no introspection, and `_service`/`_entities` only for a key marked `federationRouter`. */
         introspection: z.boolean().default(true),
         /** "Did you mean …" in validation errors: it maps the schema for whoever asks, so off unless chosen. */
@@ -223,6 +280,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    upstream: upstreamSettings.default(D),
     redis: z
       .object({
         url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
@@ -252,6 +310,26 @@ export type GatewayConfig = Resolved<Parsed>;
 export type TenantConfig = GatewayConfig['tenants'][number];
 export type ProviderConfig = TenantConfig['providers'][number];
 export type HuaweiAuthConfig = Extract<ProviderConfig, { kind: 'huawei-vbs' }>['auth'];
+
+/**
+ * A provider's upstream settings: the gateway-wide ones with the provider's overrides on top, checked
+ * against the same rules (a bad override stops the start like any bad field).
+ */
+export function upstreamSettingsOf(config: GatewayConfig, provider: ProviderConfig): UpstreamSettings {
+  const own = provider.upstream ?? {};
+  const merged = {
+    circuit: { ...config.upstream.circuit, ...own.circuit },
+    retry: { ...config.upstream.retry, ...own.retry },
+    reads: { ...config.upstream.reads, ...own.reads },
+    writes: { ...config.upstream.writes, ...own.writes },
+    lostCreateGraceMs: own.lostCreateGraceMs ?? config.upstream.lostCreateGraceMs,
+  };
+  const result = upstreamSettings.safeParse(merged);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${provider.name}.upstream.${formatPath(issue.path)}: ${issue.message}`));
+  }
+  return result.data;
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -301,6 +379,7 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env):
   const problems: string[] = [];
   const resolved = resolveSecrets(result.data, [], env, problems) as GatewayConfig;
   if (problems.length > 0) throw new ConfigError(problems);
+  for (const tenant of resolved.tenants) for (const provider of tenant.providers) upstreamSettingsOf(resolved, provider);
   return resolved;
 }
 

@@ -13,12 +13,14 @@ export interface RequestScope {
   requestId: string;
   /** Upstream calls made on this request's behalf so far (for its log line). */
   upstreamCalls: number;
+  /** Epoch ms by which the whole GraphQL request must be answered; every upstream call inherits it. */
+  deadline?: number;
 }
 
 const requestScope = new AsyncLocalStorage<RequestScope>();
 
-export function runInRequestScope<T>(requestId: string, fn: () => T): T {
-  return requestScope.run({ requestId, upstreamCalls: 0 }, fn);
+export function runInRequestScope<T>(requestId: string, fn: () => T, deadline?: number): T {
+  return requestScope.run(deadline === undefined ? { requestId, upstreamCalls: 0 } : { requestId, upstreamCalls: 0, deadline }, fn);
 }
 
 export function currentRequestId(): string | undefined {
@@ -32,6 +34,19 @@ export function noteUpstreamCall(): void {
 
 export function upstreamCallsSoFar(): number {
   return requestScope.getStore()?.upstreamCalls ?? 0;
+}
+
+/**
+ * Runs `fn` outside any request's scope: background work that a request merely set off (the status
+ * watcher's next tick) must not inherit that request's id or its deadline.
+ */
+export function outsideRequestScope<T>(fn: () => T): T {
+  return requestScope.exit(fn);
+}
+
+/** The deadline of the request being served; `undefined` outside a request (the status watcher). */
+export function currentDeadline(): number | undefined {
+  return requestScope.getStore()?.deadline;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;

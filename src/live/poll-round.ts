@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { TransportError } from '../domain/errors.js';
+import { TransportError, VendorError } from '../domain/errors.js';
 import { isFinished } from '../domain/job-progress.js';
 import type { BackupListFilter, BackupProvider, BackupRecord, JobState } from '../domain/provider.js';
 import type { Logger } from '../infrastructure/logger.js';
@@ -38,6 +38,15 @@ export function filterOfScope(scope: Scope): BackupListFilter {
   return { statuses: [...MOVING_BACKUP_STATUSES], ...(scope === 'all' ? {} : { sourceVendorId: scope.slice('source:'.length) }) };
 }
 
+/**
+ * A vendor failing a poll is expected and the upstream layer has logged it (one rate-limited warn
+ * line); only the unexpected gets an error line with its stack.
+ */
+function logPollFailure(log: Logger, error: unknown, fields: Record<string, string>, message: string): void {
+  if (error instanceof TransportError || error instanceof VendorError) log.debug({ ...fields, error: error.message }, message);
+  else log.error({ err: error, ...fields }, message);
+}
+
 export async function pollRound(context: RoundContext): Promise<RoundResult> {
   const { provider, log } = context;
   const result: RoundResult = { moving: false, changes: 0, failed: false };
@@ -48,8 +57,7 @@ export async function pollRound(context: RoundContext): Promise<RoundResult> {
       result.changes += round.value.changes;
     } else {
       result.failed = true;
-      const level = round.reason instanceof TransportError ? 'warn' : 'error';
-      log[level]({ err: round.reason, provider: provider.name }, 'status poll failed');
+      logPollFailure(log, round.reason, { provider: provider.name }, 'status poll failed');
     }
   }
   return result;
@@ -89,7 +97,7 @@ async function pollJobs({ provider, watchList, sightings, log, pollHookedJobs, h
           said = await provider.pollJob(job);
         } catch (error) {
           // One job's poll failing leaves it moving: it is asked again next round.
-          log[error instanceof TransportError ? 'warn' : 'error']({ err: error, provider: provider.name, job: job.vendorId }, 'job poll failed');
+          logPollFailure(log, error, { provider: provider.name, job: job.vendorId }, 'job poll failed');
           moving ||= !hooked;
           return;
         }

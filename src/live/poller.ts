@@ -1,6 +1,6 @@
 import type { BackupProvider, ProviderKey } from '../domain/provider.js';
 import type { Clock, Timer } from '../infrastructure/clock.js';
-import type { Logger } from '../infrastructure/logger.js';
+import { outsideRequestScope, type Logger } from '../infrastructure/logger.js';
 import { pollRound, type RoundResult } from './poll-round.js';
 import type { Sightings, WatchList } from './sightings.js';
 
@@ -93,19 +93,26 @@ export class ProviderPoller {
 
   private schedule(delayMs: number): void {
     this.dueAt = this.options.clock.now() + delayMs;
-    this.timer = this.options.clock.after(delayMs, () => {
+    // A mutation's wake() schedules the tick: it must not run with that request's id and deadline.
+    this.timer = outsideRequestScope(() => this.options.clock.after(delayMs, () => {
       this.timer = null;
       this.ticking = this.tick().finally(() => {
         this.ticking = null;
         if (this.active) this.schedule(this.intervalMs);
       });
-    });
+    }));
   }
 
   private async tick(): Promise<void> {
     const { provider, clock, settings, hooked } = this.options;
     const lagMs = Math.max(0, clock.now() - this.dueAt);
     this.woken = false;
+    if (provider.circuit() === 'OPEN') {
+      // The vendor is failing and its circuit rejects calls anyway: back off until a probe may pass.
+      this.intervalMs = Math.min(settings.maxIntervalMs, this.intervalMs * 2);
+      this.options.onTick({ providerKey: provider.key, moving: false, changes: 0, nextIntervalMs: this.intervalMs, lagMs, failed: true });
+      return;
+    }
     // Jobs that report their end by callback are still polled now and then, in case a callback is lost.
     const pollHookedJobs = hooked && clock.now() - this.lastHookedPoll >= settings.maxIntervalMs;
     if (pollHookedJobs) this.lastHookedPoll = clock.now();

@@ -1,5 +1,7 @@
 import type { HuaweiAuthConfig, ProviderConfig } from '../infrastructure/config.js';
 import { providerKeyOf } from '../domain/ids.js';
+import type { Logger } from '../infrastructure/logger.js';
+import { DEFAULT_UPSTREAM_SETTINGS, UpstreamGuard, type UpstreamSettings } from '../infrastructure/upstream-guard.js';
 import { UpstreamHttp } from '../infrastructure/upstream-http.js';
 import type { UpstreamIdentity } from '../infrastructure/upstream-telemetry.js';
 import { huaweiIdentity, IamTokenSource, type HuaweiAuth } from './huawei/auth/index.js';
@@ -8,9 +10,18 @@ import { VbsProvider } from './huawei/vbs/adapter.js';
 import type { BackupProvider } from '../domain/provider.js';
 import { ZStackProvider } from './zstack/adapter.js';
 
-/** Builds the adapter a provider entry of the config names. */
-export function createProvider(tenant: string, config: ProviderConfig): BackupProvider {
+export interface ProviderServices {
+  log?: Logger;
+  upstream?: UpstreamSettings;
+}
+
+/**
+ * Builds the adapter a provider entry of the config names, with one guard (circuit breaker, read
+ * and write queues, failure log) for every endpoint the adapter calls, IAM included.
+ */
+export function createProvider(tenant: string, config: ProviderConfig, services: ProviderServices = {}): BackupProvider {
   const key = providerKeyOf(tenant, config.name);
+  const guard = new UpstreamGuard(key, services.upstream ?? DEFAULT_UPSTREAM_SETTINGS, services.log);
   switch (config.kind) {
     case 'zstack':
       return new ZStackProvider({
@@ -23,6 +34,7 @@ export function createProvider(tenant: string, config: ProviderConfig): BackupPr
           timeZone: config.timeZone,
           timeoutMs: config.timeoutMs,
           webhookUrl: config.webhookUrl,
+          guard,
         },
       });
     case 'huawei-vbs':
@@ -32,8 +44,9 @@ export function createProvider(tenant: string, config: ProviderConfig): BackupPr
         endpoint: config.endpoint,
         evsEndpoint: config.evsEndpoint,
         projectId: config.projectId,
-        auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs, huaweiIdentity(config.kind, key)),
+        auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs, guard, huaweiIdentity(config.kind, key)),
         timeoutMs: config.timeoutMs,
+        guard,
       });
     case 'huawei-taurusdb':
       return new TaurusDbProvider({
@@ -41,18 +54,19 @@ export function createProvider(tenant: string, config: ProviderConfig): BackupPr
         name: config.name,
         endpoint: config.endpoint,
         projectId: config.projectId,
-        auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs, huaweiIdentity(config.kind, key)),
+        auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs, guard, huaweiIdentity(config.kind, key)),
         timeoutMs: config.timeoutMs,
+        guard,
       });
   }
 }
 
-function huaweiAuth(auth: HuaweiAuthConfig, projectId: string, timeoutMs: number, identity: UpstreamIdentity): HuaweiAuth {
+function huaweiAuth(auth: HuaweiAuthConfig, projectId: string, timeoutMs: number, guard: UpstreamGuard, identity: UpstreamIdentity): HuaweiAuth {
   if ('accessKey' in auth) return { accessKey: auth.accessKey, secretKey: auth.secretKey };
   const { endpoint, user, password, domain, project } = auth.iam;
   return {
     iam: new IamTokenSource({
-      http: new UpstreamHttp(endpoint, { timeoutMs, identity }),
+      http: new UpstreamHttp(endpoint, { timeoutMs, guard, identity }),
       user,
       password,
       domain,

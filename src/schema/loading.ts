@@ -38,7 +38,6 @@ export async function loadByLocalIds<T extends VendorRecord>(
         const records = await get(batch.vendorIds);
         batch.positions.forEach((position, index) => (results[position] = records[index] ?? null));
       } catch (error) {
-        ctx.log.warn({ err: error, provider: provider.name }, 'upstream read failed');
         const failure = toUpstreamError(provider.name, error);
         for (const position of batch.positions) results[position] = failure;
       }
@@ -93,7 +92,6 @@ export function cacheKeyOf(record: VendorRecord): string {
 /** Reports a provider that failed a list field as an error at that field, next to the others' data. */
 export function reportFailuresOf(ctx: GatewayContext, info: GraphQLResolveInfo): ProviderFailureHandler {
   return (provider, error) => {
-    ctx.log.warn({ err: error, provider: provider.name }, 'upstream listing failed');
     const upstream = toUpstreamError(provider.name, error);
     ctx.partialFailures.push(new GraphQLError(upstream.message, { path: responsePathAsArray(info.path), extensions: upstream.extensions }));
   };

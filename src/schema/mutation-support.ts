@@ -1,6 +1,6 @@
 import type { GatewayContext } from './context.js';
 import { fingerprintOf, IDEMPOTENCY_TTL_MS } from '../infrastructure/idempotency.js';
-import { NotFoundError, TransportError, UpstreamError, ValidationError, VendorError } from '../domain/errors.js';
+import { NotFoundError, TransportError, UpstreamError, UpstreamRejection, ValidationError, VendorError } from '../domain/errors.js';
 import { localId, parseResourceId } from '../domain/ids.js';
 import type { BackupProvider, JobRecord, ResourceType, StartedJob, VendorRecord } from '../domain/provider.js';
 import { findUnsafeText } from '../domain/text-hygiene.js';
@@ -89,10 +89,16 @@ export async function startJob<R extends object>(
     try {
       return { started: await run(request) };
     } catch (error) {
+      // The upstream layer has logged the failure already (one warn line, no stack).
+      if (error instanceof UpstreamRejection) {
+        throw new VendorError(provider.key, error.code, null, `${provider.name}: ${error.message}; nothing was sent, so a retry is safe`);
+      }
       if (!(error instanceof TransportError)) throw error;
-      ctx.log.warn({ err: error, provider: provider.name, operation }, 'upstream mutation failed');
-      if (options.atMostOnce) return { unanswered: { timedOut: error.timedOut } };
-      throw new VendorError(provider.key, error.timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', null, `${provider.name} did not answer; the operation may have started upstream, so retry with the same idempotencyKey`);
+      if (options.atMostOnce && error.maybeSent) return { unanswered: { timedOut: error.timedOut } };
+      const outcome = error.maybeSent
+        ? 'the operation may have started upstream, so retry with the same idempotencyKey'
+        : 'nothing reached it, so a retry is safe';
+      throw new VendorError(provider.key, error.timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', null, `${provider.name} did not answer; ${outcome}`);
     }
   };
   const key = (request as { idempotencyKey?: string | null }).idempotencyKey;

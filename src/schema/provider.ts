@@ -4,7 +4,7 @@ import { decodeGlobalId } from '../domain/ids.js';
 import type { BackupProvider } from '../domain/provider.js';
 import { builder } from './builder.js';
 import { ProviderRef } from './refs.js';
-import { ProviderKindEnum } from './scalars.js';
+import { CircuitStateEnum, ProviderKindEnum } from './scalars.js';
 
 builder.node(ProviderRef, {
   description: 'One configured upstream: a ZStack, Huawei VBS or TaurusDB endpoint of the tenant.',
@@ -15,8 +15,14 @@ builder.node(ProviderRef, {
     kind: t.field({ type: ProviderKindEnum, nullable: false, resolve: (provider) => provider.kind }),
     healthy: t.boolean({
       nullable: false,
-      description: 'Whether the provider answered a cheap request just now.',
-      resolve: (provider) => provider.checkHealth(),
+      description: 'Whether the provider answered a cheap request just now; false without asking while its circuit is open.',
+      resolve: (provider) => (provider.circuit() === 'OPEN' ? false : provider.checkHealth()),
+    }),
+    circuit: t.field({
+      type: CircuitStateEnum,
+      nullable: false,
+      description: 'The circuit breaker in front of the vendor: OPEN fails calls at once, HALF_OPEN lets one probe through.',
+      resolve: (provider) => provider.circuit(),
     }),
   }),
 });

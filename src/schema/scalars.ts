@@ -11,6 +11,11 @@ export const BackupStatusEnum = builder.enumType('BackupStatus', {
 export const SnapshotStatusEnum = builder.enumType('SnapshotStatus', {
   values: ['CREATING', 'READY', 'FAILED', 'DELETING', 'DELETED', 'UNKNOWN'] as const,
 });
-export const JobStatusEnum = builder.enumType('JobStatus', { values: ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED'] as const });
+export const JobStatusEnum = builder.enumType('JobStatus', {
+  description:
+    'UNKNOWN: the vendor may or may not have started the operation (its answer was lost) and has no trace of it; look for the resource before trying again.',
+  values: ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'UNKNOWN'] as const,
+});
+export const CircuitStateEnum = builder.enumType('CircuitState', { values: ['CLOSED', 'OPEN', 'HALF_OPEN'] as const });
 export const BackupKindEnum = builder.enumType('BackupKind', { values: ['VOLUME', 'DATABASE'] as const });
 export const DeleteModeEnum = builder.enumType('DeleteMode', { values: ['PERMISSIVE', 'ENFORCING'] as const });

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocketServer } from 'ws';
-import type { Logger } from '../infrastructure/logger.js';
 import type { GatewayMetrics } from '../infrastructure/metrics.js';
 import { upstreamCalls, type UpstreamCall } from '../infrastructure/upstream-telemetry.js';
 import { isFinished } from '../domain/job-progress.js';
@@ -9,14 +8,13 @@ import type { StatusWatcher } from '../live/watcher.js';
 import type { BackupProvider, ProviderKey } from '../domain/provider.js';
 
 /**
- * Feeds the gateway's metrics and warn lines from what its parts report: upstream calls (from the
+ * Feeds the gateway's metrics from what its parts report: upstream calls (from the
  * diagnostics channel, only this gateway's providers), jobs, watcher rounds and leases, WebSockets
  * and SSE streams. Returns what stops listening.
  */
 
 export interface TelemetrySources {
   metrics: GatewayMetrics;
-  log: Logger;
   provider(key: ProviderKey): BackupProvider | undefined;
   jobs: Jobs;
   watcher: StatusWatcher;
@@ -30,7 +28,7 @@ export interface GatewayTelemetry {
 }
 
 export function observeGateway(sources: TelemetrySources): GatewayTelemetry {
-  const { metrics, log, jobs, watcher, wsServer } = sources;
+  const { metrics, jobs, watcher, wsServer } = sources;
   // The label values upstream calls carry too: `HUAWEI_VBS` → `huawei-vbs`.
   const kindOf = (key: ProviderKey) => sources.provider(key)?.kind.toLowerCase().replace('_', '-') ?? 'unknown';
 
@@ -40,14 +38,9 @@ export function observeGateway(sources: TelemetrySources): GatewayTelemetry {
     const labels = { provider: call.provider, operation: call.operation, outcome: call.outcome };
     metrics.upstreamRequests.inc(labels);
     metrics.upstreamDuration.observe(labels, call.durationMs / 1000);
-    if (call.outcome === 'ok') return;
-    metrics.upstreamErrors.inc({ provider: call.provider, vendor_code: call.vendorCode ?? 'none' });
-    // A vendor refusing a request (4xx) is part of its protocol; no answer or a 5xx is a failure.
-    const level = call.outcome === 'client_error' ? 'info' : 'warn';
-    log[level](
-      { provider: call.provider, operation: call.operation, status: call.status, vendorCode: call.vendorCode, outcome: call.outcome, reason: call.failure, durationMs: Math.round(call.durationMs) },
-      'upstream call failed',
-    );
+    // The failure's log line is written by the provider's guard (infrastructure/upstream-log.ts),
+    // once per failure and rate-limited; here it is only counted.
+    if (call.outcome !== 'ok') metrics.upstreamErrors.inc({ provider: call.provider, vendor_code: call.vendorCode ?? 'none' });
   };
   upstreamCalls.subscribe(onUpstreamCall);
 

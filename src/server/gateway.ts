@@ -1,15 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import { providerKeyOf } from '../domain/ids.js';
 import { systemClock, type Clock } from '../infrastructure/clock.js';
-import type { GatewayConfig, TenantConfig } from '../infrastructure/config.js';
+import { upstreamSettingsOf, type GatewayConfig, type ProviderConfig, type TenantConfig } from '../infrastructure/config.js';
 import { createLogger, type Logger } from '../infrastructure/logger.js';
 import { createGatewayMetrics } from '../infrastructure/metrics.js';
 import { withJobCallback } from '../live/job-callbacks.js';
 import type { Jobs } from '../live/jobs.js';
 import { createLiveStatus, type LiveView } from '../live/live.js';
 import type { StatusWatcher } from '../live/watcher.js';
-import { createProvider } from '../providers/registry.js';
-import { TenantDirectory, type ProviderFactory } from '../providers/tenancy.js';
+import type { BackupProvider } from '../domain/provider.js';
+import { createProvider, type ProviderServices } from '../providers/registry.js';
+import { TenantDirectory } from '../providers/tenancy.js';
 import { authenticate } from './authentication.js';
 import { observeGateway } from './gateway-telemetry.js';
 import { attachGraphqlWs } from './graphql-ws-server.js';
@@ -27,12 +28,15 @@ import { createGatewayYoga, GRAPHQL_PATH } from './yoga.js';
 export interface GatewayOptions {
   logger?: Logger;
   /** Replaces the adapters built from the config (tests inject their own). */
-  providerFactory?: ProviderFactory;
+  providerFactory?: AdapterFactory;
   /** A key to pre-fill in GraphiQL's headers (demo mode). */
   graphiqlApiKey?: string;
   /** Time for live status (tests drive it); the system clock by default. */
   clock?: Clock;
 }
+
+/** Builds one provider's adapter; `services` carries the log and the provider's upstream settings. */
+export type AdapterFactory = (tenant: string, config: ProviderConfig, services: ProviderServices) => BackupProvider;
 
 export interface Gateway {
   url: string;
@@ -59,7 +63,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const tenants = new TenantDirectory(config.tenants, (tenant, provider) => {
     const adapterConfig = withJobCallback(config, tenant, provider);
     if (adapterConfig.kind === 'zstack' && adapterConfig.webhookUrl) reportingJobEnds.add(providerKeyOf(tenant, provider.name));
-    return createAdapter(tenant, adapterConfig);
+    return createAdapter(tenant, adapterConfig, { log, upstream: upstreamSettingsOf(config, provider) });
   });
   const live = createLiveStatus({
     config,
@@ -87,7 +91,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     graphiqlApiKey: options.graphiqlApiKey,
   });
   const ws = attachGraphqlWs(http.server, { config, yoga, keySockets, trusted, authenticate: authenticateKey });
-  const telemetry = observeGateway({ metrics, log, provider: (key) => tenants.provider(key), jobs: live.jobs, watcher: live.watcher, wsServer: ws.wsServer });
+  const telemetry = observeGateway({ metrics, provider: (key) => tenants.provider(key), jobs: live.jobs, watcher: live.watcher, wsServer: ws.wsServer });
 
   await new Promise<void>((resolve) => http.server.listen(config.server.port, config.server.host, resolve));
   const address = http.server.address() as AddressInfo;

@@ -85,7 +85,7 @@ export function createHttpServer(deps: HttpServerDependencies): GatewayHttpServe
         inFlight -= 1;
         if (inFlight === 0) drained?.();
       });
-      runInRequestScope(requestId, () => void yoga(req, res, { principal: admitted.principal, requestId }));
+      runInRequestScope(requestId, () => void yoga(req, res, { principal: admitted.principal, requestId }), Date.now() + config.server.requestDeadlineMs);
     },
   );
   server.maxConnections = limits.maxConnections;

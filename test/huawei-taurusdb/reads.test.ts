@@ -81,7 +81,7 @@ describe('TaurusDB reads', () => {
   it('reports health from a one-item instance list', async () => {
     rig = await startRig();
     await expect(rig.provider.checkHealth()).resolves.toBe(true);
-    rig.sim.server.injectFault({ fault: { type: 'http500text' }, pathIncludes: '/instances', times: 2 });
+    rig.sim.server.injectFault({ fault: { type: 'http500text' }, pathIncludes: '/instances', times: 3 });
     await expect(rig.provider.checkHealth()).resolves.toBe(false);
   });
 

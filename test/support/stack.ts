@@ -41,6 +41,10 @@ export interface StackOptions {
    * the first tenant's: the same vendor ids, reachable only through each tenant's own ids.
    */
   otherTenant?: boolean;
+  /** Sends a provider's calls here instead of its simulator (a blackhole, a refused port). */
+  endpoints?: Partial<Record<StackProviderName, string>>;
+  /** Per-provider `upstream` overrides (circuit, retry, queues). */
+  providerUpstream?: Partial<Record<StackProviderName, Record<string, unknown>>>;
   /** More config to merge at the top level (server limits ...). */
   extra?: Partial<ConfigFile>;
   /** More API keys of the first tenant, with their scopes and labels. */
@@ -88,13 +92,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const env = { ZS_PASSWORD: ZSTACK_PASSWORD, HW_AK: HUAWEI_KEYS.accessKey, HW_SK: HUAWEI_KEYS.secretKey };
   const huaweiAuth = { accessKey: { env: 'HW_AK' }, secretKey: { env: 'HW_SK' } };
   const timeoutMs = (name: StackProviderName) => options.providerTimeoutMs?.[name] ?? options.timeoutMs ?? 5_000;
+  const endpoint = (name: StackProviderName, simulatorUrl: string) => options.endpoints?.[name] ?? simulatorUrl;
+  const upstream = (name: StackProviderName) => (options.providerUpstream?.[name] ? { upstream: options.providerUpstream[name] } : {});
   const providers: NonNullable<ConfigFile['tenants'][number]['providers']> = [];
   if (zstack) {
-    providers.push({ kind: 'zstack', name: 'zs', endpoint: zstack.url, accountName: 'admin', password: { env: 'ZS_PASSWORD' }, timeoutMs: timeoutMs('zs') });
+    providers.push({ kind: 'zstack', name: 'zs', endpoint: endpoint('zs', zstack.url), accountName: 'admin', password: { env: 'ZS_PASSWORD' }, timeoutMs: timeoutMs('zs'), ...upstream('zs') });
   }
-  if (vbs) providers.push({ kind: 'huawei-vbs', name: 'vbs', endpoint: vbs.url, projectId: HUAWEI_PROJECT, auth: huaweiAuth, timeoutMs: timeoutMs('vbs') });
+  if (vbs) {
+    providers.push({ kind: 'huawei-vbs', name: 'vbs', endpoint: endpoint('vbs', vbs.url), projectId: HUAWEI_PROJECT, auth: huaweiAuth, timeoutMs: timeoutMs('vbs'), ...upstream('vbs') });
+  }
   if (taurusDb) {
-    providers.push({ kind: 'huawei-taurusdb', name: 'tdb', endpoint: taurusDb.url, projectId: HUAWEI_PROJECT, auth: huaweiAuth, timeoutMs: timeoutMs('tdb') });
+    providers.push({ kind: 'huawei-taurusdb', name: 'tdb', endpoint: endpoint('tdb', taurusDb.url), projectId: HUAWEI_PROJECT, auth: huaweiAuth, timeoutMs: timeoutMs('tdb'), ...upstream('tdb') });
   }
 
   const rawConfig: ConfigFile = {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigFile, parseConfig } from '../../src/infrastructure/config.js';
+import { ConfigError, loadConfigFile, parseConfig, upstreamSettingsOf } from '../../src/infrastructure/config.js';
 
 const KEY_HASH = 'a'.repeat(64);
 
@@ -106,5 +106,35 @@ describe('the config file is validated in full before anything starts', () => {
     expect(config.rateLimits).toEqual({ mutationsPerSecond: 10, costPerSecond: 5_000 });
     expect(config.subscriptions).toMatchObject({ maxPerKey: 500, maxSocketsPerKey: 50, maxPayloadBytes: 65_536 });
     expect(config.tenants[0]!.apiKeys[0]).toEqual({ sha256: KEY_HASH, federationRouter: false });
+  });
+});
+
+describe('upstream settings (circuit, retry, queues) are validated, defaulted and overridable per provider', () => {
+  const zstack = { kind: 'zstack', name: 'zs', endpoint: 'http://zstack.example:8080/zstack', accountName: 'admin', password: { env: 'ZS' } };
+  const tenant = (provider: Record<string, unknown>) => ({ name: 'acme', apiKeys: [{ sha256: KEY_HASH }], providers: [provider] });
+
+  it('fills the defaults and merges a provider override over the gateway-wide block', () => {
+    const config = parseConfig(
+      { upstream: { retry: { maxAttempts: 2 } }, tenants: [tenant({ ...zstack, upstream: { writes: { concurrency: 2 }, circuit: { resetTimeoutMs: 9_000 } } })] },
+      { ZS: 'secret' },
+    );
+    expect(config.server.requestDeadlineMs).toBe(15_000);
+    const settings = upstreamSettingsOf(config, config.tenants[0]!.providers[0]!);
+    expect(settings).toEqual({
+      circuit: { failureRatio: 0.5, windowSize: 40, minimumCalls: 20, resetTimeoutMs: 9_000 },
+      retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 2_000 },
+      reads: { concurrency: 16, maxQueued: 256, queueTimeoutMs: 2_000 },
+      writes: { concurrency: 2, maxQueued: 256, queueTimeoutMs: 2_000 },
+      lostCreateGraceMs: 60_000,
+    });
+  });
+
+  it('names a bad value, gateway-wide or in a provider override', () => {
+    expect(problemsOf({ upstream: { circuit: { failureRatio: 1.5 } }, tenants: [tenant(zstack)] }, { ZS: 's' })).toEqual([
+      expect.stringMatching(/^upstream\.circuit\.failureRatio:/),
+    ]);
+    expect(problemsOf({ tenants: [tenant({ ...zstack, upstream: { reads: { concurrency: 0 } } })] }, { ZS: 's' })).toEqual([
+      expect.stringMatching(/^zs\.upstream\.reads\.concurrency:/),
+    ]);
   });
 });

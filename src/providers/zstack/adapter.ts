@@ -57,6 +57,7 @@ import {
   type VolumeInventory,
   type VolumeSnapshotInventory,
 } from './mapping.js';
+import type { CircuitStatus } from '../../infrastructure/upstream-guard.js';
 import { condition, type QueryCondition, type QueryOptions } from './query.js';
 import { revertVmFromVmBackup, revertVolumeFromSnapshot, revertVolumeFromVolumeBackup, type RevertCall } from './recovery.js';
 
@@ -103,6 +104,10 @@ export class ZStackProvider implements BackupProvider {
   /** Every ZStack resource id is a uuid without dashes; ZStack has no database instances. */
   isValidId(type: ResourceType, vendorId: string): boolean {
     return type !== 'DatabaseInstance' && isZStackUuid(vendorId);
+  }
+
+  circuit(): CircuitStatus {
+    return this.client.circuit;
   }
 
   async checkHealth(): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { TransportError, VendorError } from '../../domain/errors.js';
+import type { CircuitStatus, UpstreamGuard } from '../../infrastructure/upstream-guard.js';
 import { parseJson, UpstreamHttp, type UpstreamRequest, type UpstreamResponse } from '../../infrastructure/upstream-http.js';
 import type { ProviderKey } from '../../domain/provider.js';
 import { derivedZStackUuid, isZStackUuid } from './ids.js';
@@ -39,6 +40,8 @@ export interface ZStackClientConfig {
   chunkLimits?: ChunkLimits;
   /** Sent as X-Web-Hook on every async call: ZStack POSTs the job's result there when it ends. */
   webhookUrl?: string;
+  /** The provider's circuit breaker and queues. */
+  guard?: UpstreamGuard;
 }
 
 export interface QueryResult<T> {
@@ -106,6 +109,7 @@ export class ZStackClient {
   constructor(config: ZStackClientConfig) {
     this.http = new UpstreamHttp(config.endpoint, {
       timeoutMs: config.timeoutMs,
+      guard: config.guard,
       identity: { provider: 'zstack', providerKey: config.providerKey, vendorCodeOf: zstackErrorCode },
     });
     this.accountName = config.accountName;
@@ -115,6 +119,10 @@ export class ZStackClient {
     this.pollIntervalMs = config.pollIntervalMs ?? 1000;
     this.chunkLimits = config.chunkLimits ?? DEFAULT_CHUNK_LIMITS;
     this.jobHeaders = config.webhookUrl ? { 'x-web-hook': config.webhookUrl } : {};
+  }
+
+  get circuit(): CircuitStatus {
+    return this.http.guard.circuit;
   }
 
   /** A sync GET (Query API and other read APIs); `path` is below `/v1`. */
@@ -268,7 +276,8 @@ export class ZStackClient {
       ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
       headers: call.body === undefined ? {} : { 'content-type': 'application/json' },
     };
-    const response = await this.http.request(this.withSession(request, sessionUuid, { ...this.jobHeaders, 'x-job-uuid': jobUuid }));
+    // The X-Job-UUID makes a resend safe: ZStack answers a repeated uuid with `Duplicate job uuid`, which is followed.
+    const response = await this.http.request({ ...this.withSession(request, sessionUuid, { ...this.jobHeaders, 'x-job-uuid': jobUuid }), idempotent: true });
     const what = `${call.method} ${stripQuery(call.path)}`;
     if (response.status === 202) {
       this.remember(this.submissions, jobUuid, { call, sessionUuid });

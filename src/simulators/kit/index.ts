@@ -21,12 +21,18 @@ export interface LoggedRequest {
 
 export type Fault =
   | { type: 'latency'; ms: number }
-  /** Answer with this status and JSON body, as the vendor would for a failure. */
-  | { type: 'vendorError'; status: number; body: unknown }
+  /** Answer with this status and JSON body (and headers: Retry-After ...), as the vendor would for a failure. */
+  | { type: 'vendorError'; status: number; body: unknown; headers?: Record<string, string> }
   /** A plain-text 500, as a crashed upstream or a proxy in front of it would send. */
   | { type: 'http500text'; text?: string }
-  /** Close the socket without an answer. */
+  /** Close the socket without an answer, before the request is handled: nothing happens upstream. */
   | { type: 'drop' }
+  /** Handle the request (create what it creates), then close the socket instead of answering. */
+  | { type: 'dropAfterHandling' }
+  /** Handle the request, then answer with its status and a truncated body that is not JSON. */
+  | { type: 'garbleAfterHandling' }
+  /** Never answer and never close: a blackholed host, as the caller sees it. */
+  | { type: 'hang' }
   /** 200 with a body that is not JSON. */
   | { type: 'malformedJson' };
 
@@ -37,6 +43,8 @@ export interface FaultRule {
   pathIncludes?: string;
   /** How many matching requests it applies to; unlimited when absent. */
   times?: number;
+  /** Applies to this share (0-1) of the matching requests, drawn at random; every one when absent. */
+  probability?: number;
 }
 
 export interface SimResponse {
@@ -77,6 +85,8 @@ export class SimulatorServer {
   private listeners: ((entry: LoggedRequest) => void)[] = [];
   private arrivalListeners: ((method: string, path: string) => void)[] = [];
   private resetHooks: (() => void)[] = [];
+  private readonly created = new Map<string, number>();
+  private readonly hung = new Set<http.ServerResponse>();
   url = '';
 
   constructor(options: SimulatorServerOptions) {
@@ -99,6 +109,7 @@ export class SimulatorServer {
   }
 
   async close(): Promise<void> {
+    this.hung.clear();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.server.closeAllConnections();
@@ -150,6 +161,24 @@ export class SimulatorServer {
     this.faults = [];
   }
 
+  /**
+   * The vendor created something a client asked for (not seed data): counted by kind and name, so a
+   * run whose every create has its own name can tell how many were created twice.
+   */
+  recordCreation(kind: string, name: string): void {
+    const key = `${kind}:${name}`;
+    this.created.set(key, (this.created.get(key) ?? 0) + 1);
+  }
+
+  /** `kind:name` of everything created more than once, with its count. */
+  duplicateCreations(): [string, number][] {
+    return [...this.created].filter(([, count]) => count > 1);
+  }
+
+  get creationCount(): number {
+    return [...this.created.values()].reduce((sum, count) => sum + count, 0);
+  }
+
   /** Registers what `reset()` must also restore (a vendor's state and seed). */
   onReset(hook: () => void): void {
     this.resetHooks.push(hook);
@@ -158,6 +187,7 @@ export class SimulatorServer {
   reset(): void {
     this.clearFaults();
     this.clearRequests();
+    this.created.clear();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     for (const hook of this.resetHooks) hook();
@@ -165,7 +195,10 @@ export class SimulatorServer {
 
   private takeFault(method: string, path: string): Fault | null {
     const index = this.faults.findIndex(
-      (rule) => (!rule.method || rule.method === method) && (!rule.pathIncludes || path.includes(rule.pathIncludes)),
+      (rule) =>
+        (!rule.method || rule.method === method) &&
+        (!rule.pathIncludes || path.includes(rule.pathIncludes)) &&
+        (rule.probability === undefined || Math.random() < rule.probability),
     );
     if (index < 0) return null;
     const rule = this.faults[index]!;
@@ -189,7 +222,7 @@ export class SimulatorServer {
       return;
     }
 
-    let response: SimResponse | null;
+    let response: SimResponse | null | 'hang';
     try {
       response = await this.respond(req, method, url, rawBody);
     } catch (error) {
@@ -201,25 +234,34 @@ export class SimulatorServer {
       query: url.searchParams,
       headers: req.headers,
       body: rawBody,
-      status: response?.status ?? 0,
+      status: response === 'hang' ? 0 : (response?.status ?? 0),
       at: Date.now(),
     };
     this.log.push(entry);
     for (const listener of this.listeners) listener(entry);
-    if (response) this.send(res, response);
+    if (response === 'hang') this.hung.add(res);
+    else if (response) this.send(res, response);
     else req.socket.destroy();
   }
 
-  /** `null` means: drop the connection. */
-  private async respond(req: http.IncomingMessage, method: string, url: URL, rawBody: string): Promise<SimResponse | null> {
+  /** `null` means: drop the connection; `hang`: keep it open and never answer. */
+  private async respond(req: http.IncomingMessage, method: string, url: URL, rawBody: string): Promise<SimResponse | null | 'hang'> {
     const fault = this.takeFault(method, url.pathname);
     if (fault?.type === 'latency') await new Promise((resolve) => this.later(fault.ms, () => resolve(undefined)));
     else if (fault?.type === 'drop') return null;
+    else if (fault?.type === 'hang') return 'hang';
     else if (fault?.type === 'http500text') return { status: 500, body: fault.text ?? 'Internal Server Error' };
-    else if (fault?.type === 'vendorError') return { status: fault.status, body: fault.body };
+    else if (fault?.type === 'vendorError') return { status: fault.status, headers: fault.headers, body: fault.body };
     else if (fault?.type === 'malformedJson') {
       return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"inventories": [' };
     }
+    const handled = await this.handleRoute(req, method, url, rawBody);
+    if (fault?.type === 'dropAfterHandling') return null;
+    if (fault?.type === 'garbleAfterHandling') return { status: handled.status, headers: { 'content-type': 'application/json' }, body: '{"truncated": ' };
+    return handled;
+  }
+
+  private async handleRoute(req: http.IncomingMessage, method: string, url: URL, rawBody: string): Promise<SimResponse> {
 
     const found = this.router.find(method as HTTPMethod, url.pathname);
     const request: SimRequest = {

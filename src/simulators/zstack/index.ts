@@ -52,6 +52,19 @@ export interface ZStackSimulator {
   close(): Promise<void>;
 }
 
+/** Backups and snapshots the REST API creates (not the seed's) are counted by name in the server's ledger. */
+function recordCreations(server: SimulatorServer, state: ZStackState): void {
+  const known = new Set([...state.volumeBackups.keys(), ...state.snapshots.keys()]);
+  state.onChange((event) => {
+    if (event.kind !== 'volumeBackup' && event.kind !== 'volumeSnapshot') return;
+    if (event.change !== 'put' || known.has(event.uuid)) return;
+    const created = event.kind === 'volumeBackup' ? state.volumeBackups.get(event.uuid) : state.snapshots.get(event.uuid);
+    if (!created) return;
+    known.add(event.uuid);
+    server.recordCreation(event.kind === 'volumeBackup' ? 'backup' : 'snapshot', created.name);
+  });
+}
+
 export async function startZStackSimulator(options: ZStackSimulatorOptions = {}): Promise<ZStackSimulator> {
   const accountName = options.accountName ?? 'admin';
   const state = new ZStackState(
@@ -76,6 +89,7 @@ export async function startZStackSimulator(options: ZStackSimulatorOptions = {})
   registerSnapshotRoutes(context);
   registerBackupRoutes(context);
   registerRecoveryRoutes(context);
+  recordCreations(server, state);
   server.onReset(() => {
     state.clear();
     applySeed(state, seed);

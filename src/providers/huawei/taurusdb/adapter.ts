@@ -2,6 +2,8 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { NotFoundError, ValidationError } from '../../../domain/errors.js';
 import { compareNewestFirst, isAfterPosition, matchesBackupFilter } from '../../../domain/newest-first.js';
 import { deletedBackupOf, startDeletion } from '../deletion-jobs.js';
+import { UpstreamGuard, type CircuitStatus } from '../../../infrastructure/upstream-guard.js';
+import { createOnce, lookupOf, madeBy, pollLookup, type CreateLookup } from '../unconfirmed-creates.js';
 import type {
   BackupListFilter,
   BackupListRequest,
@@ -52,6 +54,8 @@ export interface TaurusDbProviderOptions {
   projectId: string;
   auth: HuaweiAuth;
   timeoutMs: number;
+  /** The provider's circuit breaker and queues. */
+  guard?: UpstreamGuard;
   /** Upstream calls in flight at once for batched reads; default 8. */
   concurrency?: number;
 }
@@ -65,11 +69,14 @@ export class TaurusDbProvider implements BackupProvider {
   readonly kind = 'HUAWEI_TAURUSDB' as const;
   private readonly client: TaurusDbClient;
   private readonly throttle: LimitFunction;
+  private readonly guard: UpstreamGuard;
 
   constructor(options: TaurusDbProviderOptions) {
     this.key = options.key;
     this.name = options.name;
+    this.guard = options.guard ?? new UpstreamGuard(options.key);
     this.client = new TaurusDbClient({
+      guard: this.guard,
       providerKey: options.key,
       endpoint: options.endpoint,
       projectId: options.projectId,
@@ -83,6 +90,10 @@ export class TaurusDbProvider implements BackupProvider {
     if (type === 'DatabaseInstance') return isInstanceId(vendorId);
     if (type === 'Backup') return isBackupId(vendorId);
     return false;
+  }
+
+  circuit(): CircuitStatus {
+    return this.guard.circuit;
   }
 
   async checkHealth(): Promise<boolean> {
@@ -146,18 +157,29 @@ export class TaurusDbProvider implements BackupProvider {
   async createDatabaseBackup(request: CreateDatabaseBackupRequest): Promise<StartedJob> {
     const violation = createBackupViolation(request);
     if (violation) throw violation;
-    // TaurusDB has no idempotency token: `idempotencyKey` cannot be passed on.
-    const answer = await this.client.createBackup({
-      instance_id: request.instanceId,
-      name: request.name,
-      ...(request.description !== null ? { description: request.description } : {}),
-    });
-    return {
-      vendorJobId: answer.job_id,
-      operation: 'createDatabaseBackup',
-      resource: { type: 'Backup', vendorId: answer.backup.id },
+    // TaurusDB has no idempotency token: `idempotencyKey` cannot be passed on, so the create is sent
+    // once and a lost answer is looked up, never resent (see unconfirmed-creates.ts).
+    const send = async (): Promise<StartedJob> => {
+      const answer = await this.client.createBackup({
+        instance_id: request.instanceId,
+        name: request.name,
+        ...(request.description !== null ? { description: request.description } : {}),
+      });
+      return { vendorJobId: answer.job_id, operation: 'createDatabaseBackup', resource: { type: 'Backup', vendorId: answer.backup.id } };
     };
+    return createOnce('createDatabaseBackup', { sourceId: request.instanceId, name: request.name }, send, this.findCreated);
   }
+
+  /** The instance's backups since the lookup's start (the list has no name filter). */
+  private readonly findCreated = async (lookup: CreateLookup): Promise<BackupRecord | null> => {
+    const { backups } = await this.client.listBackups({
+      instance_id: lookup.sourceId,
+      begin_time: formatVendorTime(lookup.sinceMs),
+      offset: 0,
+      limit: MAX_PAGE_SIZE,
+    });
+    return backups.map((backup) => toBackupRecord(this.key, backup)).find((record) => madeBy(record, lookup)) ?? null;
+  };
 
   /** TaurusDB has one way to delete a backup: `mode` changes nothing. */
   async deleteBackup(id: string, _mode: DeleteMode | null): Promise<StartedJob> {
@@ -204,6 +226,8 @@ export class TaurusDbProvider implements BackupProvider {
 
   /** The backup a task makes is named when it starts: the record keeps it while the task runs. */
   async pollJob(job: JobRecord): Promise<JobState | null> {
+    const lookup = lookupOf(job.vendorId);
+    if (lookup) return isInstanceId(lookup.sourceId) ? pollLookup(lookup, this.findCreated, this.guard.settings.lostCreateGraceMs) : null;
     const backupId = deletedBackupOf(job.vendorId);
     if (backupId !== null) return this.pollDeletion(backupId);
     if (!isJobId(job.vendorId)) return null;

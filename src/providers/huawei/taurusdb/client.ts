@@ -1,4 +1,5 @@
 import { VendorError } from '../../../domain/errors.js';
+import type { UpstreamGuard } from '../../../infrastructure/upstream-guard.js';
 import { UpstreamHttp } from '../../../infrastructure/upstream-http.js';
 import type { ProviderKey } from '../../../domain/provider.js';
 import { closeAuth, huaweiIdentity, huaweiRequest, type HuaweiAuth, type HuaweiCall } from '../auth/index.js';
@@ -24,6 +25,7 @@ export interface TaurusDbClientOptions {
   projectId: string;
   auth: HuaweiAuth;
   timeoutMs: number;
+  guard?: UpstreamGuard;
 }
 
 /** The vendor's page size bound for both list calls (huawei.md B.2, B.5). */
@@ -53,7 +55,7 @@ export class TaurusDbClient {
   private readonly base: string;
 
   constructor(private readonly options: TaurusDbClientOptions) {
-    this.http = new UpstreamHttp(options.endpoint, { timeoutMs: options.timeoutMs, identity: huaweiIdentity('huawei-taurusdb', options.providerKey) });
+    this.http = new UpstreamHttp(options.endpoint, { timeoutMs: options.timeoutMs, guard: options.guard, identity: huaweiIdentity('huawei-taurusdb', options.providerKey) });
     this.base = `/v3/${encodeURIComponent(options.projectId)}`;
   }
 

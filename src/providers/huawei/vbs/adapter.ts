@@ -4,6 +4,8 @@ import { isAfterPosition, matchesBackupFilter } from '../../../domain/newest-fir
 import { UpstreamHttp } from '../../../infrastructure/upstream-http.js';
 import { huaweiIdentity } from '../auth/index.js';
 import { deletedBackupOf, startDeletion } from '../deletion-jobs.js';
+import { UpstreamGuard, type CircuitStatus } from '../../../infrastructure/upstream-guard.js';
+import { createOnce, lookupOf, madeBy, pollLookup, type CreateLookup } from '../unconfirmed-creates.js';
 import type {
   BackupListFilter,
   BackupListRequest,
@@ -37,6 +39,8 @@ export interface VbsProviderOptions {
   projectId: string;
   auth: HuaweiAuth;
   timeoutMs: number;
+  /** The provider's circuit breaker and queues, shared by the VBS and EVS hosts. */
+  guard?: UpstreamGuard;
 }
 
 /** Rows per native list request while paging for listBackups. */
@@ -54,11 +58,13 @@ export class VbsProvider implements BackupProvider {
   readonly kind = 'HUAWEI_VBS' as const;
   private readonly client: VbsClient;
   private readonly limitGets = pLimit(GET_CONCURRENCY);
+  private readonly guard: UpstreamGuard;
 
   constructor(options: VbsProviderOptions) {
     this.key = options.key;
     this.name = options.name;
-    const http = { timeoutMs: options.timeoutMs, identity: huaweiIdentity('huawei-vbs', options.key) };
+    this.guard = options.guard ?? new UpstreamGuard(options.key);
+    const http = { timeoutMs: options.timeoutMs, guard: this.guard, identity: huaweiIdentity('huawei-vbs', options.key) };
     const vbs = new UpstreamHttp(options.endpoint, http);
     const evs = options.evsEndpoint && options.evsEndpoint !== options.endpoint ? new UpstreamHttp(options.evsEndpoint, http) : vbs;
     this.client = new VbsClient({ providerKey: options.key, projectId: options.projectId, auth: options.auth, vbs, evs });
@@ -66,6 +72,10 @@ export class VbsProvider implements BackupProvider {
 
   isValidId(type: ResourceType, vendorId: string): boolean {
     return (type === 'Volume' || type === 'Backup' || type === 'Snapshot') && isUuid(vendorId);
+  }
+
+  circuit(): CircuitStatus {
+    return this.guard.circuit;
   }
 
   async checkHealth(): Promise<boolean> {
@@ -155,22 +165,34 @@ export class VbsProvider implements BackupProvider {
     return { items: result.snapshots.map((s) => toSnapshotRecord(this.key, s)), total: result.count };
   }
 
-  /** VBS has no idempotency token, so `idempotencyKey` cannot be honoured and is ignored. */
+  /**
+   * VBS has no idempotency token, so `idempotencyKey` cannot be passed on; the create is sent once
+   * and a lost answer is looked up, never resent (see unconfirmed-creates.ts).
+   */
   async createVolumeBackup(request: CreateVolumeBackupRequest): Promise<StartedJob> {
     if (request.backupStorageId !== null) {
       throw new ValidationError('backupStorageId', 'unsupported', 'VBS chooses the backup storage itself');
     }
     if (request.bandwidth !== null) throw new ValidationError('bandwidth', 'unsupported', 'VBS does not limit backup bandwidth');
     assertValidBackupInput(request);
-    const { job_id } = await this.client.createBackup({
-      volume_id: request.volumeId,
-      name: request.name,
-      ...(request.snapshotId !== null ? { snapshot_id: request.snapshotId } : {}),
-      ...(request.description !== null ? { description: request.description } : {}),
-      ...(request.tags.length > 0 ? { tags: request.tags } : {}),
-    });
-    return { vendorJobId: job_id, operation: 'createVolumeBackup', resource: null };
+    const send = async (): Promise<StartedJob> => {
+      const { job_id } = await this.client.createBackup({
+        volume_id: request.volumeId,
+        name: request.name,
+        ...(request.snapshotId !== null ? { snapshot_id: request.snapshotId } : {}),
+        ...(request.description !== null ? { description: request.description } : {}),
+        ...(request.tags.length > 0 ? { tags: request.tags } : {}),
+      });
+      return { vendorJobId: job_id, operation: 'createVolumeBackup', resource: null };
+    };
+    return createOnce('createVolumeBackup', { sourceId: request.volumeId, name: request.name }, send, this.findCreated);
   }
+
+  /** The native list filters by volume and exact name, newest first. */
+  private readonly findCreated = async (lookup: CreateLookup): Promise<BackupRecord | null> => {
+    const backups = await this.client.listBackups({ volumeId: lookup.sourceId, name: lookup.name, limit: VENDOR_PAGE_SIZE });
+    return backups.map((backup) => toBackupRecord(this.key, backup)).find((record) => madeBy(record, lookup)) ?? null;
+  };
 
   /**
    * Native DELETE (202, then `deleting`, then 404). There is no vendor job, so the job id is
@@ -195,6 +217,8 @@ export class VbsProvider implements BackupProvider {
   }
 
   async pollJob(job: JobRecord): Promise<JobState | null> {
+    const lookup = lookupOf(job.vendorId);
+    if (lookup) return isUuid(lookup.sourceId) ? pollLookup(lookup, this.findCreated, this.guard.settings.lostCreateGraceMs) : null;
     const backupId = deletedBackupOf(job.vendorId);
     if (backupId !== null) {
       if (!isUuid(backupId)) return null;

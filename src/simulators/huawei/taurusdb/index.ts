@@ -62,7 +62,11 @@ export async function startTaurusDbSimulator(options: TaurusDbSimulatorOptions):
 
   route('GET', '/v3/:project_id/instances', routes.listInstances);
   route('GET', '/v3/:project_id/instances/:instance_id', routes.getInstance);
-  route('POST', '/v3/:project_id/backups/create', routes.createBackup);
+  route('POST', '/v3/:project_id/backups/create', (request) => {
+    const response = routes.createBackup(request);
+    if (response.status === 200) server.recordCreation('backup', (response.body as { backup: { name: string } }).backup.name);
+    return response;
+  });
   route('GET', '/v3/:project_id/backups', routes.listBackups);
   route('DELETE', '/v3/:project_id/backups/:backup_id', routes.deleteBackup);
   route('GET', '/v3/:project_id/jobs', routes.getJob);

@@ -175,6 +175,8 @@ export class TaurusDbState {
     this.jobs.set(job.id, job);
     const failure = this.pendingFailures.shift() ?? null;
     this.scheduler.later(this.jobDurationMs * PENDING_SHARE, () => {
+      // A busy event loop may run this after the end (both timers due at once): never go back.
+      if (job.status !== 'Pending') return;
       job.status = 'Running';
       job.runningAt = this.scheduler.now();
     });

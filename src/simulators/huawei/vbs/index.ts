@@ -187,12 +187,15 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
       updated_at: cinderTime(now),
     };
     state.backups.set(backup.id, backup);
+    server.recordCreation('backup', backup.name);
     volume.statusBeforeBackup = volume.status;
     volume.status = 'backing-up';
     const job = initJob('bksCreateBackup', { backup_id: backup.id, volume_id: volume.id, bks_create_volume_name: volume.name }, now);
     state.jobs.set(job.job_id, job);
 
     server.later(Math.floor(jobDurationMs / 3), () => {
+      // A busy event loop may run this after the end (both timers due at once): never go back.
+      if (job.status !== 'INIT') return;
       job.status = 'RUNNING';
       if (backup.snapshot_id === null) {
         const snapshot = autobkSnapshot(volume);
