@@ -96,6 +96,8 @@ export const configSchema = z
         port: z.number().int().min(0).max(65_535).default(4000),
         host: z.string().default('127.0.0.1'),
         graphiql: z.boolean().default(true),
+        /** The backup console at /console (console/); the person enters an API key, kept in session storage. */
+        console: z.boolean().default(false),
         introspection: z.boolean().default(true),
         /** "Did you mean …" in validation errors: it maps the schema for whoever asks, so off unless chosen. */
         fieldSuggestions: z.boolean().default(false),

@@ -27,6 +27,7 @@ import { createProvider } from '../providers/registry.js';
 import { createGatewayMetrics } from '../infrastructure/metrics.js';
 import { authenticateCaller } from './authentication.js';
 import { observeGateway } from './gateway-telemetry.js';
+import { serveConsole } from './console.js';
 import { graphiqlSettings } from './graphiql.js';
 import { METRICS_PATH, serveMetrics } from './metrics-endpoint.js';
 import { useMetrics } from './plugins/use-metrics.js';
@@ -161,6 +162,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       serveMetrics(req, res, metrics.registry, config.server.metrics.token);
       return;
     }
+    if (config.server.console && serveConsole(req, res, options.graphiqlApiKey)) return;
     if (req.url?.startsWith(JOB_CALLBACK_PREFIX)) {
       receiveJobCallback(req, res, watcher, log);
       return;
