@@ -16,17 +16,23 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A page that may reach only the gateway: every other URL is refused and recorded. */
-export async function offlinePage(browser: Browser, gatewayUrl: string, viewport = { width: 1280, height: 800 }): Promise<{ page: Page; elsewhere: string[] }> {
+/** A page that may reach only the gateway: every other URL is refused and recorded, and so is every uncaught page error. */
+export async function offlinePage(
+  browser: Browser,
+  gatewayUrl: string,
+  viewport = { width: 1280, height: 800 },
+): Promise<{ page: Page; elsewhere: string[]; pageErrors: string[] }> {
   const page = await browser.newPage({ viewport });
   const elsewhere: string[] = [];
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.route('**/*', (route) => {
     const url = route.request().url();
     if (url.startsWith(gatewayUrl) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
     elsewhere.push(url);
     return route.abort();
   });
-  return { page, elsewhere };
+  return { page, elsewhere, pageErrors };
 }
 
 /** The providers' kinds of the rows on screen. */

@@ -23,7 +23,7 @@ describe('the console on the demo gateway: demo key in the page, every vendor li
   });
 
   it('lists backups of ZStack, VBS and TaurusDB with the health strip, without asking for a key', async () => {
-    const { page, elsewhere } = await offlinePage(browser, gateway.url);
+    const { page, elsewhere, pageErrors } = await offlinePage(browser, gateway.url);
     await page.goto(`${gateway.url}/console`);
     await page.locator('tbody tr').first().waitFor({ timeout: 30_000 });
     // Load to first row, as the browser measured it: reported in the README and the closing note.
@@ -42,6 +42,7 @@ describe('the console on the demo gateway: demo key in the page, every vendor li
     await page.setViewportSize({ width: 420, height: 800 });
     await page.screenshot({ path: `${ARTIFACTS}/console-demo-narrow.png`, fullPage: true });
     expect(elsewhere).toEqual([]);
+    expect(pageErrors).toEqual([]);
   }, 60_000);
 
   it('is usable from the keyboard: Tab reaches the filters, a row action and the create form', async () => {

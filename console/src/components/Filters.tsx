@@ -14,7 +14,7 @@ export function Filters({ value, onChange }: { value: FilterForm; onChange(next:
     <form className="filters" role="search" aria-label="Filter backups" onSubmit={(e) => e.preventDefault()}>
       <label>
         Provider
-        <select value={value.provider} onChange={(e) => set('provider', e.target.value)}>
+        <select id="filter-provider" value={value.provider} onChange={(e) => set('provider', e.target.value)}>
           <option value="">All</option>
           {data?.providers.map((p) => (
             <option key={p.id} value={p.id}>
@@ -25,7 +25,7 @@ export function Filters({ value, onChange }: { value: FilterForm; onChange(next:
       </label>
       <label>
         Kind
-        <select value={value.kind} onChange={(e) => set('kind', e.target.value as FilterForm['kind'])}>
+        <select id="filter-kind" value={value.kind} onChange={(e) => set('kind', e.target.value as FilterForm['kind'])}>
           <option value="">All</option>
           {KINDS.map((k) => (
             <option key={k}>{k}</option>
@@ -34,7 +34,7 @@ export function Filters({ value, onChange }: { value: FilterForm; onChange(next:
       </label>
       <label>
         Status
-        <select value={value.status} onChange={(e) => set('status', e.target.value as FilterForm['status'])}>
+        <select id="filter-status" value={value.status} onChange={(e) => set('status', e.target.value as FilterForm['status'])}>
           <option value="">All</option>
           {STATUSES.map((s) => (
             <option key={s}>{s}</option>
@@ -43,7 +43,7 @@ export function Filters({ value, onChange }: { value: FilterForm; onChange(next:
       </label>
       <label>
         Name contains
-        <input type="search" value={value.nameContains} onChange={(e) => set('nameContains', e.target.value)} />
+        <input id="filter-name" type="search" value={value.nameContains} onChange={(e) => set('nameContains', e.target.value)} />
       </label>
       <label>
         Created from
