@@ -23,6 +23,9 @@ const ACTIONS: Record<Action, string> = {
 /** Huawei VBS's own naming rule (huawei.md A.1): shown before the person types, checked again by the API. */
 const VBS_NAME_RULE = 'VBS names: letters, digits, _ and - only, at most 64 characters.';
 
+/** The fields this form shows errors beside. */
+const SHOWN_FIELDS = new Set(['volumeId', 'rootVolumeId', 'instanceId', 'backupStorageId', 'name', 'description']);
+
 /** Starts a backup, snapshot, VM backup or database backup; the job joins the jobs drawer. */
 export function CreatePanel({ onJob }: { onJob(job: TrackedJob): void }) {
   const [{ data }] = useQuery({ query: InventoryDocument });
@@ -81,8 +84,12 @@ export function CreatePanel({ onJob }: { onJob(job: TrackedJob): void }) {
     const outcome = await started();
     setBusy(false);
     if (outcome.kind === 'job') onJob({ id: outcome.job.id, label: `${ACTIONS[action]}: ${name}`, initial: outcome.job });
-    else if (outcome.kind === 'invalid') setFieldErrors(outcome.fields);
-    else setFormError(outcome.message);
+    else if (outcome.kind === 'invalid') {
+      setFieldErrors(outcome.fields);
+      // A rule about a field this form has no control for (tags, bandwidth …) is still said, once, for the form.
+      const elsewhere = Object.entries(outcome.fields).filter(([field]) => !SHOWN_FIELDS.has(field));
+      if (elsewhere.length > 0) setFormError(elsewhere.map(([field, message]) => `${field}: ${message}`).join('; '));
+    } else setFormError(outcome.message);
   };
 
   const describedBy = (field: string, hint?: string) => [fieldErrors[field] ? `create-${field}-error` : '', hint ?? ''].filter(Boolean).join(' ') || undefined;
