@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../support/stack.js';
 import { startThreeVendorStack } from '../cross-vendor/three-vendors.js';
-import { ARTIFACTS, launchChromium, offlinePage, rowKinds } from './browser.js';
+import { ARTIFACTS, launchChromium, offlinePage, rowKinds } from '../support/chromium.js';
 
 /**
  * The console on a configured gateway (`server.console: true`): the person types the API key, then

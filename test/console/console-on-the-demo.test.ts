@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../src/demo.js';
 import { createLogger } from '../../src/infrastructure/logger.js';
 import { createGateway, type Gateway } from '../../src/server/gateway.js';
-import { ARTIFACTS, launchChromium, offlinePage, rowKinds } from './browser.js';
+import { ARTIFACTS, launchChromium, offlinePage, rowKinds } from '../support/chromium.js';
 
 describe('the console on the demo gateway: demo key in the page, every vendor listed, nothing from elsewhere', () => {
   let demo: Demo;
