@@ -80,7 +80,7 @@ describe('the console on a configured gateway: key prompt, filters, live creatio
     expect(stack.upstreamRequests().filter((r) => r.vendor === 'vbs' && r.method === 'POST')).toEqual([]);
   }, 60_000);
 
-  it('with TaurusDB stopped, a notice names it and the ZStack and VBS rows are still listed', async () => {
+  it('with TaurusDB stopped, a notice names it, the ZStack and VBS rows are still listed, and the health strip marks it', async () => {
     await stack.taurusDb!.close();
     await page.locator('#filter-name').fill('');
     await page.locator('#filter-kind').selectOption('VOLUME');
@@ -89,6 +89,7 @@ describe('the console on a configured gateway: key prompt, filters, live creatio
     await notice.waitFor({ timeout: 20_000 });
     expect(await notice.innerText()).toContain('tdb is not answering');
     expect(new Set(await rowKinds(page))).toEqual(new Set(['ZSTACK', 'HUAWEI_VBS']));
+    await expect.poll(() => page.locator('.health .chip[data-provider="tdb"]').innerText(), { timeout: 20_000 }).toContain('not answering');
     await page.screenshot({ path: `${ARTIFACTS}/console-provider-down.png` });
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useClient } from 'urql';
-import { BackupStatusChangedDocument, ConsoleBackupsDocument, type BackupRowFragment } from '../../../schema/client/graphql.js';
+import { BackupStatusChangedDocument, ConsoleBackupsDocument, ProviderHealthDocument, type BackupRowFragment } from '../../../schema/client/graphql.js';
 import { NO_FILTER, toBackupFilter, type FilterForm } from '../filters';
 import { humanSize, providerKindLabel, shortTime } from '../format';
 import { appendPage, applyStatusEvent, providerFailures, type ProviderFailure } from '../rows';
@@ -34,12 +34,15 @@ export function BackupList({ onJob }: { onJob(job: TrackedJob): void }) {
     const result = await client.query(ConsoleBackupsDocument, { first: PAGE_SIZE, after, filter }, { requestPolicy: 'network-only' }).toPromise();
     const connection = result.data?.backups;
     const page = (connection?.edges ?? []).flatMap((edge) => (edge.node ? [edge.node] : []));
+    const failures = providerFailures(result.error?.graphQLErrors);
+    // A provider failed the listing: the health strip (same document, so it gets the answer) checks again now.
+    if (failures.length > 0) void client.query(ProviderHealthDocument, {}, { requestPolicy: 'network-only' }).toPromise();
     setState((s) => ({
       rows: after ? appendPage(s.rows, page) : page,
       endCursor: connection?.pageInfo.endCursor ?? null,
       hasNextPage: connection?.pageInfo.hasNextPage ?? false,
       loading: false,
-      failures: providerFailures(result.error?.graphQLErrors),
+      failures,
       error: !connection && result.error ? result.error.message : null,
     }));
   };
