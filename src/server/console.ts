@@ -10,14 +10,12 @@ import { fileURLToPath } from 'node:url';
  * asks the person for a key and keeps it in session storage.
  */
 
-export const CONSOLE_PATH = '/console';
+const CONSOLE_PATH = '/console';
 // src/server and dist/server are both two levels below the repository root.
 const BUILT = fileURLToPath(new URL('../../console/dist/', import.meta.url));
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
 };
 
 function escapeAttribute(value: string): string {
@@ -51,10 +49,12 @@ export function serveConsole(req: IncomingMessage, res: ServerResponse, demoApiK
     return true;
   }
   const rest = path.slice(CONSOLE_PATH.length + 1);
-  const answered = rest.startsWith('assets/') ? sendAsset(res, rest) : sendPage(res, demoApiKey);
+  const isAsset = rest.startsWith('assets/');
+  const answered = isAsset ? sendAsset(res, rest) : sendPage(res, demoApiKey);
   answered.catch(() => {
     if (res.headersSent) return;
-    res.writeHead(503, { 'content-type': 'text/plain' }).end('The console is not built: run `npm run build:console`');
+    if (isAsset) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    else res.writeHead(503, { 'content-type': 'text/plain' }).end('The console is not built: run `npm run build:console`');
   });
   return true;
 }

@@ -40,6 +40,7 @@ describe('the gateway serves the console only when asked, never with a key outsi
         .end();
     });
     expect(escaped).toBe(404);
+    expect((await fetch(`${stack.gateway.url}/console/assets/no-such-file.js`)).status).toBe(404);
     expect((await fetch(`${stack.gateway.url}/console`, { method: 'POST' })).status).toBe(405);
   });
 });
