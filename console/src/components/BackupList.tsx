@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useClient } from 'urql';
 import { BackupStatusChangedDocument, ConsoleBackupsDocument, ProviderHealthDocument, type BackupRowFragment } from '../../../schema/client/graphql.js';
 import { NO_FILTER, toBackupFilter, type FilterForm } from '../filters';
@@ -28,10 +28,14 @@ export function BackupList({ onJob }: { onJob(job: TrackedJob): void }) {
   const [form, setForm] = useState<FilterForm>(NO_FILTER);
   const filter = useMemo(() => toBackupFilter(form), [form]);
   const [state, setState] = useState<ListState>(EMPTY);
+  // Only the latest request may fill the list: an answer for a filter since changed is dropped.
+  const latest = useRef(0);
 
   const load = async (after: string | null) => {
+    const ticket = ++latest.current;
     setState((s) => ({ ...s, loading: true }));
     const result = await client.query(ConsoleBackupsDocument, { first: PAGE_SIZE, after, filter }, { requestPolicy: 'network-only' }).toPromise();
+    if (ticket !== latest.current) return;
     const connection = result.data?.backups;
     const page = (connection?.edges ?? []).flatMap((edge) => (edge.node ? [edge.node] : []));
     const failures = providerFailures(result.error?.graphQLErrors);
@@ -51,13 +55,13 @@ export function BackupList({ onJob }: { onJob(job: TrackedJob): void }) {
   useEffect(() => {
     setState(EMPTY);
     void load(null);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [filter]);
 
   useEffect(() => {
     const subscription = client.subscription(BackupStatusChangedDocument, {}).subscribe((result) => {
       const event = result.data?.backupStatusChanged;
-      if (event) setState((s) => (s.loading ? s : { ...s, rows: applyStatusEvent(s.rows, event.backup, filter) }));
+      // Until the first page is in, there is no newest row to tell new backups from the opening burst.
+      if (event) setState((s) => (s.loading && s.rows.length === 0 ? s : { ...s, rows: applyStatusEvent(s.rows, event.backup, filter) }));
     });
     return () => subscription.unsubscribe();
   }, [client, filter]);
