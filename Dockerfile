@@ -7,6 +7,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The console (console/ → console/dist, served at /console when server.console is on) is built from
+# the typed documents in schema/client by scripts/build-console.ts.
+COPY scripts ./scripts
+COPY schema/client ./schema/client
+COPY console ./console
 RUN npm run build
 
 FROM node:20-bookworm-slim
@@ -15,6 +20,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/console/dist ./console/dist
 USER node
 EXPOSE 4000
 # Node's own fetch: the slim image has no curl.

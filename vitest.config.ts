@@ -14,5 +14,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // The console's browser test serves console/dist; built here once rather than by each file.
+    globalSetup: ['test/support/console-built.ts'],
   },
 });

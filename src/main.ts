@@ -41,6 +41,7 @@ async function main(): Promise<void> {
         '',
         'backupgraph demo is up on embedded vendor simulators.',
         `  GraphiQL: ${gateway.graphqlUrl}`,
+        `  Console:  ${gateway.url}/console`,
         `  API key:  ${demo.apiKey}   (send as "Authorization: Bearer <key>"; GraphiQL has it already)`,
         '',
       ].join('\n') + '\n',

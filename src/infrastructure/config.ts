@@ -163,6 +163,8 @@ export const configSchema = z
         port: z.number().int().min(0).max(65_535).default(4000),
         host: z.string().default('127.0.0.1'),
         graphiql: z.boolean().default(true),
+        /** The backup console at /console (console/); the person enters an API key, kept in session storage. */
+        console: z.boolean().default(false),
         /** The longest a GraphQL request may take; every upstream call it makes inherits what is left. */
         requestDeadlineMs: z.number().int().min(100).max(600_000).default(15_000),
         /** false: no introspection, and `_service`/`_entities` only for a key marked `federationRouter`. */

@@ -5,12 +5,13 @@ import type { GatewayMetrics } from '../infrastructure/metrics.js';
 import { JOB_CALLBACK_PREFIX, receiveJobCallback } from '../live/job-callbacks.js';
 import type { StatusWatcher } from '../live/watcher.js';
 import type { Principal } from '../providers/access.js';
+import { serveConsole } from './console.js';
 import { admit, asksForGraphiQL, isCrossOrigin } from './http-admission.js';
 import { METRICS_PATH, serveMetrics } from './metrics-endpoint.js';
 import type { GatewayYoga } from './yoga.js';
 
 /**
- * The HTTP side of the gateway: health and readiness, metrics, vendor job callbacks, then GraphQL
+ * The HTTP side of the gateway: health and readiness, metrics, the console, vendor job callbacks, then GraphQL
  * for admitted requests (key checked and size declared before the body is read). Counts requests
  * in flight, so that a drain can wait for them.
  */
@@ -61,6 +62,7 @@ export function createHttpServer(deps: HttpServerDependencies): GatewayHttpServe
         serveMetrics(req, res, metrics.registry, config.server.metrics.token);
         return;
       }
+      if (config.server.console && serveConsole(req, res, deps.graphiqlApiKey)) return;
       if (req.url?.startsWith(JOB_CALLBACK_PREFIX)) {
         receiveJobCallback(req, res, watcher, log);
         return;

@@ -1,13 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../src/demo.js';
 import { createLogger } from '../../src/infrastructure/logger.js';
 import { createGateway, type Gateway } from '../../src/server/gateway.js';
-
-/** Debian's `chromium` package (`.ci/run` installs it when missing); CHROMIUM_PATH points elsewhere. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = 'test-artifacts';
+import { ARTIFACTS, launchChromium } from '../support/chromium.js';
 
 describe('GraphiQL works without internet access: demo key in its headers, the demo query runs and shows data', () => {
   let demo: Demo;
@@ -15,15 +11,9 @@ describe('GraphiQL works without internet access: demo key in its headers, the d
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`No Chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`);
-    }
     demo = await startDemo({ port: 0, host: '127.0.0.1' });
     gateway = await createGateway(demo.config, { graphiqlApiKey: demo.apiKey, logger: createLogger({ level: 'warn' }) });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -54,7 +44,6 @@ describe('GraphiQL works without internet access: demo key in its headers, the d
     expect(response).toContain('"provider"');
     expect(response).not.toContain('"errors"');
 
-    mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}/graphiql-demo-query.png` });
     expect(elsewhere).toEqual([]);
     const html = await (await fetch(gateway.graphqlUrl, { headers: { accept: 'text/html' } })).text();

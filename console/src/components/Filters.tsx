@@ -1,0 +1,58 @@
+import { useQuery } from 'urql';
+import { ProviderHealthDocument, type BackupKind, type BackupStatus } from '../../../schema/client/graphql.js';
+import type { FilterForm } from '../filters';
+
+const KINDS: BackupKind[] = ['VOLUME', 'DATABASE'];
+const STATUSES: BackupStatus[] = ['AVAILABLE', 'CREATING', 'DELETING', 'RESTORING', 'FAILED', 'DELETED', 'UNKNOWN'];
+
+/** The filter bar: every control labelled, applied as it changes. */
+export function Filters({ value, onChange }: { value: FilterForm; onChange(next: FilterForm): void }) {
+  // The health strip's query: the document cache answers it without another request.
+  const [{ data }] = useQuery({ query: ProviderHealthDocument });
+  const set = <K extends keyof FilterForm>(key: K, next: FilterForm[K]) => onChange({ ...value, [key]: next });
+  return (
+    <form className="filters" role="search" aria-label="Filter backups" onSubmit={(e) => e.preventDefault()}>
+      <label>
+        Provider
+        <select id="filter-provider" value={value.provider} onChange={(e) => set('provider', e.target.value)}>
+          <option value="">All</option>
+          {data?.providers.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Kind
+        <select id="filter-kind" value={value.kind} onChange={(e) => set('kind', e.target.value as FilterForm['kind'])}>
+          <option value="">All</option>
+          {KINDS.map((k) => (
+            <option key={k}>{k}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Status
+        <select id="filter-status" value={value.status} onChange={(e) => set('status', e.target.value as FilterForm['status'])}>
+          <option value="">All</option>
+          {STATUSES.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Name contains
+        <input id="filter-name" type="search" value={value.nameContains} onChange={(e) => set('nameContains', e.target.value)} />
+      </label>
+      <label>
+        Created from
+        <input type="datetime-local" value={value.createdFrom} onChange={(e) => set('createdFrom', e.target.value)} />
+      </label>
+      <label>
+        Created to
+        <input type="datetime-local" value={value.createdTo} onChange={(e) => set('createdTo', e.target.value)} />
+      </label>
+    </form>
+  );
+}

@@ -1,0 +1,54 @@
+/** Display rules for backup rows: pure, so unit tests cover them (test/unit/console-format.test.ts). */
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+
+/** Bytes in binary units, three significant digits at most: 1536 → "1.5 KiB"; unknown → "—". */
+export function humanSize(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return '—';
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  if (unit === 0) return `${value} B`;
+  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  return `${Number(value.toFixed(digits))} ${UNITS[unit]}`;
+}
+
+/** An instant in the reader's time zone, to the minute; the ISO text stays available on hover. */
+export function shortTime(iso: string | null | undefined, locale?: string, timeZone?: string): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date);
+}
+
+export type BadgeTone = 'ok' | 'busy' | 'bad' | 'gone' | 'unknown';
+
+/** One colour per meaning, whatever vendor word lies behind the status. */
+export function toneOf(status: string): BadgeTone {
+  switch (status) {
+    case 'AVAILABLE':
+    case 'SUCCEEDED':
+      return 'ok';
+    case 'CREATING':
+    case 'DELETING':
+    case 'RESTORING':
+    case 'PENDING':
+    case 'RUNNING':
+      return 'busy';
+    case 'FAILED':
+      return 'bad';
+    case 'DELETED':
+      return 'gone';
+    default:
+      return 'unknown';
+  }
+}
+
+const PROVIDER_KIND_LABELS: Record<string, string> = { ZSTACK: 'ZStack', HUAWEI_VBS: 'Huawei VBS', HUAWEI_TAURUSDB: 'Huawei TaurusDB' };
+
+export function providerKindLabel(kind: string): string {
+  return PROVIDER_KIND_LABELS[kind] ?? kind;
+}
