@@ -5,7 +5,10 @@ import { providerKindLabel } from '../format';
 
 const RECHECK_MS = 15_000;
 
-/** Each provider's health as the gateway checks it (a cheap upstream request), rechecked every few seconds. */
+/**
+ * Each provider's health as the gateway checks it (a cheap upstream request, none while its circuit
+ * is open) and its circuit state when not closed, rechecked every few seconds.
+ */
 export function HealthStrip() {
   const [result, recheck] = useQuery({ query: ProviderHealthDocument, requestPolicy: 'network-only' });
   useEffect(() => {
@@ -20,6 +23,7 @@ export function HealthStrip() {
         <span key={provider.id} className={`chip ${provider.healthy ? 'ok' : 'bad'}`} data-provider={provider.name}>
           <span aria-hidden="true">{provider.healthy ? '●' : '▲'}</span> {provider.name} <span className="muted">{providerKindLabel(provider.kind)}</span>{' '}
           {provider.healthy ? 'healthy' : 'not answering'}
+          {provider.circuit !== 'CLOSED' && <span className="muted"> · circuit {provider.circuit === 'OPEN' ? 'open' : 'half-open'}</span>}
         </span>
       ))}
     </section>
