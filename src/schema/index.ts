@@ -2,6 +2,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { decodeGlobalId } from '../domain/ids.js';
 import { builder } from './builder.js';
+import { resolveNodeIdsInPlace } from './sync-global-ids.js';
 import {
   BackupGroupRef,
   BackupRef,
@@ -46,10 +47,12 @@ entity(BackupGroupRef);
 entity(BackupStorageRef);
 entity(DatabaseInstanceRef);
 
-export const schema: GraphQLSchema = builder.toSubGraphSchema({
-  linkUrl: 'https://specs.apollo.dev/federation/v2.6',
-  federationDirectives: ['@key', '@shareable'],
-});
+export const schema: GraphQLSchema = resolveNodeIdsInPlace(
+  builder.toSubGraphSchema({
+    linkUrl: 'https://specs.apollo.dev/federation/v2.6',
+    federationDirectives: ['@key', '@shareable'],
+  }),
+);
 
 /** The SDL clients see, sorted so that diffs show real changes only. */
 export function printClientSchema(): string {
