@@ -6,7 +6,8 @@
 export function remembered<V>(compute: (text: string) => V, max = 10_000): (text: string) => V {
   const known = new Map<string, V>();
   return (text) => {
-    if (known.has(text)) return known.get(text)!;
+    const seen = known.get(text);
+    if (seen !== undefined || known.has(text)) return seen as V;
     const value = compute(text);
     if (known.size >= max) known.clear();
     known.set(text, value);
