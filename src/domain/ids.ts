@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { ProviderKey } from './provider.js';
+import { remembered } from './remembered.js';
 
 /**
  * Relay global ids: base64url of `Type:tenant/provider:vendorId`. The provider key inside the id is
@@ -31,8 +32,11 @@ export function splitLocalId(id: string): { providerKey: ProviderKey; vendorId: 
   return { providerKey, vendorId: id.slice(colon + 1) };
 }
 
+/** Every row of every page encodes its ids again; the same rows come back on every refresh. */
+const base64url = remembered((text) => Buffer.from(text, 'utf8').toString('base64url'));
+
 export function encodeGlobalId(typename: string, id: string | number | bigint): string {
-  return Buffer.from(`${typename}:${id}`, 'utf8').toString('base64url');
+  return base64url(`${typename}:${id}`);
 }
 
 export function decodeGlobalId(globalId: string): { typename: string; id: string } {

@@ -18,11 +18,21 @@ export function sortMicros(createdAt: string | null): number {
   return Number.isNaN(micros) ? 0 : micros;
 }
 
-export function compareNewestFirst(a: Positioned, b: Positioned): number {
-  const byTime = sortMicros(b.createdAt) - sortMicros(a.createdAt);
-  if (byTime !== 0) return byTime;
+/** Ties of one instant: larger vendor id first. */
+export function compareVendorIdsDescending(a: Positioned, b: Positioned): number {
   if (a.vendorId === b.vendorId) return 0;
   return a.vendorId < b.vendorId ? 1 : -1;
+}
+
+/**
+ * Sorts `items` in place, newest first, ties by `compareTies`. Each item's instant is read once,
+ * not at every comparison (parsing it is most of a comparison's cost).
+ */
+export function sortNewestFirst<T extends Positioned>(items: T[], compareTies: (a: T, b: T) => number = compareVendorIdsDescending): T[] {
+  const keyed = items.map((item) => ({ item, micros: sortMicros(item.createdAt) }));
+  keyed.sort((a, b) => b.micros - a.micros || compareTies(a.item, b.item));
+  keyed.forEach(({ item }, index) => (items[index] = item));
+  return items;
 }
 
 /** Strictly after `position` in newest-first order: older, or as old with a smaller id. */

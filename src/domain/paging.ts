@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import { sortMicros } from './newest-first.js';
+import { sortNewestFirst } from './newest-first.js';
 import type { BackupProvider, NewestFirstPosition, OffsetPage, Page, ProviderKey } from './provider.js';
 
 /**
@@ -136,11 +136,8 @@ type NewestFirstCursor = z.infer<typeof newestFirstCursor>;
 // Items without a creation time sort as the oldest.
 const EPOCH = '1970-01-01T00:00:00.000Z';
 
-/** Newest first across providers: ties at one instant are ordered by provider, then vendor id. */
-function compareAcrossProviders(a: NewestFirstItem, b: NewestFirstItem): number {
-  const ac = sortMicros(a.createdAt);
-  const bc = sortMicros(b.createdAt);
-  if (ac !== bc) return bc - ac;
+/** Ties at one instant across providers: ordered by provider, then vendor id. */
+function compareTiesAcrossProviders(a: NewestFirstItem, b: NewestFirstItem): number {
   if (a.providerKey !== b.providerKey) return a.providerKey < b.providerKey ? 1 : -1;
   if (a.vendorId !== b.vendorId) return a.vendorId < b.vendorId ? 1 : -1;
   return 0;
@@ -175,7 +172,7 @@ export async function newestFirstConnection<T extends NewestFirstItem>(
       orEmpty(provider, list(provider, cursor ? providerPosition(provider.key, cursor) : null, first + 1), [], onFailure),
     ),
   );
-  const merged = lists.flat().sort(compareAcrossProviders);
+  const merged = sortNewestFirst(lists.flat(), compareTiesAcrossProviders);
   const edges = merged.slice(0, first).map((node) => ({
     node,
     cursor: encodeCursor({ c: node.createdAt ?? EPOCH, p: node.providerKey, i: node.vendorId } satisfies NewestFirstCursor),

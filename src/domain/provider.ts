@@ -57,6 +57,8 @@ export interface SnapshotRecord extends VendorRecord {
 }
 
 export interface BackupStorageRefRecord {
+  /** The provider both the backup and the storage belong to. */
+  providerKey: ProviderKey;
   backupId: string;
   backupStorageId: string;
   installPath: string | null;

@@ -29,7 +29,7 @@ export const BackupSourceUnion = builder.unionType('BackupSource', {
   types: [VolumeRef, DatabaseInstanceRef],
 });
 
-const StorageRefType = builder.objectRef<BackupStorageRefRecord & { providerKey: string }>('BackupStorageRef').implement({
+const StorageRefType = builder.objectRef<BackupStorageRefRecord>('BackupStorageRef').implement({
   description: 'Where one copy of a backup lives.',
   fields: (t) => ({
     backup: t.field({ type: BackupRef, nullable: false, resolve: (ref, _args, _ctx, info) => referenceTo<BackupRecord>(info, ref.providerKey, ref.backupId) }),
@@ -81,7 +81,7 @@ BackupRef.implement({
     storageRefs: t.field({
       type: [StorageRefType],
       nullable: false,
-      resolve: (b) => b.storageRefs.map((ref) => ({ ...ref, providerKey: b.providerKey })),
+      resolve: (b) => b.storageRefs,
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (b) => b.createdAt }),
     updatedAt: t.field({ type: 'DateTime', resolve: (b) => b.updatedAt }),

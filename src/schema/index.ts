@@ -3,6 +3,7 @@ import { printSubgraphSchema } from '@apollo/subgraph';
 import { decodeGlobalId } from '../domain/ids.js';
 import { builder } from './builder.js';
 import { applyCosts } from './costs.js';
+import { resolveNodeIdsInPlace } from './sync-global-ids.js';
 import {
   BackupGroupRef,
   BackupRef,
@@ -50,10 +51,12 @@ entity(BackupGroupRef);
 entity(BackupStorageRef);
 entity(DatabaseInstanceRef);
 
-export const schema: GraphQLSchema = builder.toSubGraphSchema({
-  linkUrl: 'https://specs.apollo.dev/federation/v2.6',
-  federationDirectives: ['@key', '@shareable'],
-});
+export const schema: GraphQLSchema = resolveNodeIdsInPlace(
+  builder.toSubGraphSchema({
+    linkUrl: 'https://specs.apollo.dev/federation/v2.6',
+    federationDirectives: ['@key', '@shareable'],
+  }),
+);
 applyCosts(schema);
 
 /** The SDL clients see, sorted so that diffs show real changes only. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareNewestFirst, isAfterPosition, matchesBackupFilter } from '../../src/domain/newest-first.js';
+import { isAfterPosition, matchesBackupFilter, sortNewestFirst } from '../../src/domain/newest-first.js';
 import type { BackupRecord } from '../../src/domain/provider.js';
 
 function backup(overrides: Partial<BackupRecord>): BackupRecord {
@@ -32,7 +32,7 @@ describe('newest-first order shared by every adapter', () => {
       { vendorId: 'c', createdAt: '2026-11-01T10:00:00Z' },
       { vendorId: 'd', createdAt: null },
     ];
-    expect(items.sort(compareNewestFirst).map((item) => item.vendorId)).toEqual(['b', 'c', 'a', 'd']);
+    expect(sortNewestFirst(items).map((item) => item.vendorId)).toEqual(['b', 'c', 'a', 'd']);
   });
 
   it('resumes strictly after a position that may come from a vendor with finer times', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listNewestFirst, type NewestFirstSource } from '../../src/providers/zstack/keyset.js';
-import { compareNewestFirst as newestFirst } from '../../src/domain/newest-first.js';
+import { sortNewestFirst } from '../../src/domain/newest-first.js';
 import type { NewestFirstPosition } from '../../src/domain/provider.js';
 
 interface Row {
@@ -71,7 +71,7 @@ describe('newest-first keyset paging over a one-field sort', () => {
   it('pages through rows with same-second ties with no duplicate and no gap, in createdAt desc, vendorId desc order', async () => {
     const rows = rowsWithTies();
     expect(rows).toHaveLength(45);
-    const expected = [...rows].sort(newestFirst);
+    const expected = sortNewestFirst([...rows]);
     for (const pageSize of [1, 5, 7, 12, 45, 100]) {
       const seen = await pageThrough(fakeSource(rows), pageSize);
       expect(seen.map((row) => row.vendorId)).toEqual(expected.map((row) => row.vendorId));
@@ -82,7 +82,7 @@ describe('newest-first keyset paging over a one-field sort', () => {
     const rows = rowsWithTies();
     const even = (row: Row) => parseInt(row.vendorId, 16) % 2 === 0;
     const seen = await pageThrough(fakeSource(rows), 4, even);
-    expect(seen.map((row) => row.vendorId)).toEqual([...rows].filter(even).sort(newestFirst).map((row) => row.vendorId));
+    expect(seen.map((row) => row.vendorId)).toEqual(sortNewestFirst(rows.filter(even)).map((row) => row.vendorId));
   });
 
   it('costs one request per page when no tie crosses the page end', async () => {

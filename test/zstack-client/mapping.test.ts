@@ -36,6 +36,7 @@ describe('ZStack inventories → port records', () => {
       groupId: u(3),
       storageRefs: [
         {
+          providerKey: 'acme/zs',
           backupId: u(1),
           backupStorageId: u(4),
           installPath: 'zstore://x',

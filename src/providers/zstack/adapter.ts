@@ -1,5 +1,5 @@
 import { ValidationError } from '../../domain/errors.js';
-import { compareNewestFirst, matchesBackupFilter } from '../../domain/newest-first.js';
+import { matchesBackupFilter, sortNewestFirst } from '../../domain/newest-first.js';
 import type {
   Bandwidth,
   BackupGroupRecord,
@@ -238,9 +238,7 @@ export class ZStackProvider implements BackupProvider {
    */
   async listBackupGroups(page: OffsetPage): Promise<Page<BackupGroupRecord>> {
     const rows = await this.client.queryAll<VolumeBackupInventory>('volume-backups', { conditions: [condition.notNull('groupUuid')] });
-    const groups = [...groupByGroupUuid(rows)]
-      .map(([groupUuid, members]) => toBackupGroupRecord(groupUuid, members, this.context))
-      .sort(compareNewestFirst);
+    const groups = sortNewestFirst([...groupByGroupUuid(rows)].map(([groupUuid, members]) => toBackupGroupRecord(groupUuid, members, this.context)));
     return { items: groups.slice(page.offset, page.offset + page.limit), total: groups.length };
   }
 

@@ -6,6 +6,7 @@
  */
 
 import { instantOf, wallClockAt, type WallClock } from '../../infrastructure/wall-clock.js';
+import { remembered } from '../../domain/remembered.js';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
@@ -13,10 +14,8 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 const ZSTACK_DATE = /^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4}),?\s+(\d{1,2}):(\d{2}):(\d{2})\s*([AaPp])\.?[Mm]\.?$/u;
 const ZONED_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-/** Texts read before, per zone: a row repeats its dates (its storage refs carry the backup's own) and every refresh of a page repeats its rows. */
-const readBefore = new Map<string, Map<string, string | null>>();
-/** Texts remembered per zone before that memory starts over. */
-const MAX_REMEMBERED = 10_000;
+/** Readers per zone that remember the texts they read: a row repeats its dates (its storage refs carry the backup's own) and every refresh of a page repeats its rows. */
+const readers = new Map<string, (text: string) => string | null>();
 
 /**
  * Parses a ZStack date into an ISO-8601 UTC string; `null` for absent or unreadable values (a date the
@@ -24,14 +23,9 @@ const MAX_REMEMBERED = 10_000;
  */
 export function parseZStackDate(value: unknown, timeZone: string): string | null {
   if (typeof value !== 'string') return null;
-  let remembered = readBefore.get(timeZone);
-  if (!remembered) readBefore.set(timeZone, (remembered = new Map()));
-  const known = remembered.get(value);
-  if (known !== undefined) return known;
-  const parsed = readZStackDate(value, timeZone);
-  if (remembered.size >= MAX_REMEMBERED) remembered.clear();
-  remembered.set(value, parsed);
-  return parsed;
+  let read = readers.get(timeZone);
+  if (!read) readers.set(timeZone, (read = remembered((text) => readZStackDate(text, timeZone))));
+  return read(value);
 }
 
 function readZStackDate(value: string, timeZone: string): string | null {

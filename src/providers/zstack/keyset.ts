@@ -1,4 +1,4 @@
-import { compareNewestFirst, isAfterPosition, sortMicros, type Positioned } from '../../domain/newest-first.js';
+import { isAfterPosition, sortMicros, sortNewestFirst, type Positioned } from '../../domain/newest-first.js';
 import type { NewestFirstPosition } from '../../domain/provider.js';
 import { formatZStackConditionDate } from './dates.js';
 import { condition, type QueryCondition } from './query.js';
@@ -44,7 +44,7 @@ export async function listNewestFirst<T extends Positioned>(
 ): Promise<T[]> {
   const { after, limit, timeZone } = request;
   const wanted = (item: T) => request.matches(item) && (after === null || isAfterPosition(item, after));
-  const sorted = (items: T[]) => items.filter(wanted).sort(compareNewestFirst);
+  const sorted = (items: T[]) => sortNewestFirst(items.filter(wanted));
   const date = (ms: number) => formatZStackConditionDate(ms, timeZone);
   const found: T[] = [];
   // Exclusive upper bound (whole second) of the rows still to look at.

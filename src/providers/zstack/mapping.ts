@@ -152,6 +152,7 @@ export function toBackupRecord(inventory: VolumeBackupInventory, context: Mappin
     groupId: inventory.groupUuid ?? null,
     storageRefs: (inventory.backupStorageRefs ?? []).map(
       (ref): BackupStorageRefRecord => ({
+        providerKey: context.providerKey,
         backupId: ref.volumeBackupUuid ?? inventory.uuid,
         backupStorageId: ref.backupStorageUuid ?? '',
         installPath: ref.installPath ?? null,

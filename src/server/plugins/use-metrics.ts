@@ -1,21 +1,31 @@
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import type { GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayMetrics } from '../../infrastructure/metrics.js';
+import { deprecatedFieldCounter } from '../deprecated-field-usage.js';
 import { isSingleResult } from '../operation-facts.js';
 
 /**
  * yoga's Prometheus plugin (graphql_envelop_* and graphql_yoga_http_duration) on the gateway's
  * registry, plus the gauge of subscriptions being served. Operation names are left out of the
- * labels: clients choose them, so they would make the series count unbounded. /metrics itself is
- * served by the gateway (server/metrics-endpoint.ts), where it can ask for a token.
+ * labels: clients choose them, so they would make the series count unbounded. Per-resolver
+ * histograms stay off (the plugin's default): they would time every field of every row.
+ * /metrics itself is served by the gateway (server/metrics-endpoint.ts), where it can ask for a token.
  */
 export function useMetrics(metrics: GatewayMetrics): Plugin[] {
+  let schema: GraphQLSchema | null = null;
   const prometheus = usePrometheus({
     registry: metrics.registry,
     endpoint: false,
     labels: { operationName: false, operationType: true, phase: true, method: true, statusCode: true, url: false },
+    metrics: {
+      graphql_envelop_deprecated_field: deprecatedFieldCounter(metrics.registry, () => schema),
+    },
   });
   const subscriptions: Plugin = {
+    onSchemaChange(event) {
+      schema = event.schema;
+    },
     onSubscribe({ args }) {
       // graphql-ws subscriptions carry no Fetch request; SSE ones do.
       const transport = (args.contextValue as { request?: unknown }).request ? 'sse' : 'ws';

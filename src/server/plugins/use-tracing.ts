@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, isSpanContextValid, propagation, trace, type Span, type TextMapGetter } from '@opentelemetry/api';
 import type { DocumentNode, ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { currentRequestId } from '../../infrastructure/logger.js';
@@ -16,6 +16,12 @@ import { describeOperation, errorCodesOf, isSingleResult } from '../operation-fa
 
 const tracer = trace.getTracer('backupgraph');
 
+/** Reads the incoming trace context straight from the Fetch headers, without copying them. */
+const fetchHeaders: TextMapGetter<Headers> = {
+  get: (headers, key) => headers.get(key) ?? undefined,
+  keys: (headers) => [...headers.keys()],
+};
+
 interface TracedContext {
   request?: Request;
   tenant?: { name: string };
@@ -24,7 +30,7 @@ interface TracedContext {
 export function useTracing(): Plugin {
   const start = (document: DocumentNode, operationName: string | null | undefined, contextValue: TracedContext): { span: Span; active: ReturnType<typeof context.active> } => {
     const { type, name } = describeOperation(document, operationName);
-    const parent = contextValue.request ? propagation.extract(context.active(), Object.fromEntries(contextValue.request.headers)) : context.active();
+    const parent = contextValue.request ? propagation.extract(context.active(), contextValue.request.headers, fetchHeaders) : context.active();
     const span = tracer.startSpan(
       `graphql.${type} ${name}`,
       {
@@ -43,7 +49,7 @@ export function useTracing(): Plugin {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
       const { span, active } = start(args.document, args.operationName, args.contextValue as TracedContext);
-      setExecuteFn((executeArgs) => context.with(active, () => executeFn(executeArgs)));
+      if (traced(span)) setExecuteFn((executeArgs) => context.with(active, () => executeFn(executeArgs)));
       return {
         onExecuteDone({ result }) {
           if (isSingleResult(result)) finish(span, result);
@@ -54,7 +60,7 @@ export function useTracing(): Plugin {
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
       // The span covers the subscription's setup (and its first read of current state).
       const { span, active } = start(args.document, args.operationName, args.contextValue as TracedContext);
-      setSubscribeFn((subscribeArgs) => context.with(active, () => subscribeFn(subscribeArgs)));
+      if (traced(span)) setSubscribeFn((subscribeArgs) => context.with(active, () => subscribeFn(subscribeArgs)));
       return {
         onSubscribeResult({ result }) {
           if (isSingleResult(result)) finish(span, result);
@@ -67,6 +73,14 @@ export function useTracing(): Plugin {
       };
     },
   };
+}
+
+/**
+ * Without a tracer provider (tracing off) the span is a no-op with no trace id: there is no context
+ * to carry into execution, so execution is not wrapped for it.
+ */
+function traced(span: Span): boolean {
+  return isSpanContextValid(span.spanContext());
 }
 
 function finish(span: Span, result: ExecutionResult): void {

@@ -1,6 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { NotFoundError, ValidationError } from '../../../domain/errors.js';
-import { compareNewestFirst, isAfterPosition, matchesBackupFilter } from '../../../domain/newest-first.js';
+import { isAfterPosition, matchesBackupFilter, sortNewestFirst } from '../../../domain/newest-first.js';
 import { deletedBackupOf, startDeletion } from '../deletion-jobs.js';
 import { UpstreamGuard, type CircuitStatus } from '../../../infrastructure/upstream-guard.js';
 import { createOnce, lookupOf, madeBy, pollLookup, type CreateLookup } from '../unconfirmed-creates.js';
@@ -151,7 +151,7 @@ export class TaurusDbProvider implements BackupProvider {
       const record = toBackupRecord(this.key, backup);
       if (matchesBackupFilter(record, filter) && (after === null || isAfterPosition(record, after))) records.push(record);
     }
-    return records.sort(compareNewestFirst).slice(0, limit);
+    return sortNewestFirst(records).slice(0, limit);
   }
 
   async createDatabaseBackup(request: CreateDatabaseBackupRequest): Promise<StartedJob> {
