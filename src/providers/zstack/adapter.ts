@@ -1,13 +1,12 @@
 import { ValidationError } from '../../domain/errors.js';
 import { matchesBackupFilter, sortNewestFirst } from '../../domain/newest-first.js';
 import type {
-  Bandwidth,
   BackupGroupRecord,
-  BackupListFilter,
   BackupListRequest,
   BackupProvider,
   BackupRecord,
   BackupStorageRecord,
+  CircuitStatus,
   CreateVmBackupRequest,
   CreateVolumeBackupRequest,
   CreateVolumeSnapshotRequest,
@@ -29,17 +28,7 @@ import type {
   VolumeRecord,
 } from '../../domain/provider.js';
 import { ZStackClient, type ZStackClientConfig } from './client.js';
-import {
-  requireAbsent,
-  requireBandwidth,
-  requireCidr,
-  requireDescription,
-  requireName,
-  requirePositiveInteger,
-  requireTags,
-  requireUuid,
-} from './constraints.js';
-import { formatZStackConditionDate } from './dates.js';
+import { requireAbsent, requireBandwidth, requireCidr, requireDescription, requireName, requirePositiveInteger, requireTags, requireUuid } from './constraints.js';
 import { derivedZStackUuid, isZStackUuid, randomZStackUuid } from './ids.js';
 import { listNewestFirst } from './keyset.js';
 import {
@@ -50,15 +39,14 @@ import {
   toBackupStorageRecord,
   toSnapshotRecord,
   toVolumeRecord,
-  vendorBackupStatusesFor,
   type BackupStorageInventory,
   type MappingContext,
   type VolumeBackupInventory,
   type VolumeInventory,
   type VolumeSnapshotInventory,
 } from './mapping.js';
-import type { CircuitStatus } from '../../infrastructure/upstream-guard.js';
 import { condition, type QueryCondition, type QueryOptions } from './query.js';
+import { backupConditions, backupParams, deleteBackupAction, deleteSnapshotAction, deleteVmBackupAction, segment, syncVmBackupAction, withoutNulls, type ResourceAction } from './requests.js';
 import { revertVmFromVmBackup, revertVolumeFromSnapshot, revertVolumeFromVolumeBackup, type RevertCall } from './recovery.js';
 
 export interface ZStackProviderOptions {
@@ -127,7 +115,7 @@ export class ZStackProvider implements BackupProvider {
 
   async listBackups(request: BackupListRequest): Promise<BackupRecord[]> {
     const { filter } = request;
-    const pushedDown = this.backupConditions(filter);
+    const pushedDown = backupConditions(filter, this.context.timeZone);
     if (pushedDown === null || request.limit <= 0) return [];
     if (request.after && Number.isNaN(Date.parse(request.after.createdAt))) {
       throw new ValidationError('after', 'format', 'the listing position has no valid creation time');
@@ -149,36 +137,6 @@ export class ZStackProvider implements BackupProvider {
         timeZone: this.context.timeZone,
       },
     );
-  }
-
-  /**
-   * Conditions that narrow the query to (a superset of) the filter; `null` when nothing can match.
-   * ZStack has volume backups only; statuses go through the inverse status table, except UNKNOWN
-   * (any vendor status outside the table), which no `status?=` can say: then status is checked here.
-   */
-  private backupConditions(filter: BackupListFilter): QueryCondition[] | null {
-    const conditions: QueryCondition[] = [];
-    if (filter.kinds && !filter.kinds.includes('VOLUME')) return null;
-    if (filter.statuses && !filter.statuses.includes('UNKNOWN')) {
-      const vendorStatuses = filter.statuses.flatMap(vendorBackupStatusesFor);
-      if (vendorStatuses.length === 0) return null;
-      conditions.push(condition.in('status', vendorStatuses));
-    }
-    if (filter.sourceVendorId !== undefined) {
-      if (!isZStackUuid(filter.sourceVendorId)) return null;
-      conditions.push(condition.eq('volumeUuid', filter.sourceVendorId));
-    }
-    if (filter.nameContains) conditions.push(condition.contains('name', filter.nameContains));
-    // Whole seconds, widened outwards: the exact bound is re-checked on every row.
-    if (filter.createdAfter !== undefined) {
-      const after = requireTime('filter.createdAfter', filter.createdAfter);
-      conditions.push(condition.gt('createDate', formatZStackConditionDate(Math.floor(after / 1000) * 1000, this.context.timeZone)));
-    }
-    if (filter.createdBefore !== undefined) {
-      const before = requireTime('filter.createdBefore', filter.createdBefore);
-      conditions.push(condition.lt('createDate', formatZStackConditionDate(Math.ceil(before / 1000) * 1000, this.context.timeZone)));
-    }
-    return conditions;
   }
 
   // --- volumes, snapshots, storages -------------------------------------------------------------
@@ -301,41 +259,25 @@ export class ZStackProvider implements BackupProvider {
     }));
   }
 
+  // Deletes and the image-store sync get a random job uuid: repeating them is harmless.
   async deleteVmBackup(request: DeleteVmBackupRequest): Promise<StartedJob> {
-    const groupId = requireUuid('groupId', request.groupId);
-    const storages = (request.backupStorageIds ?? []).map((id, index) => requireUuid(`backupStorageIds[${index}]`, id));
-    const query = new URLSearchParams();
-    for (const storage of storages) query.append('backupStorageUuids', storage);
-    query.set('deleteMode', deleteModeOf(request.mode));
-    return this.start('deleteVmBackup', randomZStackUuid(), { type: 'BackupGroup', vendorId: groupId }, {
-      method: 'DELETE',
-      path: `/vm-backups/${segment(groupId)}?${query}`,
-    });
+    return this.startAction('deleteVmBackup', deleteVmBackupAction(request));
   }
 
   async syncVmBackup(imageStoreId: string): Promise<StartedJob> {
-    const storage = requireUuid('imageStoreId', imageStoreId);
-    return this.start('syncVmBackup', randomZStackUuid(), { type: 'BackupStorage', vendorId: storage }, {
-      method: 'PUT',
-      path: `/vm-backups/imageStore/${segment(storage)}/actions`,
-      body: { syncVmBackup: {} },
-    });
+    return this.startAction('syncVmBackup', syncVmBackupAction(imageStoreId));
   }
 
   async deleteBackup(id: string, mode: DeleteMode | null): Promise<StartedJob> {
-    const backupId = requireUuid('id', id);
-    return this.start('deleteBackup', randomZStackUuid(), { type: 'Backup', vendorId: backupId }, {
-      method: 'DELETE',
-      path: `/volume-backups/${segment(backupId)}?${new URLSearchParams({ deleteMode: deleteModeOf(mode) })}`,
-    });
+    return this.startAction('deleteBackup', deleteBackupAction(id, mode));
   }
 
   async deleteSnapshot(id: string, mode: DeleteMode | null): Promise<StartedJob> {
-    const snapshotId = requireUuid('id', id);
-    return this.start('deleteSnapshot', randomZStackUuid(), { type: 'Snapshot', vendorId: snapshotId }, {
-      method: 'DELETE',
-      path: `/volume-snapshots/${segment(snapshotId)}?${new URLSearchParams({ deleteMode: deleteModeOf(mode) })}`,
-    });
+    return this.startAction('deleteSnapshot', deleteSnapshotAction(id, mode));
+  }
+
+  private startAction(operation: JobOperation, action: ResourceAction): Promise<StartedJob> {
+    return this.start(operation, randomZStackUuid(), action.resource, action.call);
   }
 
   // --- recovery (job uuids derive from the idempotency key, like the creates') -------------------
@@ -453,40 +395,3 @@ export class ZStackProvider implements BackupProvider {
   }
 }
 
-/** The `params` both backup APIs share: CreateVmBackup takes CreateVolumeBackup's, less the volume. */
-function backupParams(
-  request: { name: string; description: string | null; bandwidth: Bandwidth | null },
-  backupStorageUuid: string,
-  resourceUuid: string,
-): Record<string, unknown> {
-  return { backupStorageUuid, name: request.name, description: request.description, ...bandwidthParams(request.bandwidth), resourceUuid };
-}
-
-function requireTime(field: string, value: string): number {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new ValidationError(field, 'format', `${field} is not an ISO-8601 date-time`);
-  return ms;
-}
-
-function bandwidthParams(bandwidth: Bandwidth | null): Record<string, number | null | undefined> {
-  return {
-    volumeReadBandwidth: bandwidth?.volumeRead,
-    volumeWriteBandwidth: bandwidth?.volumeWrite,
-    networkReadBandwidth: bandwidth?.networkRead,
-    networkWriteBandwidth: bandwidth?.networkWrite,
-  };
-}
-
-/** Gson omits nulls; so does the client, and ZStack then applies its defaults. */
-function withoutNulls(params: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== null && value !== undefined));
-}
-
-function deleteModeOf(mode: DeleteMode | null): 'Permissive' | 'Enforcing' {
-  return mode === 'ENFORCING' ? 'Enforcing' : 'Permissive';
-}
-
-/** Ids are validated before they get here; encoding anyway keeps a path segment a segment. */
-function segment(id: string): string {
-  return encodeURIComponent(id);
-}
