@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isValidName } from '../domain/ids.js';
 import { DEFAULT_UPSTREAM_SETTINGS, type UpstreamSettings } from './upstream-guard.js';
+import { upstreamOverride, upstreamSettings } from './upstream-settings.js';
 
 /**
  * The config file (YAML or JSON) as operators write it, validated in full before anything starts:
@@ -15,57 +16,6 @@ const secretRef = z.union([z.object({ env: z.string().min(1) }).strict(), z.obje
 const name = z.string().refine(isValidName, 'must be 1-63 letters, digits, - or _, starting with a letter or digit');
 const url = z.url({ protocol: /^https?$/ });
 const timeoutMs = z.number().int().min(100).max(600_000).default(10_000);
-
-const D = DEFAULT_UPSTREAM_SETTINGS;
-const ms = (max: number) => z.number().int().min(0).max(max);
-const lane = (defaults: UpstreamSettings['reads']) =>
-  z
-    .object({
-      /** Calls of this kind in flight at once per provider instance. */
-      concurrency: z.number().int().min(1).max(1_000).default(defaults.concurrency),
-      /** Calls that may wait for a slot; beyond, a call fails at once with UPSTREAM_BUSY. */
-      maxQueued: z.number().int().min(0).max(100_000).default(defaults.maxQueued),
-      /** How long a call may wait for a slot (apart from the call's own timeout). */
-      queueTimeoutMs: ms(600_000).default(defaults.queueTimeoutMs),
-    })
-    .strict();
-
-/** Circuit breaker, retries and queues of every provider instance; a provider entry may override any of it. */
-const upstreamSettings = z
-  .object({
-    circuit: z
-      .object({
-        failureRatio: z.number().gt(0).max(1).default(D.circuit.failureRatio),
-        minimumCalls: z.number().int().min(1).max(10_000).default(D.circuit.minimumCalls),
-        windowSize: z.number().int().min(1).max(10_000).default(D.circuit.windowSize),
-        resetTimeoutMs: ms(3_600_000).min(100).default(D.circuit.resetTimeoutMs),
-      })
-      .strict()
-      .refine((c) => c.minimumCalls <= c.windowSize, { message: 'minimumCalls must not exceed windowSize', path: ['minimumCalls'] })
-      .default(D.circuit),
-    retry: z
-      .object({
-        maxAttempts: z.number().int().min(1).max(10).default(D.retry.maxAttempts),
-        baseDelayMs: ms(60_000).default(D.retry.baseDelayMs),
-        maxDelayMs: ms(600_000).default(D.retry.maxDelayMs),
-      })
-      .strict()
-      .default(D.retry),
-    reads: lane(D.reads).default(D.reads),
-    writes: lane(D.writes).default(D.writes),
-    lostCreateGraceMs: ms(86_400_000).default(D.lostCreateGraceMs),
-  })
-  .strict();
-
-const upstreamOverride = z
-  .object({
-    circuit: z.partialRecord(z.enum(['failureRatio', 'minimumCalls', 'windowSize', 'resetTimeoutMs']), z.number()).optional(),
-    retry: z.partialRecord(z.enum(['maxAttempts', 'baseDelayMs', 'maxDelayMs']), z.number()).optional(),
-    reads: z.partialRecord(z.enum(['concurrency', 'maxQueued', 'queueTimeoutMs']), z.number()).optional(),
-    writes: z.partialRecord(z.enum(['concurrency', 'maxQueued', 'queueTimeoutMs']), z.number()).optional(),
-    lostCreateGraceMs: z.number().optional(),
-  })
-  .strict();
 
 const huaweiAuth = z.union([
   z.object({ accessKey: secretRef, secretKey: secretRef }).strict(),
@@ -282,7 +232,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    upstream: upstreamSettings.default(D),
+    upstream: upstreamSettings.default(DEFAULT_UPSTREAM_SETTINGS),
     redis: z
       .object({
         url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
