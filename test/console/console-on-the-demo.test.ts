@@ -1,26 +1,20 @@
 import { writeFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type Demo } from '../../src/demo.js';
-import { createLogger } from '../../src/infrastructure/logger.js';
-import { createGateway, type Gateway } from '../../src/server/gateway.js';
-import { ARTIFACTS, launchChromium, offlinePage, rowKinds } from '../support/chromium.js';
+import type { Gateway } from '../../src/server/gateway.js';
+import { ARTIFACTS, offlinePage, rowKinds } from '../support/chromium.js';
+import { startDemoInBrowser, type DemoInBrowser } from '../support/demo-in-browser.js';
 
 describe('the console on the demo gateway: demo key in the page, every vendor listed, nothing from elsewhere', () => {
-  let demo: Demo;
+  let demo: DemoInBrowser;
   let gateway: Gateway;
   let browser: Browser;
 
   beforeAll(async () => {
-    demo = await startDemo({ port: 0, host: '127.0.0.1' });
-    gateway = await createGateway(demo.config, { graphiqlApiKey: demo.apiKey, logger: createLogger({ level: 'warn' }) });
-    browser = await launchChromium();
+    demo = await startDemoInBrowser();
+    ({ gateway, browser } = demo);
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.close();
-    await demo?.close();
-  });
+  afterAll(() => demo?.close());
 
   it('lists backups of ZStack, VBS and TaurusDB with the health strip, without asking for a key', async () => {
     const { page, elsewhere, pageErrors } = await offlinePage(browser, gateway.url);

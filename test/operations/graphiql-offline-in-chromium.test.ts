@@ -1,41 +1,24 @@
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type Demo } from '../../src/demo.js';
-import { createLogger } from '../../src/infrastructure/logger.js';
-import { createGateway, type Gateway } from '../../src/server/gateway.js';
-import { ARTIFACTS, launchChromium } from '../support/chromium.js';
+import { ARTIFACTS, offlinePage } from '../support/chromium.js';
+import { startDemoInBrowser, type DemoInBrowser } from '../support/demo-in-browser.js';
 
 describe('GraphiQL works without internet access: demo key in its headers, the demo query runs and shows data', () => {
-  let demo: Demo;
-  let gateway: Gateway;
-  let browser: Browser;
+  let demo: DemoInBrowser;
 
   beforeAll(async () => {
-    demo = await startDemo({ port: 0, host: '127.0.0.1' });
-    gateway = await createGateway(demo.config, { graphiqlApiKey: demo.apiKey, logger: createLogger({ level: 'warn' }) });
-    browser = await launchChromium();
+    demo = await startDemoInBrowser();
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.close();
-    await demo?.close();
-  });
+  afterAll(() => demo?.close());
 
   it('loads nothing from another host, renders the editor, and runs the demo query', async () => {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const { gateway } = demo;
+    const { page, elsewhere } = await offlinePage(demo.browser, gateway.url, { width: 1600, height: 900 });
     // Monaco draws spaces as no-break spaces.
     const text = async (selector: string) => (await page.locator(selector).innerText()).replace(/\u00a0/g, ' ');
-    const elsewhere: string[] = [];
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(gateway.url) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
-      elsewhere.push(url);
-      return route.abort();
-    });
 
     await page.goto(gateway.graphqlUrl);
     await page.waitForSelector('.graphiql-query-editor .view-lines', { timeout: 30_000 });
-    await expect.poll(() => text('.graphiql-editor-tool'), { timeout: 10_000 }).toContain(`"Bearer ${demo.apiKey}"`);
+    await expect.poll(() => text('.graphiql-editor-tool'), { timeout: 10_000 }).toContain(`"Bearer ${demo.demo.apiKey}"`);
     expect(await text('.graphiql-query-editor')).toContain('query NewestBackups');
 
     await page.click('.graphiql-execute-button');
