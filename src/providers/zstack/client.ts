@@ -4,6 +4,7 @@ import type { CircuitStatus, UpstreamGuard } from '../../infrastructure/upstream
 import { parseJson, UpstreamHttp, type UpstreamRequest, type UpstreamResponse } from '../../infrastructure/upstream-http.js';
 import type { ProviderKey } from '../../domain/provider.js';
 import { derivedZStackUuid, isZStackUuid } from './ids.js';
+import { jobUuidOfLocation, stripQuery, zstackErrorCode, zstackErrorOf } from './wire.js';
 import { buildQueryString, chunkValues, condition, DEFAULT_CHUNK_LIMITS, type ChunkLimits, type QueryOptions } from './query.js';
 
 /**
@@ -66,10 +67,6 @@ export type JobPoll =
   | { state: 'failed'; jobUuid: string; error: VendorError }
   /** ZStack no longer knows the job (never existed, or purged after 3 h). */
   | { state: 'expired'; jobUuid: string };
-
-interface ZStackErrorBody {
-  error?: { code?: string; description?: string; details?: string };
-}
 
 interface Session {
   promise: Promise<string>;
@@ -394,33 +391,7 @@ export class ZStackClient {
   }
 }
 
-/** The job uuid ZStack's 202 `location` names. Its host is the management node's own and is ignored. */
-function jobUuidOfLocation(location: unknown, what: string): string {
-  const match = typeof location === 'string' ? /\/v1\/api-jobs\/([^/?#]+)/.exec(location) : null;
-  if (!match) throw new TransportError(`${what} answered 202 without an api-jobs location`, false);
-  return decodeURIComponent(match[1]!);
-}
-
 /** The job uuid a call is resubmitted under after its first job failed with ID.1001. */
 export function successorJobUuid(jobUuid: string): string {
   return derivedZStackUuid('zstack-relogin-successor', jobUuid);
-}
-
-function stripQuery(path: string): string {
-  const index = path.indexOf('?');
-  return index < 0 ? path : path.slice(0, index);
-}
-
-/** ZStack's `{"error": {code, description, details}}`; `null` for a plain-text answer. */
-function zstackErrorOf(text: string): ZStackErrorBody['error'] | null {
-  try {
-    const error = (JSON.parse(text) as ZStackErrorBody | null)?.error;
-    return error && typeof error === 'object' ? error : null;
-  } catch {
-    return null;
-  }
-}
-
-function zstackErrorCode(_status: number, text: string): string | null {
-  return zstackErrorOf(text)?.code ?? null;
 }
