@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO, type ZStackSimulator } from '../../src/simulators/zstack/index.js';
 import type { ZStackProvider } from '../../src/providers/zstack/adapter.js';
 import { ValidationError } from '../../src/domain/errors.js';
-import { successorJobUuid } from '../../src/providers/zstack/client.js';
+import { successorJobUuid } from '../../src/providers/zstack/ids.js';
 import type { CreateVmBackupRequest, CreateVolumeBackupRequest, StartedJob } from '../../src/domain/provider.js';
 import { jobEnded, logins, providerFor, startSimulator } from './harness.js';
 import { jobRecord } from '../support/job-record.js';

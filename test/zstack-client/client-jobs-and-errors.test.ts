@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO, type ZStackSimulator } from '../../src/simulators/zstack/index.js';
 import { TransportError, VendorError } from '../../src/domain/errors.js';
-import { successorJobUuid, type ZStackClient } from '../../src/providers/zstack/client.js';
-import { randomZStackUuid } from '../../src/providers/zstack/ids.js';
+import type { ZStackClient } from '../../src/providers/zstack/client.js';
+import { randomZStackUuid, successorJobUuid } from '../../src/providers/zstack/ids.js';
 import { clientFor, jobEnded, logins, PROVIDER_KEY, startSimulator } from './harness.js';
 
 let simulator: ZStackSimulator;
@@ -80,6 +80,31 @@ describe('ZStack async jobs', () => {
     simulator.server.clearRequests();
     expect((await client.pollJob(jobUuid)).state).toBe('succeeded');
     expect(simulator.server.requests({ pathIncludes: `/v1/api-jobs/${jobUuid}` })).toHaveLength(0);
+  });
+
+  it('does not fail the job when the session expires again between the re-login and the resubmission', async () => {
+    await client.query('volumes', { limit: 1 });
+    simulator.expireSessions();
+    const jobUuid = randomZStackUuid();
+    await client.startJob(snapshotCall(jobUuid, 'expired-twice'));
+    await jobEnded(simulator, jobUuid);
+    // Another call logs in again, and that session expires too before the job is polled.
+    await client.query('volumes', { limit: 1 });
+    simulator.expireSessions();
+
+    const poll = await client.waitForJob(jobUuid, 5_000);
+    const second = successorJobUuid(successorJobUuid(jobUuid));
+    expect(poll).toMatchObject({ state: 'succeeded', jobUuid: second });
+    expect(simulator.state.jobs.get(successorJobUuid(jobUuid))!.body).toMatchObject({ error: { code: 'ID.1001' } });
+    expect(logins(simulator)).toBe(3);
+    expect([...simulator.state.snapshots.values()].filter((snapshot) => snapshot.name === 'expired-twice')).toHaveLength(1);
+    // Another client that knows only the first uuid walks the same chain.
+    const other = clientFor(simulator);
+    try {
+      expect(await other.pollJob(jobUuid)).toMatchObject({ state: 'succeeded', jobUuid: second });
+    } finally {
+      await other.close();
+    }
   });
 
   it('lets another client that only knows the first job uuid find the successor', async () => {

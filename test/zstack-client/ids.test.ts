@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { derivedZStackUuid, isZStackUuid, randomZStackUuid } from '../../src/providers/zstack/ids.js';
-import { successorJobUuid } from '../../src/providers/zstack/client.js';
+import { derivedZStackUuid, isZStackUuid, randomZStackUuid, successorJobUuid } from '../../src/providers/zstack/ids.js';
 
 /** ApiMediatorImpl's check on a caller-chosen resourceUuid. */
 const ZSTACK_RESOURCE_UUID = /^[0-9a-f]{8}[0-9a-f]{4}[1-5][0-9a-f]{3}[89ab][0-9a-f]{3}[0-9a-f]{12}$/;

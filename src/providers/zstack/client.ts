@@ -3,7 +3,7 @@ import { TransportError, VendorError } from '../../domain/errors.js';
 import type { CircuitStatus, UpstreamGuard } from '../../infrastructure/upstream-guard.js';
 import { parseJson, UpstreamHttp, type UpstreamRequest, type UpstreamResponse } from '../../infrastructure/upstream-http.js';
 import type { ProviderKey } from '../../domain/provider.js';
-import { derivedZStackUuid, isZStackUuid } from './ids.js';
+import { isZStackUuid, resubmissionsBetween, successorJobUuid } from './ids.js';
 import { jobUuidOfLocation, stripQuery, zstackErrorCode, zstackErrorOf } from './wire.js';
 import { buildQueryString, chunkValues, condition, DEFAULT_CHUNK_LIMITS, type ChunkLimits, type QueryOptions } from './query.js';
 
@@ -18,8 +18,8 @@ import { buildQueryString, chunkValues, condition, DEFAULT_CHUNK_LIMITS, type Ch
  * Async calls and ID.1001: ZStack accepts an async call (202) before it checks the session, so a
  * stale session shows up as the *job* ending with 503 ID.1001. That job created nothing, but its job
  * uuid is now taken (reusing it answers `400 Duplicate job uuid`). The client therefore resubmits
- * under a *successor* job uuid derived from the first one, and `pollJob(first)` follows the
- * successor from then on. Because the successor is derived, not random, a repeated create with the
+ * under a *successor* job uuid derived from the first one (after a fresh login; a successor that
+ * met a stale session too gets its own successor), and `pollJob(first)` follows the last from then on. Because the successor is derived, not random, a repeated create with the
  * same idempotency-derived job uuid — in this process or another — lands on the same successor and
  * follows it instead of creating a second resource; and a process that only knows the first uuid
  * still finds the successor. A job that ends with any other error is never resubmitted.
@@ -76,8 +76,8 @@ interface Session {
 
 interface Submission {
   call: AsyncCall;
-  /** The session that created the job; `null` when this client only found it (Duplicate job uuid). */
-  sessionUuid: string | null;
+  /** The session the job was submitted with (or found with, after `Duplicate job uuid`). */
+  sessionUuid: string;
 }
 
 const SESSION_EXPIRED = 'ID.1001';
@@ -85,6 +85,8 @@ const QUERY_PAGE_SIZE = 1000;
 /** How many submissions (and re-login successors) the client remembers for ID.1001 recovery. */
 const REMEMBERED_SUBMISSIONS = 2000;
 const MAX_ERROR_TEXT = 300;
+/** Resubmissions of one call after ID.1001: each follows a fresh login, so more means the vendor refuses every session. */
+const MAX_RESUBMISSIONS = 3;
 
 export class ZStackClient {
   readonly timeZone: string;
@@ -175,10 +177,15 @@ export class ZStackClient {
 
   /** One look at a job: GET `/v1/api-jobs/<uuid>` (202 running, 200 result, 503 error, 404 expired). */
   async pollJob(jobUuid: string): Promise<JobPoll> {
-    const followed = this.successors.get(jobUuid) ?? jobUuid;
-    const poll = await this.lookAtJob(followed);
-    if (followed !== jobUuid || poll.state !== 'failed' || poll.error.vendorCode !== SESSION_EXPIRED) return poll;
-    return this.recoverFromStaleSession(jobUuid, poll);
+    let poll = await this.lookAtJob(this.successors.get(jobUuid) ?? jobUuid);
+    // The session may expire again between the re-login and the resubmission: each successor that met a stale session gets its own.
+    for (let hop = resubmissionsBetween(jobUuid, poll.jobUuid, MAX_RESUBMISSIONS); hop < MAX_RESUBMISSIONS && poll.state === 'failed' && poll.error.vendorCode === SESSION_EXPIRED; hop += 1) {
+      const next = await this.recoverFromStaleSession(poll.jobUuid);
+      if (!next) break;
+      poll = next;
+      this.remember(this.successors, jobUuid, poll.jobUuid);
+    }
+    return poll;
   }
 
   /** Polls every `pollIntervalMs` until the job ends or `timeoutMs` passes (then the last answer). */
@@ -281,7 +288,7 @@ export class ZStackClient {
       return jobUuidOfLocation(parseJson<{ location?: unknown }>(response, what).location, what);
     }
     if (response.status === 400 && /^Duplicate job uuid/i.test(response.text.trim())) {
-      this.remember(this.submissions, jobUuid, { call, sessionUuid: null });
+      this.remember(this.submissions, jobUuid, { call, sessionUuid });
       return jobUuid;
     }
     // Some deployments reject a stale session before accepting the job; nothing was created then.
@@ -313,15 +320,14 @@ export class ZStackClient {
 
   /**
    * The job failed only because its session was stale: resubmit it once under the successor uuid
-   * (when this client remembers the call), else follow the successor if someone else created it.
+   * (when this client remembers the call), else follow the successor if someone else created it;
+   * `null` when there is none.
    */
-  private async recoverFromStaleSession(jobUuid: string, failed: JobPoll): Promise<JobPoll> {
+  private async recoverFromStaleSession(jobUuid: string): Promise<JobPoll | null> {
     const successor = successorJobUuid(jobUuid);
     await this.resubmitOnce(jobUuid, successor);
     const poll = await this.lookAtJob(successor);
-    if (poll.state === 'expired') return failed;
-    this.remember(this.successors, jobUuid, successor);
-    return poll;
+    return poll.state === 'expired' ? null : poll;
   }
 
   /** Concurrent pollers of one failed job share one resubmission. */
@@ -329,7 +335,7 @@ export class ZStackClient {
     const submission = this.submissions.get(jobUuid);
     if (!submission) return this.resubmissions.get(jobUuid) ?? Promise.resolve();
     this.submissions.delete(jobUuid);
-    if (submission.sessionUuid !== null) this.dropSession(submission.sessionUuid);
+    this.dropSession(submission.sessionUuid);
     const resubmission = this.submit(submission.call, successor, false).then(
       () => {
         this.resubmissions.delete(jobUuid);
@@ -391,7 +397,3 @@ export class ZStackClient {
   }
 }
 
-/** The job uuid a call is resubmitted under after its first job failed with ID.1001. */
-export function successorJobUuid(jobUuid: string): string {
-  return derivedZStackUuid('zstack-relogin-successor', jobUuid);
-}

@@ -26,3 +26,15 @@ export function derivedZStackUuid(...parts: string[]): string {
   const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 12)}5${hex.slice(13, 16)}${variant}${hex.slice(17, 32)}`;
 }
+
+/** The job uuid a call is resubmitted under after its job failed with ID.1001 (an expired session). */
+export function successorJobUuid(jobUuid: string): string {
+  return derivedZStackUuid('zstack-relogin-successor', jobUuid);
+}
+
+/** How many successors lie between a job and the one followed now; `max` when not within reach. */
+export function resubmissionsBetween(first: string, followed: string, max: number): number {
+  let hops = 0;
+  for (let uuid = first; uuid !== followed && hops < max; uuid = successorJobUuid(uuid)) hops += 1;
+  return hops;
+}
