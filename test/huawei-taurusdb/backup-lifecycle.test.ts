@@ -50,6 +50,14 @@ describe('TaurusDB backup lifecycle', () => {
     expect(done!.sizeBytes).toBeGreaterThan(0);
   });
 
+  it("counts each created backup in the simulator's ledger, so a soak sees a name made twice", async () => {
+    const first = await create('ledger-twice');
+    await eventually(() => rig.provider.pollJob(jobRecord(first)), isTerminal, 5_000);
+    await create('ledger-twice');
+    expect(rig.sim.server.creationCount).toBe(2);
+    expect(rig.sim.server.duplicateCreations()).toEqual([['backup:ledger-twice', 2]]);
+  });
+
   it('reports progress from "NN%" while the task runs', async () => {
     rig.sim.state.jobDurationMs = 2_000;
     const started = await create();

@@ -64,7 +64,8 @@ export async function startTaurusDbSimulator(options: TaurusDbSimulatorOptions):
   route('GET', '/v3/:project_id/instances/:instance_id', routes.getInstance);
   route('POST', '/v3/:project_id/backups/create', (request) => {
     const response = routes.createBackup(request);
-    if (response.status === 200) server.recordCreation('backup', (response.body as { backup: { name: string } }).backup.name);
+    // B.1: a created backup answers 201.
+    if (response.status === 201) server.recordCreation('backup', (response.body as { backup: { name: string } }).backup.name);
     return response;
   });
   route('GET', '/v3/:project_id/backups', routes.listBackups);
