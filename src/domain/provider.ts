@@ -276,6 +276,18 @@ export interface PointInTimeRestoreRequest {
 }
 
 /**
+ * What one read for live status learned about one id: its record, that the vendor no longer has it,
+ * or that asking failed this time (the id stays watched and is asked again next round).
+ */
+export type ReadOutcome<T> = { outcome: 'found'; record: T } | { outcome: 'gone' } | { outcome: 'failed'; error: unknown };
+
+/** A watched id with the record last known of it: where it was, what state it was in (to pick a listing). */
+export interface WatchedItem<T> {
+  id: string;
+  last: T | null;
+}
+
+/**
  * One provider instance of a tenant. Reads are batch-shaped: `getX(ids)` returns one entry per id,
  * in order, `null` for ids the vendor does not know (or that are not valid ids for this vendor).
  * Optional members are capabilities: a vendor without them does not offer the operation.
@@ -297,6 +309,12 @@ export interface BackupProvider {
 
   getBackups(ids: readonly string[]): Promise<(BackupRecord | null)[]>;
   listBackups(request: BackupListRequest): Promise<BackupRecord[]>;
+  /**
+   * Live status: where watched backups stand now, one outcome per id, asked with listings where the
+   * vendor answers many ids per call. An id missing from the answer was not asked this round (a
+   * per-round bound on vendor calls) and is asked next round. Without it, `getBackups` serves.
+   */
+  refreshBackups?(watched: readonly WatchedItem<BackupRecord>[]): Promise<Map<string, ReadOutcome<BackupRecord>>>;
 
   getVolumes?(ids: readonly string[]): Promise<(VolumeRecord | null)[]>;
   listVolumes?(page: OffsetPage): Promise<Page<VolumeRecord>>;

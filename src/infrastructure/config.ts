@@ -200,6 +200,11 @@ export const configSchema = z
         /** How long a subscription's watch outlives its last renewal (a replica that died stops renewing). */
         watchTtlMs: z.number().int().min(500).max(3_600_000).default(60_000),
         /**
+         * Backups (and, apart, snapshots) one provider instance may have watched at once; beyond it new
+         * ones are not followed (logged once) until watched ones settle. Bounds state and vendor calls per round.
+         */
+        maxWatchedPerProvider: z.number().int().min(1).max(1_000_000).default(1_000),
+        /**
          * Base URL at which the vendors reach this gateway (e.g. http://10.0.0.5:4000); with it, ZStack
          * jobs report their end to `<callbackUrl>/hooks/zstack/<tenant>/<provider>` (X-Web-Hook) and are
          * polled only as a fallback.
@@ -211,7 +216,7 @@ export const configSchema = z
         message: 'minIntervalMs must not exceed maxIntervalMs',
         path: ['minIntervalMs'],
       })
-      .default({ maxIntervalMs: 15_000, leaseMs: 10_000, watchTtlMs: 60_000 }),
+      .default({ maxIntervalMs: 15_000, leaseMs: 10_000, watchTtlMs: 60_000, maxWatchedPerProvider: 1_000 }),
     /** Limits that keep slow or idle subscribers from holding memory. */
     subscriptions: z
       .object({

@@ -1,16 +1,16 @@
 import pLimit from 'p-limit';
 import { TransportError, VendorError } from '../domain/errors.js';
 import { isFinished } from '../domain/job-progress.js';
-import type { BackupListFilter, BackupProvider, BackupRecord, JobState } from '../domain/provider.js';
+import type { BackupListFilter, BackupProvider, BackupRecord, JobState, ReadOutcome } from '../domain/provider.js';
 import type { Logger } from '../infrastructure/logger.js';
 import type { RoundOutcome, Sightings, WatchList } from './sightings.js';
-import { MOVING_BACKUP_STATUSES } from './status-events.js';
+import { MOVING_BACKUP_STATUSES, type RecordOf, type ResourceKind } from './status-events.js';
 import type { Scope } from './watch-store.js';
 
 /**
  * One poll round of one provider instance: what the registry watches, asked of the vendor with
- * batched calls (`getBackups(ids)`, one listing per scope, `getSnapshots(ids)`, `pollJob` per
- * moving job), and every answer reported back. Subscribers never cause polling of their own: a
+ * batched calls (`refreshBackups` or `getBackups(ids)`, one listing per scope, `getSnapshots(ids)`,
+ * `pollJob` per moving job), and every answer reported back, id by id. Subscribers never cause polling of their own: a
  * thousand subscriptions to one backup add one id to one batch.
  */
 
@@ -55,6 +55,7 @@ export async function pollRound(context: RoundContext): Promise<RoundResult> {
     if (round.status === 'fulfilled') {
       result.moving ||= round.value.moving;
       result.changes += round.value.changes;
+      result.failed ||= round.value.failed;
     } else {
       result.failed = true;
       logPollFailure(log, round.reason, { provider: provider.name }, 'status poll failed');
@@ -63,29 +64,75 @@ export async function pollRound(context: RoundContext): Promise<RoundResult> {
   return result;
 }
 
-/** Watched ids in one `getBackups` batch, plus one listing per scope for backups that started moving. */
-async function pollBackups({ provider, watchList, sightings }: RoundContext): Promise<RoundOutcome> {
-  const [ids, scopes] = await Promise.all([watchList.watchedIds('backup', provider.key), watchList.scopes(provider.key)]);
+/**
+ * Watched backups, asked the provider's cheapest way (`refreshBackups`: listings, then single reads),
+ * plus one listing per scope for backups that started moving. Each id has its own outcome: what
+ * answered is reported, what failed stays watched and counts as still moving.
+ */
+async function pollBackups({ provider, watchList, sightings, log }: RoundContext): Promise<RoundResult> {
+  const [watched, scopes] = await Promise.all([watchList.watched('backup', provider.key), watchList.scopes(provider.key)]);
   const listed = new Map<string, BackupRecord | null>();
+  let scopeFailed = false;
   for (const scope of scopes.includes('all') ? ['all' as const] : scopes) {
-    const records = await provider.listBackups({ filter: filterOfScope(scope), after: null, limit: SCOPE_LIST_LIMIT });
-    for (const record of records) listed.set(record.vendorId, record);
+    try {
+      const records = await provider.listBackups({ filter: filterOfScope(scope), after: null, limit: SCOPE_LIST_LIMIT });
+      for (const record of records) listed.set(record.vendorId, record);
+    } catch (error) {
+      scopeFailed = true;
+      logPollFailure(log, error, { provider: provider.name }, 'scope listing failed');
+    }
   }
-  const rest = ids.filter((id) => !listed.has(id));
-  const fetched = rest.length > 0 ? await provider.getBackups(rest) : [];
-  return sightings.sawResources('backup', provider.key, [...listed, ...pairs(rest, fetched)]);
+  const rest = watched.filter(({ id }) => !listed.has(id));
+  const outcomes =
+    rest.length === 0 ? new Map() : provider.refreshBackups ? await provider.refreshBackups(rest) : await readTogether(rest.map(({ id }) => id), (ids) => provider.getBackups(ids));
+  const round = await report('backup', { provider, sightings, log }, [...listed], outcomes);
+  return { ...round, failed: round.failed || scopeFailed };
 }
 
-async function pollSnapshots({ provider, watchList, sightings }: RoundContext): Promise<RoundOutcome> {
-  if (!provider.getSnapshots) return { moving: false, changes: 0 };
-  const ids = await watchList.watchedIds('snapshot', provider.key);
-  if (ids.length === 0) return { moving: false, changes: 0 };
-  return sightings.sawResources('snapshot', provider.key, pairs(ids, await provider.getSnapshots(ids)));
+async function pollSnapshots({ provider, watchList, sightings, log }: RoundContext): Promise<RoundResult> {
+  const getSnapshots = provider.getSnapshots?.bind(provider);
+  const ids = getSnapshots ? (await watchList.watched('snapshot', provider.key)).map(({ id }) => id) : [];
+  if (!getSnapshots || ids.length === 0) return { moving: false, changes: 0, failed: false };
+  return report('snapshot', { provider, sightings, log }, [], await readTogether(ids, getSnapshots));
 }
 
-async function pollJobs({ provider, watchList, sightings, log, pollHookedJobs, hooked }: RoundContext): Promise<RoundOutcome> {
+/**
+ * Reports what answered. Ids whose read failed are kept (asked again next round) and keep the round
+ * fast; the round counts as failed only when nothing it asked answered.
+ */
+async function report<K extends ResourceKind>(
+  kind: K,
+  { provider, sightings, log }: Pick<RoundContext, 'provider' | 'sightings' | 'log'>,
+  listed: [string, RecordOf[K] | null][],
+  outcomes: ReadonlyMap<string, ReadOutcome<RecordOf[K]>>,
+): Promise<RoundResult> {
+  const seen = [...listed];
+  let failures = 0;
+  for (const [id, read] of outcomes) {
+    if (read.outcome === 'failed') {
+      failures += 1;
+      if (failures === 1) logPollFailure(log, read.error, { provider: provider.name, kind }, 'status read failed');
+    } else {
+      seen.push([id, read.outcome === 'found' ? read.record : null]);
+    }
+  }
+  const round = seen.length > 0 ? await sightings.sawResources(kind, provider.key, seen) : { moving: false, changes: 0 };
+  return { moving: round.moving || failures > 0, changes: round.changes, failed: failures > 0 && seen.length === 0 };
+}
+
+/** A provider whose batch read is one call: every id shares its outcome. */
+async function readTogether<T>(ids: readonly string[], read: (ids: readonly string[]) => Promise<(T | null)[]>): Promise<Map<string, ReadOutcome<T>>> {
+  try {
+    const records = await read(ids);
+    return new Map(ids.map((id, index): [string, ReadOutcome<T>] => [id, records[index] ? { outcome: 'found', record: records[index] } : { outcome: 'gone' }]));
+  } catch (error) {
+    return new Map(ids.map((id): [string, ReadOutcome<T>] => [id, { outcome: 'failed', error }]));
+  }
+}
+
+async function pollJobs({ provider, watchList, sightings, log, pollHookedJobs, hooked }: RoundContext): Promise<RoundResult> {
   const jobs = await watchList.movingJobs(provider.key);
-  if (hooked && !pollHookedJobs) return { moving: false, changes: 0 };
+  if (hooked && !pollHookedJobs) return { moving: false, changes: 0, failed: false };
   let moving = false;
   let changes = 0;
   const limit = pLimit(JOB_POLLS_IN_FLIGHT);
@@ -107,9 +154,6 @@ async function pollJobs({ provider, watchList, sightings, log, pollHookedJobs, h
       }),
     ),
   );
-  return { moving, changes };
+  return { moving, changes, failed: false };
 }
 
-function pairs<T>(ids: readonly string[], records: readonly (T | null)[]): [string, T | null][] {
-  return ids.map((id, index) => [id, records[index] ?? null]);
-}

@@ -1,11 +1,11 @@
 import { advanceJob, isFinished } from '../domain/job-progress.js';
-import type { JobRecord, JobState, ProviderKey, ResourceRef } from '../domain/provider.js';
+import type { JobRecord, JobState, ProviderKey, ResourceRef, WatchedItem } from '../domain/provider.js';
 import { isoAt, type Clock } from '../infrastructure/clock.js';
 import type { Logger } from '../infrastructure/logger.js';
 import type { Bus } from './pubsub.js';
 import type { RoundOutcome, Sightings, WatchList } from './sightings.js';
 import { fingerprintOf, isFinal, isMoving, rankOf, type RecordOf, type ResourceKind, type WatchKind } from './status-events.js';
-import type { Scope, WatchStore } from './watch-store.js';
+import type { Scope, WatchReason, WatchStore } from './watch-store.js';
 
 /**
  * The watch registry: the one record of what is watched and of the last known state of every job,
@@ -20,14 +20,25 @@ const MOVING_TTL_MS = 24 * 60 * 60 * 1000;
 /** A job transition this replica stored first: `previous` is null when the job started. */
 export type JobTransitionListener = (job: JobRecord, previous: JobRecord | null) => void;
 
+/** A provider and kind at its cap is said to be under it again once this share of the cap is free: one log line per crossing, not per settle. */
+const CAP_HYSTERESIS = 0.1;
+
 export class WatchRegistry implements WatchList, Sightings {
   private readonly jobListeners = new Set<JobTransitionListener>();
+  /** `kind:providerKey` of what reached its watch cap (on this replica's last look). */
+  private readonly atCap = new Set<string>();
 
+  /**
+   * `maxWatched`: backups (and, apart, snapshots) one provider may have watched at once; what comes
+   * beyond is not followed until watched ones settle. Jobs are never refused: each job the gateway
+   * started is followed to its end.
+   */
   constructor(
     private readonly store: WatchStore,
     private readonly bus: Bus,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly maxWatched: number,
   ) {}
 
   // --- jobs ---------------------------------------------------------------------------------------
@@ -90,8 +101,10 @@ export class WatchRegistry implements WatchList, Sightings {
 
   // --- backups and snapshots ----------------------------------------------------------------------
 
-  async watchedIds(kind: ResourceKind, providerKey: ProviderKey): Promise<string[]> {
-    return this.store.watched(kind, providerKey);
+  async watched<K extends ResourceKind>(kind: K, providerKey: ProviderKey): Promise<WatchedItem<RecordOf[K]>[]> {
+    const ids = await this.store.watched(kind, providerKey);
+    const known = await this.store.states(kind, providerKey, ids);
+    return ids.map((id) => ({ id, last: known.get(id)?.record ?? null }));
   }
 
   async scopes(providerKey: ProviderKey): Promise<Scope[]> {
@@ -124,7 +137,7 @@ export class WatchRegistry implements WatchList, Sightings {
         if (await this.commit(kind, next, 'publish', occurredAt)) changes += 1;
       }),
     );
-    await Promise.all([this.store.unwatchMoving(kind, providerKey, settled), this.store.watch(kind, providerKey, stillMoving, 'moving', MOVING_TTL_MS)]);
+    await Promise.all([this.store.unwatchMoving(kind, providerKey, settled), this.watchWithinCap(kind, providerKey, stillMoving, 'moving', MOVING_TTL_MS)]);
     return { moving: stillMoving.length > 0, changes };
   }
 
@@ -137,7 +150,7 @@ export class WatchRegistry implements WatchList, Sightings {
     const moving = records.filter((record) => isMoving(kind, record.status));
     if (moving.length === 0) return;
     await Promise.all(moving.map((record) => this.commit(kind, record, mode)));
-    await this.store.watch(kind, providerKey, moving.map((record) => record.vendorId), 'moving', MOVING_TTL_MS);
+    await this.watchWithinCap(kind, providerKey, moving.map((record) => record.vendorId), 'moving', MOVING_TTL_MS);
     this.wake(providerKey);
   }
 
@@ -174,7 +187,7 @@ export class WatchRegistry implements WatchList, Sightings {
 
   /** A subscription's registration; it lapses after `ttlMs` unless renewed. */
   subscribe(providerKey: ProviderKey, target: { ids: readonly string[] } | { scope: Scope }, ttlMs: number): Promise<void> {
-    return 'ids' in target ? this.store.watch('backup', providerKey, target.ids, 'subscribed', ttlMs) : this.store.watchScope(providerKey, target.scope, ttlMs);
+    return 'ids' in target ? this.watchWithinCap('backup', providerKey, target.ids, 'subscribed', ttlMs) : this.store.watchScope(providerKey, target.scope, ttlMs);
   }
 
   /**
@@ -194,7 +207,20 @@ export class WatchRegistry implements WatchList, Sightings {
 
   private async watchResource(providerKey: ProviderKey, resource: ResourceRef): Promise<void> {
     const kind = resource.type === 'Backup' ? 'backup' : resource.type === 'Snapshot' ? 'snapshot' : null;
-    if (kind) await this.store.watch(kind, providerKey, [resource.vendorId], 'moving', MOVING_TTL_MS);
+    if (kind) await this.watchWithinCap(kind, providerKey, [resource.vendorId], 'moving', MOVING_TTL_MS);
+  }
+
+  /** Watches backups or snapshots within the provider's cap; says so in the log when the cap is reached, and when it is left. */
+  private async watchWithinCap(kind: ResourceKind, providerKey: ProviderKey, ids: readonly string[], reason: WatchReason, ttlMs: number): Promise<void> {
+    if (ids.length === 0) return;
+    const { refused, room } = await this.store.watch(kind, providerKey, ids, reason, ttlMs, this.maxWatched);
+    const key = `${kind}:${providerKey}`;
+    if (refused.length > 0 && !this.atCap.has(key)) {
+      this.atCap.add(key);
+      this.log.warn({ providerKey, kind, cap: this.maxWatched, refused: refused.length }, 'watch cap reached: new items are not followed until watched ones settle');
+    } else if (room >= this.maxWatched * CAP_HYSTERESIS && this.atCap.delete(key)) {
+      this.log.info({ providerKey, kind, cap: this.maxWatched }, 'watch cap left: new items are followed again');
+    }
   }
 
   private commit<K extends WatchKind>(kind: K, record: RecordOf[K], mode: 'publish' | 'baseline', occurredAt = isoAt(this.clock)): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { JobRecord, JobState, ProviderKey } from '../domain/provider.js';
+import type { JobRecord, JobState, ProviderKey, WatchedItem } from '../domain/provider.js';
 import type { RecordOf, ResourceKind } from './status-events.js';
 import type { Scope } from './watch-store.js';
 
@@ -15,8 +15,8 @@ export interface RoundOutcome {
 }
 
 export interface WatchList {
-  /** Ids of one kind watched on a provider, for any reason. */
-  watchedIds(kind: ResourceKind, providerKey: ProviderKey): Promise<string[]>;
+  /** What of one kind is watched on a provider, for any reason, moving first, with the record last known of each. */
+  watched<K extends ResourceKind>(kind: K, providerKey: ProviderKey): Promise<WatchedItem<RecordOf[K]>[]>;
   /** Subscriptions to a whole provider or to one source: one listing each. */
   scopes(providerKey: ProviderKey): Promise<Scope[]>;
   /** Watched jobs still moving; finished ones leave the watch list. */

@@ -38,6 +38,12 @@ export interface Commit<K extends WatchKind = WatchKind> {
   mode: 'publish' | 'baseline';
 }
 
+/** What a capped watch refused, and how many more the cap admits now (Infinity without a cap). */
+export interface CappedWatch {
+  refused: string[];
+  room: number;
+}
+
 /** Why something is watched: `moving` until it reaches a terminal state, `subscribed` while renewed. */
 export type WatchReason = 'moving' | 'subscribed';
 
@@ -47,7 +53,11 @@ export type Scope = 'all' | `source:${string}`;
 export interface WatchStore {
   commit<K extends WatchKind>(change: Commit<K>): Promise<boolean>;
   states<K extends WatchKind>(kind: K, providerKey: ProviderKey, ids: readonly string[]): Promise<Map<string, StoredState<K>>>;
-  watch(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[], reason: WatchReason, ttlMs: number): Promise<void>;
+  /**
+   * Watches `ids` (or renews their watch). With a `cap`, ids not watched yet are admitted only while
+   * fewer than `cap` of this kind are watched on the provider, for any reason.
+   */
+  watch(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[], reason: WatchReason, ttlMs: number, cap?: number): Promise<CappedWatch>;
   unwatchMoving(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[]): Promise<void>;
   /**
    * Drops subscription watches at once, when their last local subscriber leaves (instead of letting
@@ -115,10 +125,23 @@ export class MemoryWatchStore implements WatchStore {
     return found;
   }
 
-  async watch(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[], reason: WatchReason, ttlMs: number): Promise<void> {
+  async watch(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[], reason: WatchReason, ttlMs: number, cap = Infinity): Promise<CappedWatch> {
     const set = this.watchSet(`${reason}:${kind}:${providerKey}`);
-    const expiresAt = this.clock.now() + ttlMs;
-    for (const id of ids) set.set(id, Math.max(set.get(id) ?? 0, expiresAt));
+    const now = this.clock.now();
+    const reasons = [this.watches.get(`moving:${kind}:${providerKey}`), this.watches.get(`subscribed:${kind}:${providerKey}`)];
+    let count = cap === Infinity ? 0 : new Set([...this.live(`moving:${kind}:${providerKey}`), ...this.live(`subscribed:${kind}:${providerKey}`)]).size;
+    const refused: string[] = [];
+    for (const id of ids) {
+      if (!reasons.some((watched) => (watched?.get(id) ?? 0) > now)) {
+        if (count >= cap) {
+          refused.push(id);
+          continue;
+        }
+        count += 1;
+      }
+      set.set(id, Math.max(set.get(id) ?? 0, now + ttlMs));
+    }
+    return { refused, room: cap - count };
   }
 
   async unwatchMoving(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[]): Promise<void> {
@@ -205,10 +228,35 @@ end
 return 1
 `;
 
+/**
+ * The capped watch, in one step so that replicas watching at once cannot pass the cap together.
+ * KEYS: this reason's set, the other reason's; ARGV: now, expiresAt, cap, ids. Answers the room left,
+ * then the ids refused. The count adds both sets, so an id watched for both reasons counts twice:
+ * the cap errs on the safe side.
+ */
+const WATCH_CAPPED_SCRIPT = `
+local now = tonumber(ARGV[1])
+local count = redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[1], '+inf') + redis.call('ZCOUNT', KEYS[2], '(' .. ARGV[1], '+inf')
+local refused = {}
+for i = 4, #ARGV do
+  local id = ARGV[i]
+  local watched = tonumber(redis.call('ZSCORE', KEYS[1], id) or '0') > now or tonumber(redis.call('ZSCORE', KEYS[2], id) or '0') > now
+  if watched or count < tonumber(ARGV[3]) then
+    if not watched then count = count + 1 end
+    redis.call('ZADD', KEYS[1], 'GT', ARGV[2], id)
+  else
+    refused[#refused + 1] = id
+  end
+end
+return { tonumber(ARGV[3]) - count, unpack(refused) }
+`;
+
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     /** COMMIT_SCRIPT, defined on the connection by RedisWatchStore. */
     backupgraphCommit(key: string, ...args: string[]): Result<number, Context>;
+    /** WATCH_CAPPED_SCRIPT: the room left, then the ids refused. */
+    backupgraphWatchCapped(key: string, otherKey: string, ...args: string[]): Result<[number, ...string[]], Context>;
   }
 }
 
@@ -219,6 +267,7 @@ export class RedisWatchStore implements WatchStore {
     private readonly clock: Clock,
   ) {
     redis.commands.defineCommand('backupgraphCommit', { numberOfKeys: 1, lua: COMMIT_SCRIPT });
+    redis.commands.defineCommand('backupgraphWatchCapped', { numberOfKeys: 2, lua: WATCH_CAPPED_SCRIPT });
   }
 
   async commit<K extends WatchKind>(change: Commit<K>): Promise<boolean> {
@@ -249,10 +298,16 @@ export class RedisWatchStore implements WatchStore {
     return found;
   }
 
-  async watch(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[], reason: WatchReason, ttlMs: number): Promise<void> {
-    if (ids.length === 0) return;
-    const expiresAt = this.clock.now() + ttlMs;
-    await this.redis.commands.zadd(this.watchKey(reason, kind, providerKey), 'GT', ...ids.flatMap((id) => [expiresAt, id]));
+  async watch(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[], reason: WatchReason, ttlMs: number, cap = Infinity): Promise<CappedWatch> {
+    if (ids.length === 0 && cap === Infinity) return { refused: [], room: Infinity };
+    const now = this.clock.now();
+    if (cap === Infinity) {
+      await this.redis.commands.zadd(this.watchKey(reason, kind, providerKey), 'GT', ...ids.flatMap((id) => [now + ttlMs, id]));
+      return { refused: [], room: Infinity };
+    }
+    const other: WatchReason = reason === 'moving' ? 'subscribed' : 'moving';
+    const [room, ...refused] = await this.redis.commands.backupgraphWatchCapped(this.watchKey(reason, kind, providerKey), this.watchKey(other, kind, providerKey), String(now), String(now + ttlMs), String(cap), ...ids);
+    return { refused: refused.map(String), room: Number(room) };
   }
 
   async unwatchMoving(kind: WatchKind, providerKey: ProviderKey, ids: readonly string[]): Promise<void> {

@@ -31,7 +31,7 @@ async function memoryReplicas(): Promise<Replicas> {
   const store = new MemoryWatchStore(bus, systemClock);
   const heard: StatusEvent<'job'>[] = [];
   bus.listen(bus.topic('job', PROVIDER), (event) => heard.push(event));
-  return { a: new WatchRegistry(store, bus, systemClock, log), b: new WatchRegistry(store, bus, systemClock, log), heard, settled: async () => {} };
+  return { a: new WatchRegistry(store, bus, systemClock, log, 1_000), b: new WatchRegistry(store, bus, systemClock, log, 1_000), heard, settled: async () => {} };
 }
 
 const prefix = testPrefix();
@@ -46,7 +46,7 @@ async function redisReplicas(): Promise<Replicas> {
     const redis = connect(prefix);
     connections.push(redis);
     const bus: Bus = new RedisBus(redis);
-    return { redis, bus, registry: new WatchRegistry(new RedisWatchStore(redis, bus, systemClock), bus, systemClock, log) };
+    return { redis, bus, registry: new WatchRegistry(new RedisWatchStore(redis, bus, systemClock), bus, systemClock, log, 1_000) };
   });
   const heard: StatusEvent<'job'>[] = [];
   const topic = a!.bus.topic('job', PROVIDER);

@@ -19,11 +19,14 @@ import type {
   Page,
   PointInTimeRestoreRequest,
   ProviderKey,
+  ReadOutcome,
   ResourceType,
   RestoreBackupRequest,
   StartedJob,
   TimeRange,
+  WatchedItem,
 } from '../../../domain/provider.js';
+import { groupWatched, readWatched } from '../../watched-reads.js';
 import type { HuaweiAuth } from '../auth/index.js';
 import { MAX_PAGE_SIZE, TaurusDbClient, type BackupQuery } from './client.js';
 import { createBackupViolation, isBackupId, isInstanceId, isJobId } from './constraints.js';
@@ -36,6 +39,7 @@ import { formatVendorTime, toBackupRecord, toDatabaseInstanceRecord, toJobState 
  * (`backup_id=` / `id=`), at most `concurrency` at a time per provider. Listing all backups instead
  * would cost ceil(total/100) calls and has no instance to narrow it by (a backup id does not say its
  * instance), so per-id calls are the cheaper choice for the handful of ids a DataLoader batch holds.
+ * Live status knows the instance of what it watches: refreshBackups lists per instance instead.
  *
  * Newest-first listing: the backup list has no documented order and no cursor, so the adapter reads
  * every backup in the narrowest time window the filter and position allow (pushed down as
@@ -111,6 +115,31 @@ export class TaurusDbProvider implements BackupProvider {
       const found = backups.find((backup) => backup.id === id);
       return found ? toBackupRecord(this.key, found) : null;
     });
+  }
+
+  /**
+   * One listing per instance holding several watched backups (its backups since the earliest of
+   * them), then `backup_id=` for the rest.
+   */
+  refreshBackups(watched: readonly WatchedItem<BackupRecord>[]): Promise<Map<string, ReadOutcome<BackupRecord>>> {
+    const byInstance = groupWatched(watched, ({ last }) => (last?.source && isInstanceId(last.source.vendorId) ? last.source.vendorId : null));
+    const listings = [...byInstance].map(([instanceId, items]) => {
+      const createdAfter = items.every(({ last }) => last?.createdAt) ? items.map(({ last }) => last!.createdAt!).sort()[0] : undefined;
+      const window = createdAfter === undefined ? {} : (timeWindow({ createdAfter }, null) ?? {});
+      return { ids: items.map(({ id }) => id), pages: () => this.backupPages({ offset: 0, limit: MAX_PAGE_SIZE, instance_id: instanceId, ...window }) };
+    });
+    return readWatched(
+      watched.map(({ id }) => id),
+      { listings, readOne: async (id) => (await this.getBackups([id]))[0] ?? null },
+    );
+  }
+
+  private async *backupPages(query: BackupQuery): AsyncGenerator<BackupRecord[]> {
+    for (let offset = 0; ; offset += MAX_PAGE_SIZE) {
+      const { backups, total_count } = await this.client.listBackups({ ...query, offset });
+      yield backups.map((backup) => toBackupRecord(this.key, backup));
+      if (backups.length < MAX_PAGE_SIZE || offset + backups.length >= total_count) return;
+    }
   }
 
   getDatabaseInstances(ids: readonly string[]): Promise<(DatabaseInstanceRecord | null)[]> {

@@ -19,11 +19,14 @@ import type {
   Page,
   ProviderKey,
   ResourceType,
+  ReadOutcome,
   RestoreBackupRequest,
   SnapshotRecord,
   StartedJob,
   VolumeRecord,
+  WatchedItem,
 } from '../../../domain/provider.js';
+import { groupWatched, readWatched } from '../../watched-reads.js';
 import type { HuaweiAuth } from '../auth/authorize.js';
 import { EVS_IDS_PER_REQUEST, VbsClient, type BackupListQuery } from './client.js';
 import { assertValidBackupInput, isUuid } from './constraints.js';
@@ -45,6 +48,8 @@ export interface VbsProviderOptions {
 
 /** Rows per native list request while paging for listBackups. */
 const VENDOR_PAGE_SIZE = 100;
+/** Vendor statuses a backup passes through: watched backups in them are found by listing the status. */
+const PASSING_STATUSES = new Set(['creating', 'deleting', 'restoring']);
 /** Parallel single-resource GETs for one batch read. */
 const GET_CONCURRENCY = 8;
 
@@ -93,6 +98,28 @@ export class VbsProvider implements BackupProvider {
         isUuid(id) ? this.limitGets(async () => mapOrNull(await this.client.getBackup(id), (b) => toBackupRecord(this.key, b))) : null,
       ),
     );
+  }
+
+  /**
+   * One listing per vendor status that several watched backups were last seen in (`status=creating`
+   * answers every backup still being created), then one GET for each backup that has left it.
+   */
+  refreshBackups(watched: readonly WatchedItem<BackupRecord>[]): Promise<Map<string, ReadOutcome<BackupRecord>>> {
+    const byStatus = groupWatched(watched, ({ last }) => (last && PASSING_STATUSES.has(last.vendorStatus) ? last.vendorStatus : null));
+    const listings = [...byStatus].map(([status, items]) => ({ ids: items.map(({ id }) => id), pages: () => this.backupPages({ status }) }));
+    return readWatched(
+      watched.map(({ id }) => id),
+      { listings, readOne: async (id) => (await this.getBackups([id]))[0] ?? null },
+    );
+  }
+
+  private async *backupPages(query: Omit<BackupListQuery, 'limit' | 'marker'>): AsyncGenerator<BackupRecord[]> {
+    for (let marker: string | undefined; ; ) {
+      const page = await this.client.listBackups({ ...query, limit: VENDOR_PAGE_SIZE, marker });
+      yield page.map((backup) => toBackupRecord(this.key, backup));
+      if (page.length < VENDOR_PAGE_SIZE) return;
+      marker = page[page.length - 1]!.id;
+    }
   }
 
   /**
