@@ -26,7 +26,7 @@ import type {
   TimeRange,
   WatchedItem,
 } from '../../../domain/provider.js';
-import { groupWatched, readWatched } from '../../watched-reads.js';
+import { readWatched } from '../../watched-reads.js';
 import type { HuaweiAuth } from '../auth/index.js';
 import { MAX_PAGE_SIZE, TaurusDbClient, type BackupQuery } from './client.js';
 import { createBackupViolation, isBackupId, isInstanceId, isJobId } from './constraints.js';
@@ -39,7 +39,7 @@ import { formatVendorTime, toBackupRecord, toDatabaseInstanceRecord, toJobState 
  * (`backup_id=` / `id=`), at most `concurrency` at a time per provider. Listing all backups instead
  * would cost ceil(total/100) calls and has no instance to narrow it by (a backup id does not say its
  * instance), so per-id calls are the cheaper choice for the handful of ids a DataLoader batch holds.
- * Live status knows the instance of what it watches: refreshBackups lists per instance instead.
+ * Live status watches backups being built, all recent: refreshBackups lists them in one window.
  *
  * Newest-first listing: the backup list has no documented order and no cursor, so the adapter reads
  * every backup in the narrowest time window the filter and position allow (pushed down as
@@ -118,16 +118,15 @@ export class TaurusDbProvider implements BackupProvider {
   }
 
   /**
-   * One listing per instance holding several watched backups (its backups since the earliest of
-   * them), then `backup_id=` for the rest.
+   * The backups being built are recent: one listing of the project's backups since the earliest of
+   * them answers them all (a backup moves on, or not, between its pages: see watched-reads.ts), then
+   * `backup_id=` for the rest.
    */
   refreshBackups(watched: readonly WatchedItem<BackupRecord>[]): Promise<Map<string, ReadOutcome<BackupRecord>>> {
-    const byInstance = groupWatched(watched, ({ last }) => (last?.source && isInstanceId(last.source.vendorId) ? last.source.vendorId : null));
-    const listings = [...byInstance].map(([instanceId, items]) => {
-      const createdAfter = items.every(({ last }) => last?.createdAt) ? items.map(({ last }) => last!.createdAt!).sort()[0] : undefined;
-      const window = createdAfter === undefined ? {} : (timeWindow({ createdAfter }, null) ?? {});
-      return { ids: items.map(({ id }) => id), pages: () => this.backupPages({ offset: 0, limit: MAX_PAGE_SIZE, instance_id: instanceId, ...window }) };
-    });
+    const building = watched.filter(({ last }) => last?.vendorStatus === 'BUILDING' && last.createdAt !== null);
+    const createdAfter = building.map(({ last }) => last!.createdAt!).sort()[0];
+    const window = createdAfter === undefined ? null : timeWindow({ createdAfter }, null);
+    const listings = window ? [{ ids: building.map(({ id }) => id), pages: () => this.backupPages({ offset: 0, limit: MAX_PAGE_SIZE, ...window }) }] : [];
     return readWatched(
       watched.map(({ id }) => id),
       { listings, readOne: async (id) => (await this.getBackups([id]))[0] ?? null },
