@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { runSoak, type SoakReport } from './soak/run-soak.js';
+import { requestGrowth, runSoak, type SoakReport } from './soak/run-soak.js';
 
 /**
  * `npm run soak [-- --mutations 10000 --concurrency 32 --fault-rate 0.1 --timeout-ms 1000]`:
@@ -27,7 +27,12 @@ const report = await runSoak({
   },
 });
 print(report);
-const healthy = report.uncaughtExceptions === 0 && report.unhandledRejections === 0 && report.duplicates.length === 0 && report.jobsNeverTerminal === 0;
+const healthy =
+  report.uncaughtExceptions === 0 &&
+  report.unhandledRejections === 0 &&
+  report.duplicates.length === 0 &&
+  report.jobsNeverTerminal === 0 &&
+  requestGrowth(report) <= 1.5;
 process.exit(healthy ? 0 : 1);
 
 function print(r: SoakReport): void {
@@ -46,6 +51,7 @@ function print(r: SoakReport): void {
     ['client retries', String(r.clientRetries)],
     ['mutation latency p50 / p99', `${r.latencyP50Ms} ms / ${r.latencyP99Ms} ms`],
     ['upstream requests', String(r.upstreamRequests)],
+    ['upstream requests per mutation, by tenth', `${r.requestsPerMutationByTenth.join(' / ')} (last / first ${requestGrowth(r).toFixed(2)}, at most 1.5)`],
     ['log lines by level:message (30 info, 40 warn, 50 error)', `${table(r.logLines)}; ${(r.logBytes / 1024).toFixed(0)} KB`],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));

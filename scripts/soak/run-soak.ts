@@ -57,6 +57,8 @@ export interface SoakReport {
   logLines: Record<string, number>;
   logBytes: number;
   upstreamRequests: number;
+  /** Upstream requests per finished mutation in each tenth of the run: flat when live state stays bounded. */
+  requestsPerMutationByTenth: number[];
 }
 
 const TENANT = 'soak';
@@ -249,6 +251,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   // so that memory after the run is the gateway's (plus the simulators' own resources).
   let upstreamRequests = 0;
   for (const server of simulators) server.onRequest(() => (upstreamRequests += 1));
+  const tenth = Math.max(1, Math.floor(options.mutations / 10));
+  const requestsPerMutationByTenth: number[] = [];
+  let requestsAtTenthStart = 0;
   const memoryBefore = measureMemory();
   const expireSessions = setInterval(() => zstack.expireSessions(), 1_000);
   injectFaults(zstack.server, 'zstack', faultRate, timeoutMs);
@@ -264,6 +269,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         await mutate(next++);
         done += 1;
         if (done % 500 === 0) for (const server of simulators) server.clearRequests();
+        if (done % tenth === 0 && requestsPerMutationByTenth.length < 10) {
+          requestsPerMutationByTenth.push(Math.round(((upstreamRequests - requestsAtTenthStart) / tenth) * 10) / 10);
+          requestsAtTenthStart = upstreamRequests;
+        }
         options.progress?.(done);
       }
     }),
@@ -306,5 +315,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     logLines,
     logBytes,
     upstreamRequests,
+    requestsPerMutationByTenth,
   };
+}
+
+/** The last tenth's upstream requests per mutation over the first's: 1.5 at most when vendor traffic does not grow with the run. */
+export function requestGrowth(report: Pick<SoakReport, 'requestsPerMutationByTenth'>): number {
+  const tenths = report.requestsPerMutationByTenth;
+  return tenths.length < 2 ? 1 : tenths.at(-1)! / tenths[0]!;
 }
