@@ -320,6 +320,8 @@ export interface BackupProvider {
   listVolumes?(page: OffsetPage): Promise<Page<VolumeRecord>>;
 
   getSnapshots?(ids: readonly string[]): Promise<(SnapshotRecord | null)[]>;
+  /** Live status: as `refreshBackups`, for watched snapshots. Without it, `getSnapshots` serves. */
+  refreshSnapshots?(watched: readonly WatchedItem<SnapshotRecord>[]): Promise<Map<string, ReadOutcome<SnapshotRecord>>>;
   listSnapshots?(filter: { volumeId?: string }, page: OffsetPage): Promise<Page<SnapshotRecord>>;
 
   getBackupGroups?(ids: readonly string[]): Promise<(BackupGroupRecord | null)[]>;

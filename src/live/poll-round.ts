@@ -10,8 +10,8 @@ import type { Scope } from './watch-store.js';
 /**
  * One poll round of one provider instance: what the registry watches, asked of the vendor with
  * batched calls (`refreshBackups` or `getBackups(ids)`, one listing per scope, `getSnapshots(ids)`,
- * `pollJob` per moving job), and every answer reported back, id by id. Subscribers never cause polling of their own: a
- * thousand subscriptions to one backup add one id to one batch.
+ * `pollJob` per moving job), and every answer reported back, id by id. Subscribers never cause
+ * polling of their own: a thousand subscriptions to one backup add one id to one batch.
  */
 
 /** One listing page per scope per round: more backups than this moving at once on one source is not expected. */
@@ -91,9 +91,10 @@ async function pollBackups({ provider, watchList, sightings, log }: RoundContext
 
 async function pollSnapshots({ provider, watchList, sightings, log }: RoundContext): Promise<RoundResult> {
   const getSnapshots = provider.getSnapshots?.bind(provider);
-  const ids = getSnapshots ? (await watchList.watched('snapshot', provider.key)).map(({ id }) => id) : [];
-  if (!getSnapshots || ids.length === 0) return { moving: false, changes: 0, failed: false };
-  return report('snapshot', { provider, sightings, log }, [], await readTogether(ids, getSnapshots));
+  const watched = getSnapshots ? await watchList.watched('snapshot', provider.key) : [];
+  if (!getSnapshots || watched.length === 0) return { moving: false, changes: 0, failed: false };
+  const outcomes = provider.refreshSnapshots ? await provider.refreshSnapshots(watched) : await readTogether(watched.map(({ id }) => id), getSnapshots);
+  return report('snapshot', { provider, sightings, log }, [], outcomes);
 }
 
 /**

@@ -5,7 +5,7 @@ import { createLogger } from '../../src/infrastructure/logger.js';
 import { pollRound } from '../../src/live/poll-round.js';
 import { MemoryBus } from '../../src/live/pubsub.js';
 import { WatchRegistry } from '../../src/live/registry.js';
-import type { StatusEvent } from '../../src/live/status-events.js';
+import type { ResourceKind, StatusEvent } from '../../src/live/status-events.js';
 import { MemoryWatchStore } from '../../src/live/watch-store.js';
 import { startRig as startTaurusDb } from '../huawei-taurusdb/harness.js';
 import { startVbs } from '../huawei-vbs/helpers.js';
@@ -25,19 +25,19 @@ interface Watching {
   watchedIds(): Promise<string[]>;
 }
 
-async function watching(provider: BackupProvider, ids: string[]): Promise<Watching> {
+async function watching(provider: BackupProvider, ids: string[], kind: ResourceKind = 'backup'): Promise<Watching> {
   const bus = new MemoryBus();
   const registry = new WatchRegistry(new MemoryWatchStore(bus, systemClock), bus, systemClock, log, 1_000);
   const events: StatusEvent[] = [];
-  bus.listen(bus.topic('backup', provider.key), (event) => events.push(event));
-  const records = await provider.getBackups(ids);
-  await registry.learn('backup', provider.key, records.filter((record) => record !== null), 'publish');
+  bus.listen(bus.topic(kind, provider.key), (event) => events.push(event));
+  if (kind === 'backup') await registry.learn(kind, provider.key, (await provider.getBackups(ids)).filter((record) => record !== null), 'publish');
+  else await registry.learn(kind, provider.key, (await provider.getSnapshots!(ids)).filter((record) => record !== null), 'publish');
   events.length = 0;
   return {
     registry,
     events,
     round: () => pollRound({ provider, watchList: registry, sightings: registry, log, pollHookedJobs: false, hooked: false }),
-    watchedIds: async () => (await registry.watched('backup', provider.key)).map(({ id }) => id).sort(),
+    watchedIds: async () => (await registry.watched(kind, provider.key)).map(({ id }) => id).sort(),
   };
 }
 
@@ -104,5 +104,23 @@ describe('a poll round over watched Huawei backups', () => {
     await live.round();
     expect(transitions(live.events)).toEqual([`${unlucky!.id}:CREATING->AVAILABLE`]);
     expect(await live.watchedIds()).toEqual([]);
+  });
+
+  it('VBS snapshots: one failed read does not stop the other from being reported', async () => {
+    const vbs = await startVbs();
+    closers.push(() => vbs.close());
+    const template = [...vbs.sim.state.snapshots.values()][0]!;
+    const [settles, unlucky] = ['settles', 'unlucky'].map((name, index) => {
+      const snapshot = { ...template, id: `00000000-0000-4000-8000-0000000000b${index}`, name, status: 'creating' };
+      vbs.sim.state.snapshots.set(snapshot.id, snapshot);
+      return snapshot;
+    });
+    const live = await watching(vbs.provider, [settles!.id, unlucky!.id], 'snapshot');
+    settles!.status = 'available';
+    unlucky!.status = 'available';
+    vbs.sim.server.injectFault({ pathIncludes: `/cloudsnapshots/${unlucky!.id}`, fault: { type: 'vendorError', status: 500, body: { error_code: 'VBS.0500', error_msg: 'injected' } } });
+    expect(await live.round()).toMatchObject({ moving: true, failed: false });
+    expect(transitions(live.events)).toEqual([`${settles!.id}:CREATING->READY`]);
+    expect(await live.watchedIds()).toEqual([unlucky!.id]);
   });
 });

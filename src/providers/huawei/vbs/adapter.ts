@@ -186,6 +186,14 @@ export class VbsProvider implements BackupProvider {
     );
   }
 
+  /** One GET per watched snapshot, each with its own outcome. */
+  refreshSnapshots(watched: readonly WatchedItem<SnapshotRecord>[]): Promise<Map<string, ReadOutcome<SnapshotRecord>>> {
+    return readWatched(
+      watched.map(({ id }) => id),
+      { listings: [], readOne: async (id) => (await this.getSnapshots([id]))[0] ?? null },
+    );
+  }
+
   async listSnapshots(filter: { volumeId?: string }, page: OffsetPage): Promise<Page<SnapshotRecord>> {
     if (filter.volumeId !== undefined && !isUuid(filter.volumeId)) return { items: [], total: 0 };
     const result = await this.client.listSnapshots({ volumeId: filter.volumeId, limit: page.limit, offset: page.offset });
