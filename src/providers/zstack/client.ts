@@ -18,11 +18,12 @@ import { buildQueryString, chunkValues, condition, DEFAULT_CHUNK_LIMITS, type Ch
  * Async calls and ID.1001: ZStack accepts an async call (202) before it checks the session, so a
  * stale session shows up as the *job* ending with 503 ID.1001. That job created nothing, but its job
  * uuid is now taken (reusing it answers `400 Duplicate job uuid`). The client therefore resubmits
- * under a *successor* job uuid derived from the first one (after a fresh login; a successor that
- * met a stale session too gets its own successor), and `pollJob(first)` follows the last from then on. Because the successor is derived, not random, a repeated create with the
- * same idempotency-derived job uuid — in this process or another — lands on the same successor and
- * follows it instead of creating a second resource; and a process that only knows the first uuid
- * still finds the successor. A job that ends with any other error is never resubmitted.
+ * under a *successor* job uuid derived from the first one, after a fresh login (a successor that
+ * met a stale session too gets its own, up to MAX_RESUBMISSIONS), and `pollJob(first)` follows the
+ * last from then on. Because successors are derived, not random, a repeated create with the same
+ * idempotency-derived job uuid — in this process or another — lands on the same successors and
+ * follows them instead of creating a second resource; and a process that only knows the first uuid
+ * still finds them. A job that ends with any other error is never resubmitted.
  */
 
 export interface ZStackClientConfig {
