@@ -19,8 +19,8 @@ import {
 
 /**
  * One operation written the ways users write it, built from the schema alone: the same root field
- * with the same argument values as literals, as one variable per argument, as variables nested in
- * input-object literals, and aliased. Pure: the test supplies the values and runs the forms.
+ * with the same argument values as literals, as one variable per argument (named as the argument,
+ * and named otherwise), as variables nested in input-object literals, and aliased. Pure: the test supplies the values and runs the forms.
  */
 
 export type OperationType = 'query' | 'mutation' | 'subscription';
@@ -31,7 +31,7 @@ export interface RootField {
 }
 
 export interface OperationForm {
-  name: 'literals' | 'variables' | 'nested variables' | 'aliased';
+  name: 'literals' | 'variables' | 'renamed variables' | 'nested variables' | 'aliased';
   query: string;
   variables: Record<string, unknown>;
   /** Where the field's answer is in `data`. */
@@ -54,7 +54,7 @@ export function rootFieldsWithArguments(schema: GraphQLSchema): RootField[] {
   );
 }
 
-/** The four forms of `operation { field(args) { selection } }` for these argument values. */
+/** The forms of `operation { field(args) { selection } }` for these argument values. */
 export function operationForms(root: RootField, values: Record<string, unknown>, selection: string): OperationForm[] {
   const { operation, field } = root;
   const args = field.args.filter((arg) => values[arg.name] !== undefined);
@@ -66,15 +66,17 @@ export function operationForms(root: RootField, values: Record<string, unknown>,
   const literalArgs = args.map((arg) => `${arg.name}: ${literal(values[arg.name], arg.type)}`).join(', ');
 
   const plain = args.map((arg) => ({ name: arg.name, type: arg.type, value: values[arg.name] }));
+  const oneVariableEach = (variableName: (argument: string) => string) => ({
+    query: write(field.name, plain.map((v) => `${v.name}: $${variableName(v.name)}`).join(', '), plain.map((v) => `$${variableName(v.name)}: ${String(v.type)}`)),
+    variables: Object.fromEntries(plain.map((v) => [variableName(v.name), v.value])),
+    responseKey: field.name,
+  });
   const nested = args.map((arg) => nestedVariables(arg, values[arg.name]));
   return [
     { name: 'literals', query: write(field.name, literalArgs, []), variables: {}, responseKey: field.name },
-    {
-      name: 'variables',
-      query: write(field.name, plain.map((v) => `${v.name}: $${v.name}`).join(', '), plain.map((v) => `$${v.name}: ${String(v.type)}`)),
-      variables: Object.fromEntries(plain.map((v) => [v.name, v.value])),
-      responseKey: field.name,
-    },
+    { name: 'variables', ...oneVariableEach((argument) => argument) },
+    // `filter: $f`: a value reaches its argument through the document, not by a coincidence of names.
+    { name: 'renamed variables', ...oneVariableEach((argument) => `${argument}Value`) },
     {
       name: 'nested variables',
       query: write(
