@@ -9,8 +9,8 @@ import { argumentValues, isConnection, type SampleRecords } from './sample-value
 /**
  * Every root field that takes arguments, read from the printed schema, answers the same whether its
  * arguments are written as literals, as one variable each (named as the argument or not), as
- * variables nested in input-object literals, or under an alias: queries and mutations over HTTP, subscriptions over graphql-ws and
- * SSE (their first result, or how they ended). A field added to the schema is covered by this test
+ * variables nested in input-object literals, or under an alias: queries and mutations over HTTP,
+ * subscriptions over graphql-ws and SSE (their first result, or how they ended). A field added to the schema is covered by this test
  * without being named in it. Mutations are sent ids of the right types that name nothing, so each
  * form fails with the same typed error and nothing is made twice (the vendors see no write).
  */

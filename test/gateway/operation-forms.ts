@@ -20,7 +20,8 @@ import {
 /**
  * One operation written the ways users write it, built from the schema alone: the same root field
  * with the same argument values as literals, as one variable per argument (named as the argument,
- * and named otherwise), as variables nested in input-object literals, and aliased. Pure: the test supplies the values and runs the forms.
+ * and named otherwise), as variables nested in input-object literals, and aliased. Pure: the test
+ * supplies the values and runs the forms.
  */
 
 export type OperationType = 'query' | 'mutation' | 'subscription';
@@ -175,6 +176,6 @@ export function selectionOf(schema: GraphQLSchema, type: GraphQLNamedType, depth
   return selected.length > 0 ? `{ ${typename}${selected.join(' ')} }` : null;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
+function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

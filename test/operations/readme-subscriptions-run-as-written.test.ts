@@ -48,8 +48,11 @@ describe.each(['graphql-ws', 'SSE'] as const)("the README's subscriptions, as wr
   afterAll(() => stack?.close());
 
   /** A README operation with each `"<Kind … id>"` and `[...]` filled in with a real id of that kind. */
-  const filled = (text: string, listOf = 'Backup') =>
-    text.replace(/"<(\w+)[^>]*>"/g, (_, kind: string) => JSON.stringify(ids[kind] ?? ids.Volume)).replace(/\[\.\.\.\]/g, JSON.stringify([ids[listOf]]));
+  const filled = (text: string, listOf = 'Backup') => text.replace(/"<(\w+)[^>]*>"/g, (_, kind: string) => JSON.stringify(idOf(kind))).replace(/\[\.\.\.\]/g, JSON.stringify([idOf(listOf)]));
+  const idOf = (kind: string) => {
+    if (!ids[kind]) throw new Error(`the README names a "<${kind} id>" this test has no id for`);
+    return ids[kind];
+  };
 
   it.each(SUBSCRIPTIONS.filter((operation) => operation.includes('jobUpdated')).map((operation) => [firstLine(operation), operation]))('%s follows the job', async (_name, operation) => {
     const live = open(stack, transport, filled(operation), { id: ids.Job });
