@@ -32,6 +32,7 @@ export function App() {
       <header className="top">
         <h1>backupgraph</h1>
         <span className="muted">{demo ? 'demo' : 'console'}</span>
+        <KeyLabel />
         {!demo && (
           <button
             type="button"
@@ -65,4 +66,14 @@ function WithScopes({ children }: { children: ReactNode }) {
   const [{ data }] = useQuery({ query: ViewerDocument });
   const scopes = useMemo(() => new Set(data?.viewer.scopes ?? []), [data]);
   return <ScopesContext.Provider value={scopes}>{children}</ScopesContext.Provider>;
+}
+
+/** Which key the console runs as (its label in the config, never the key). */
+function KeyLabel() {
+  const [{ data }] = useQuery({ query: ViewerDocument });
+  return data ? (
+    <span className="muted" data-key-label={data.viewer.label}>
+      key: {data.viewer.label} ({data.viewer.scopes.map((scope) => scope.toLowerCase()).join(', ')})
+    </span>
+  ) : null;
 }

@@ -15,7 +15,7 @@ const ScopeEnum = builder.enumType('Scope', {
 const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
   description: 'The API key this request was made with.',
   fields: (t) => ({
-    label: t.exposeString('label', { nullable: false, description: 'The key\'s label in the config (or sha256:<first 8 hex>); never the key.' }),
+    label: t.exposeString('label', { nullable: false, description: 'The key\'s label in the config (without one: <tenant>#<position in apiKeys>); never the key.' }),
     scopes: t.field({
       type: [ScopeEnum],
       nullable: false,
