@@ -122,7 +122,7 @@ export function BackupList({ onJob }: { onJob(job: TrackedJob): void }) {
                     {shortTime(row.createdAt)}
                   </time>
                 </td>
-                <td>
+                <td className="actions">
                   <RowActions row={row} onJob={onJob} />
                 </td>
               </tr>
