@@ -16,9 +16,9 @@ export interface DemoActivity {
   stop(): Promise<void>;
 }
 
-export const ACTIVITY_PREFIX = 'activity-';
+const ACTIVITY_PREFIX = 'activity-';
 /** Activity backups each vendor keeps; at most this many per vendor ever stand among the newest. */
-export const ACTIVITY_KEEPS_PER_PROVIDER = 1;
+const ACTIVITY_KEEPS_PER_PROVIDER = 1;
 
 export function startActivity(providerConfigs: readonly ProviderConfig[], everyMs: number | null): DemoActivity {
   const providers = providerConfigs.map((config) => createProvider('demo-other-console', config));

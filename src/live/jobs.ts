@@ -11,7 +11,7 @@ import type { StatusWatcher } from './watcher.js';
 export class Jobs {
   constructor(
     private readonly registry: WatchRegistry,
-    private readonly watcher: Pick<StatusWatcher, 'onChange' | 'jobCallback'>,
+    private readonly watcher: Pick<StatusWatcher, 'onChange' | 'refreshJob'>,
     private readonly clock: Clock,
   ) {}
 
@@ -41,7 +41,7 @@ export class Jobs {
     const known = await this.load(providerKey, vendorJobId);
     if (!known || isFinished(known.status)) return known;
     // A vendor that cannot answer now leaves the job as last seen; the poller keeps following it.
-    await this.watcher.jobCallback(providerKey, vendorJobId).catch(() => false);
+    await this.watcher.refreshJob(providerKey, vendorJobId).catch(() => false);
     return this.load(providerKey, vendorJobId);
   }
 

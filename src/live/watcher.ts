@@ -87,7 +87,7 @@ export class StatusWatcher {
    * ended (ZStack X-Web-Hook), and when a query reads the job beside what it made, so that one
    * response never shows a finished group under a job still RUNNING.
    */
-  async jobCallback(providerKey: ProviderKey, vendorJobId: string): Promise<boolean> {
+  async refreshJob(providerKey: ProviderKey, vendorJobId: string): Promise<boolean> {
     const provider = this.providers.get(providerKey);
     const known = provider && (await this.options.registry.job(providerKey, vendorJobId));
     if (!provider || !known || !isMoving('job', known.status)) return false;
