@@ -7,7 +7,7 @@ export default defineConfig({
   resolve: {
     // Vite would resolve `graphql` to its ESM build while Pothos, yoga and @apollo/subgraph load the
     // CJS one: two realms, and graphql-js rejects types from "another module or realm".
-    alias: { graphql: require.resolve('graphql') },
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
     include: ['test/**/*.test.ts'],

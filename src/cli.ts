@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { stringify as toYaml } from 'yaml';
 import { ConfigError, effectiveConfig, parseConfig, readConfigFile } from './infrastructure/config.js';
+import { sha256Hex } from './providers/tenancy.js';
 
 /**
  * The command line: what `backupgraph` (and `npm start`) accept. Parsing never throws at the user:
@@ -12,6 +14,9 @@ export const USAGE = `Usage: backupgraph [options]
 
 Runs the backupgraph GraphQL gateway. Without a config file it starts in demo mode, on embedded
 vendor simulators.
+
+Commands:
+  hash-key             make a new API key; prints it once and the config line with its hash
 
 Options:
   -c, --config FILE    gateway config (YAML or JSON); default: $BACKUPGRAPH_CONFIG
@@ -29,6 +34,7 @@ Environment:
 export type Command = { kind: 'run'; configPath: string | undefined } | { kind: 'exit'; code: number; stdout?: string; stderr?: string };
 
 export function parseCommandLine(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Command {
+  if (args[0] === 'hash-key') return args.length === 1 ? newApiKey() : { kind: 'exit', code: 2, stderr: `backupgraph: hash-key takes no arguments\n\n${USAGE}` };
   let values;
   try {
     ({ values } = parseArgs({
@@ -60,9 +66,20 @@ function checkConfig(configPath: string | undefined, env: NodeJS.ProcessEnv): Co
     parseConfig(raw, env);
     return { kind: 'exit', code: 0, stdout: `# ${configPath}: valid\n${toYaml(effectiveConfig(raw))}` };
   } catch (error) {
-    if (error instanceof ConfigError) return { kind: 'exit', code: 1, stderr: `${configPath}: ${error.message}\n` };
+    if (error instanceof ConfigError) return { kind: 'exit', code: 1, stderr: `${error.problems.length > 0 ? `${configPath}: ` : ''}${error.message}\n` };
     throw error;
   }
+}
+
+/** A key from 24 random bytes; only its SHA-256 goes into the config, so the key itself is shown this once. */
+function newApiKey(): Command {
+  const key = `bg_${randomBytes(24).toString('base64url')}`;
+  const line = `      - { sha256: "${sha256Hex(key)}", label: my-key, scopes: [read] }`;
+  return {
+    kind: 'exit',
+    code: 0,
+    stdout: `API key (shown once, stored nowhere; send as "Authorization: Bearer <key>"):\n  ${key}\n\nUnder tenants[].apiKeys in the config (set label and scopes):\n${line}\n`,
+  };
 }
 
 function firstLine(error: unknown): string {

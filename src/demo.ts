@@ -4,8 +4,8 @@ import { parseConfig } from './infrastructure/config.js';
 import { sha256Hex } from './providers/tenancy.js';
 import { startTaurusDbSimulator } from './simulators/huawei/taurusdb/index.js';
 import { startVbsSimulator } from './simulators/huawei/vbs/index.js';
-import { ZStackProvider } from './providers/zstack/adapter.js';
-import { DEMO, startZStackSimulator, type ZStackSimulator } from './simulators/zstack/index.js';
+import { startZStackSimulator } from './simulators/zstack/index.js';
+import { startActivity, type DemoActivity } from './demo-activity.js';
 
 /**
  * Demo mode: with no upstream configured, the gateway runs on top of embedded vendor simulators
@@ -15,6 +15,8 @@ import { DEMO, startZStackSimulator, type ZStackSimulator } from './simulators/z
 export interface Demo {
   config: GatewayConfig;
   apiKey: string;
+  /** The demo's "other console"; tests run its rounds themselves. */
+  activity: DemoActivity;
   close(): Promise<void>;
 }
 
@@ -26,7 +28,17 @@ const SECRET_ENV = {
 } as const;
 const HUAWEI_PROJECT_ID = '0a1b2c3d4e5f40718293a4b5c6d7e8f9';
 
-export async function startDemo(options: { port: number; host: string; apiKey?: string }): Promise<Demo> {
+const ACTIVITY_EVERY_MS = 8_000;
+
+export interface DemoOptions {
+  port: number;
+  host: string;
+  apiKey?: string;
+  /** How often the demo's other console makes a backup; `null`: only when a test calls `activity.round()`. */
+  activityEveryMs?: number | null;
+}
+
+export async function startDemo(options: DemoOptions): Promise<Demo> {
   const apiKey = options.apiKey ?? `bg_demo_${randomBytes(18).toString('base64url')}`;
   const secrets = {
     [SECRET_ENV.zstackPassword]: randomBytes(12).toString('hex'),
@@ -65,56 +77,14 @@ export async function startDemo(options: { port: number; host: string; apiKey?: 
     secrets,
   );
 
-  const activity = startActivity(zstack, secrets[SECRET_ENV.zstackPassword]);
+  const activity = startActivity(config.tenants[0]!.providers, options.activityEveryMs === undefined ? ACTIVITY_EVERY_MS : options.activityEveryMs);
   return {
     config,
     apiKey,
+    activity,
     async close() {
       await activity.stop();
       await Promise.all([zstack.close(), vbs.close(), taurusDb.close()]);
-    },
-  };
-}
-
-const ACTIVITY_EVERY_MS = 8_000;
-/** Backups the demo activity keeps; older ones are deleted so the demo data stays small. */
-const ACTIVITY_KEEPS = 4;
-
-/**
- * Someone else at work on the demo ZStack, through its own REST API as another console would: a
- * backup of one of the demo volumes every few seconds, the oldest of them deleted. A subscription in
- * GraphiQL (`subscription { backupStatusChanged { backup { name } previousStatus status occurredAt } }`)
- * shows each one appear CREATING and turn AVAILABLE, without any mutation sent to the gateway.
- */
-function startActivity(zstack: ZStackSimulator, password: string): { stop(): Promise<void> } {
-  const otherConsole = new ZStackProvider({
-    key: 'demo/other-console',
-    name: 'other-console',
-    client: { endpoint: zstack.url, accountName: 'admin', password, timeZone: zstack.state.timeZone, timeoutMs: 5_000 },
-  });
-  const volumes = [DEMO.vmWebData, DEMO.vmDbData, DEMO.spareData];
-  const made: string[] = [];
-  let round = 0;
-  const act = async () => {
-    round += 1;
-    const started = await otherConsole.createVolumeBackup({
-      volumeId: volumes[round % volumes.length]!,
-      name: `activity-${round}`,
-      description: 'made by the demo activity',
-      backupStorageId: DEMO.imageStoreMain,
-      snapshotId: null,
-      bandwidth: null,
-      tags: [],
-      idempotencyKey: null,
-    });
-    made.push(started.resource!.vendorId);
-    if (made.length > ACTIVITY_KEEPS) await otherConsole.deleteBackup(made.shift()!, null);
-  };
-  const timer = setInterval(() => void act().catch(() => undefined), ACTIVITY_EVERY_MS);
-  return {
-    async stop() {
-      clearInterval(timer);
-      await otherConsole.close();
     },
   };
 }

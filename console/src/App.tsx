@@ -1,5 +1,6 @@
-import { useCallback, useMemo, useState } from 'react';
-import { Provider as UrqlProvider } from 'urql';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
+import { Provider as UrqlProvider, useQuery } from 'urql';
+import { ViewerDocument } from '../../schema/client/graphql.js';
 import { createConsoleClient } from './client';
 import { BackupList } from './components/BackupList';
 import { CreatePanel } from './components/CreatePanel';
@@ -7,6 +8,7 @@ import { HealthStrip } from './components/HealthStrip';
 import { JobsDrawer, type TrackedJob } from './components/JobsDrawer';
 import { KeyPrompt } from './components/KeyPrompt';
 import { demoKey, forgetKey, storedKey, storeKey } from './session';
+import { ScopesContext } from './viewer';
 
 export function App() {
   const demo = useMemo(demoKey, []);
@@ -30,6 +32,7 @@ export function App() {
       <header className="top">
         <h1>backupgraph</h1>
         <span className="muted">{demo ? 'demo' : 'console'}</span>
+        <KeyLabel />
         {!demo && (
           <button
             type="button"
@@ -43,14 +46,34 @@ export function App() {
           </button>
         )}
       </header>
-      <HealthStrip />
-      <main className="layout">
-        <BackupList onJob={track} />
-        <aside className="side">
-          <CreatePanel onJob={track} />
-          <JobsDrawer jobs={jobs} />
-        </aside>
-      </main>
+      <WithScopes>
+        <HealthStrip />
+        <main className="layout">
+          <BackupList onJob={track} />
+          {/* After the list in reading order; at narrow widths the stylesheet puts it first, above the long list. */}
+          <aside className="side" aria-label="Actions">
+            <CreatePanel onJob={track} />
+            <JobsDrawer jobs={jobs} />
+          </aside>
+        </main>
+      </WithScopes>
     </UrqlProvider>
   );
+}
+
+/** The key's scopes for every component below, from Query.viewer. */
+function WithScopes({ children }: { children: ReactNode }) {
+  const [{ data }] = useQuery({ query: ViewerDocument });
+  const scopes = useMemo(() => new Set(data?.viewer.scopes ?? []), [data]);
+  return <ScopesContext.Provider value={scopes}>{children}</ScopesContext.Provider>;
+}
+
+/** Which key the console runs as (its label in the config, never the key). */
+function KeyLabel() {
+  const [{ data }] = useQuery({ query: ViewerDocument });
+  return data ? (
+    <span className="muted" data-key-label={data.viewer.label}>
+      key: {data.viewer.label} ({data.viewer.scopes.map((scope) => scope.toLowerCase()).join(', ')})
+    </span>
+  ) : null;
 }

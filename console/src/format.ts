@@ -24,6 +24,11 @@ export function shortTime(iso: string | null | undefined, locale?: string, timeZ
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date);
 }
 
+/** A name cut after each separator (- _ . / :), where a line may break: "vm-db-data" → ["vm-", "db-", "data"]. */
+export function nameParts(name: string): string[] {
+  return name.match(/[^-_./:]*(?:[-_./:]+|$)/g)?.filter((part) => part !== '') ?? [name];
+}
+
 export type BadgeTone = 'ok' | 'busy' | 'bad' | 'gone' | 'unknown';
 
 /** One colour per meaning, whatever vendor word lies behind the status. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isValidName } from '../domain/ids.js';
+import { ConfigError, configProblems, formatPath } from './config-problems.js';
 import { DEFAULT_UPSTREAM_SETTINGS, type UpstreamSettings } from './upstream-guard.js';
 import { upstreamOverride, upstreamSettings } from './upstream-settings.js';
 
@@ -82,7 +83,7 @@ export const SCOPES = ['read', 'backup', 'restore', 'delete'] as const;
 
 const apiKey = z
   .object({
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex'),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 of an API key (64 lowercase hex); make a key and this line with `npm run hash-key` (in the image: `node dist/main.js hash-key`)'),
     /** Names the key in the audit log and in logs; the key itself is never written anywhere. */
     label: z.string().regex(/^[A-Za-z0-9 ._@:-]{1,64}$/, 'must be 1-64 letters, digits, spaces or ._@:-').optional(),
     scopes: z.array(z.enum(SCOPES)).min(1).optional(),
@@ -288,12 +289,7 @@ export function upstreamSettingsOf(config: GatewayConfig, provider: ProviderConf
   return result.data;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid config:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   return parseConfig(readConfigFile(path), env);
@@ -305,6 +301,7 @@ export function readConfigFile(path: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ConfigError([], `config file not found: ${path}`);
     throw new ConfigError([`${path}: ${(error as Error).message}`]);
   }
   let raw: unknown;
@@ -329,10 +326,8 @@ export function effectiveConfig(raw: unknown): z.output<typeof configSchema> {
 }
 
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const result = configSchema.safeParse(raw);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`));
-  }
+  const result = configProblems(configSchema, raw);
+  if (result.data === undefined) throw new ConfigError(result.problems);
   const problems: string[] = [];
   const resolved = resolveSecrets(result.data, [], env, problems) as GatewayConfig;
   if (problems.length > 0) throw new ConfigError(problems);
@@ -358,8 +353,4 @@ function resolveSecrets(value: unknown, path: PropertyKey[], env: NodeJS.Process
     }
   }
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveSecrets(item, [...path, key], env, problems)]));
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.length === 0 ? '(root)' : path.map((part) => (typeof part === 'number' ? `[${part}]` : String(part))).join('.').replace(/\.\[/g, '[');
 }

@@ -32,5 +32,5 @@ export function receiveJobCallback(req: http.IncomingMessage, res: http.ServerRe
   res.writeHead(req.method === 'POST' ? 200 : 405).end();
   if (req.method !== 'POST' || rest.length > 0 || !tenant || !provider || !isValidName(tenant) || !isValidName(provider)) return;
   if (typeof jobUuid !== 'string') return;
-  watcher.jobCallback(providerKeyOf(tenant, provider), jobUuid).catch((error: unknown) => log.warn({ err: error }, 'job callback failed'));
+  watcher.refreshJob(providerKeyOf(tenant, provider), jobUuid).catch((error: unknown) => log.warn({ err: error }, 'job callback failed'));
 }

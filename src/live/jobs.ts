@@ -11,7 +11,7 @@ import type { StatusWatcher } from './watcher.js';
 export class Jobs {
   constructor(
     private readonly registry: WatchRegistry,
-    private readonly watcher: Pick<StatusWatcher, 'onChange'>,
+    private readonly watcher: Pick<StatusWatcher, 'onChange' | 'refreshJob'>,
     private readonly clock: Clock,
   ) {}
 
@@ -31,6 +31,18 @@ export class Jobs {
 
   async load(providerKey: ProviderKey, vendorJobId: string): Promise<JobRecord | undefined> {
     return this.registry.job(providerKey, vendorJobId);
+  }
+
+  /**
+   * The job as the vendor reports it now: a running job is asked about once (one upstream call), so
+   * a query that also reads what the job made sees both in the same state.
+   */
+  async current(providerKey: ProviderKey, vendorJobId: string): Promise<JobRecord | undefined> {
+    const known = await this.load(providerKey, vendorJobId);
+    if (!known || isFinished(known.status)) return known;
+    // A vendor that cannot answer now leaves the job as last seen; the poller keeps following it.
+    await this.watcher.refreshJob(providerKey, vendorJobId).catch(() => false);
+    return this.load(providerKey, vendorJobId);
   }
 
   /** Resolves when the job reaches a terminal status (for callers that must not poll themselves). */

@@ -82,8 +82,12 @@ export class StatusWatcher {
     return () => this.tickListeners.delete(listener);
   }
 
-  /** The vendor says a job ended (ZStack X-Web-Hook): ask it now instead of at the next poll. */
-  async jobCallback(providerKey: ProviderKey, vendorJobId: string): Promise<boolean> {
+  /**
+   * Asks the vendor about a running job now instead of at the next poll: when the vendor says it
+   * ended (ZStack X-Web-Hook), and when a query reads the job beside what it made, so that one
+   * response never shows a finished group under a job still RUNNING.
+   */
+  async refreshJob(providerKey: ProviderKey, vendorJobId: string): Promise<boolean> {
     const provider = this.providers.get(providerKey);
     const known = provider && (await this.options.registry.job(providerKey, vendorJobId));
     if (!provider || !known || !isMoving('job', known.status)) return false;

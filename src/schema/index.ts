@@ -25,6 +25,7 @@ import './backup-storage.js';
 import './database-instance.js';
 import './recovery.js';
 import './job.js';
+import './viewer.js';
 
 /** Read it from here: every mutation module above has declared its scope by now. */
 export { MUTATION_SCOPES, type MutationScope } from './job-mutation.js';

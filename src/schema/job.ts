@@ -33,7 +33,7 @@ const REFS_BY_TYPE = {
 async function findJob(ctx: GatewayContext, local: string): Promise<JobRecord | null> {
   const parsed = splitLocalId(local);
   if (!parsed || !ctx.tenant.provider(parsed.providerKey)) return null;
-  return (await ctx.jobs.load(parsed.providerKey, parsed.vendorId)) ?? null;
+  return (await ctx.jobs.current(parsed.providerKey, parsed.vendorId)) ?? null;
 }
 
 const JobErrorType = builder.simpleObject('JobError', {

@@ -90,7 +90,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     onRequest: (req, res) => telemetry.trackStream(req, res),
     graphiqlApiKey: options.graphiqlApiKey,
   });
-  const ws = attachGraphqlWs(http.server, { config, yoga, keySockets, trusted, authenticate: authenticateKey });
+  const ws = attachGraphqlWs(http.server, { config, yoga, keySockets, trusted, authenticate: authenticateKey, log });
   const telemetry = observeGateway({ metrics, provider: (key) => tenants.provider(key), jobs: live.jobs, watcher: live.watcher, wsServer: ws.wsServer });
 
   await new Promise<void>((resolve) => http.server.listen(config.server.port, config.server.host, resolve));

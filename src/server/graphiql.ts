@@ -2,10 +2,19 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { YogaServerOptions } from 'graphql-yoga';
 
 /** What the demo's GraphiQL opens with: press run and see every vendor's newest backups. */
-const DEMO_QUERY = `# The newest backups across every vendor. Press the run button (or Ctrl-Enter).
+// Lines short enough for GraphiQL's editor pane at 1280 px, beside the results pane.
+const DEMO_QUERY = `# The newest backups across every vendor.
+# Run it: the play button, or Ctrl-Enter.
 query NewestBackups {
   backups(first: 10) {
-    edges { node { name status createdAt provider { name kind } } }
+    edges {
+      node {
+        name
+        status
+        createdAt
+        provider { name kind }
+      }
+    }
   }
 }
 `;

@@ -4,12 +4,13 @@ import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { GatewayConfig } from '../infrastructure/config.js';
-import { requestIdFrom, runInRequestScope } from '../infrastructure/logger.js';
+import { requestIdFrom, runInRequestScope, type Logger } from '../infrastructure/logger.js';
 import type { Principal } from '../providers/access.js';
 import { framedSubscriber } from './graphql-ws-framing.js';
 import type { KeySockets } from './plugins/use-subscription-budgets.js';
 import type { TrustedDocuments } from './plugins/use-trusted-documents.js';
 import { dropUnresponsiveSockets } from './ws-heartbeat.js';
+import { logSocketErrors } from './ws-socket-errors.js';
 import { GRAPHQL_PATH, type GatewayYoga } from './yoga.js';
 
 /**
@@ -24,6 +25,7 @@ export interface GraphqlWsDependencies {
   keySockets: KeySockets;
   trusted: TrustedDocuments | null;
   authenticate(authorization: unknown, remoteAddress: string | undefined): Principal | null;
+  log: Logger;
 }
 
 type WsContextExtra = { principal: Principal; socket: WebSocket };
@@ -94,6 +96,7 @@ export function attachGraphqlWs(server: http.Server, deps: GraphqlWsDependencies
     wsServer,
     0, // graphql-ws's own keep-alive would be a second timer per socket: dropUnresponsiveSockets pings them all.
   );
+  logSocketErrors(wsServer, deps.log);
   const stopHeartbeat = dropUnresponsiveSockets(wsServer, config.subscriptions.heartbeatMs);
   return {
     wsServer,

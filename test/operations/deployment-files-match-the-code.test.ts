@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { parseConfig, type GatewayConfig } from '../../src/infrastructure/config.js';
+import { ConfigError, parseConfig, type GatewayConfig } from '../../src/infrastructure/config.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 /**
@@ -31,7 +31,9 @@ const secret = byKind('Secret');
 const deployment = byKind('Deployment');
 const container = deployment.spec.template.spec.containers[0];
 const configText = readFileSync('deploy/config.yaml', 'utf8');
-const config: GatewayConfig = parseConfig(parseYaml(configText), secret.stringData);
+const PLACEHOLDER = 'REPLACE-with-the-line-npm-run-hash-key-prints';
+/** The shipped config as an operator runs it: the placeholder replaced by a key's hash, as `npm run hash-key` prints it. */
+const config: GatewayConfig = parseConfig(parseYaml(configText.replace(PLACEHOLDER, 'a'.repeat(64))), secret.stringData);
 const dockerfile = readFileSync('Dockerfile', 'utf8');
 const compose = parseYaml(readFileSync('deploy/compose/compose.yaml', 'utf8')) as Manifest;
 
@@ -41,6 +43,16 @@ describe('deployment files agree with the code', () => {
     stack = await startStack({ zstack: false });
   });
   afterAll(() => stack.close());
+
+  it('ships no usable API key: the placeholder is refused in one line that says how to make a key', () => {
+    expect(configText).toContain(PLACEHOLDER);
+    expect(() => parseConfig(parseYaml(configText), secret.stringData)).toThrow(ConfigError);
+    try {
+      parseConfig(parseYaml(configText), secret.stringData);
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^tenants\[0\]\.apiKeys\[0\]\.sha256: .*npm run hash-key/)]);
+    }
+  });
 
   it('every YAML file under deploy/ parses', () => {
     const files = yamlFiles('deploy');

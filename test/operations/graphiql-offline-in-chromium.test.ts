@@ -32,4 +32,21 @@ describe('GraphiQL works without internet access: demo key in its headers, the d
     const html = await (await fetch(gateway.graphqlUrl, { headers: { accept: 'text/html' } })).text();
     expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="https?:/);
   }, 60_000);
+
+  it('shows the whole demo query at 1280 px: no line reaches past the editor\'s right edge', async () => {
+    const { page } = await offlinePage(demo.browser, demo.gateway.url, { width: 1280, height: 800 });
+    await page.goto(demo.gateway.graphqlUrl);
+    await page.waitForSelector('.graphiql-query-editor .view-lines .view-line', { timeout: 30_000 });
+    const { lines, widest, edge } = await page.evaluate(() => {
+      const editor = document.querySelector('.graphiql-query-editor .monaco-editor')!.getBoundingClientRect();
+      const spans = [...document.querySelectorAll('.graphiql-query-editor .view-line > span')];
+      // The run, prettify and copy buttons stand over the editor's right side: text must end before them.
+      const toolbar = document.querySelector('.graphiql-toolbar')?.getBoundingClientRect().left ?? editor.right;
+      return { lines: spans.length, widest: Math.max(...spans.map((span) => span.getBoundingClientRect().right)), edge: Math.min(editor.right, toolbar) };
+    });
+    expect(lines).toBeGreaterThan(5);
+    expect(widest).toBeLessThanOrEqual(edge);
+    await page.screenshot({ path: `${ARTIFACTS}/graphiql-demo-query-1280.png` });
+    await page.close();
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup } from '../live-status/live-clients.js';
@@ -38,8 +38,8 @@ describe('the README\'s client examples', () => {
   });
   afterAll(() => stack.close());
 
-  it('are the files the README points to', () => {
-    const readme = readFileSync('README.md', 'utf8');
+  it('are the files the README and its docs pages point to', () => {
+    const readme = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)].map((page) => readFileSync(page, 'utf8')).join('\n');
     for (const file of ['examples/query.mjs', 'examples/subscribe-ws.mjs', 'examples/subscribe-sse.mjs']) expect(readme).toContain(file);
   });
 

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { startStack, type Stack } from '../support/stack.js';
 
@@ -60,11 +60,17 @@ describe('nothing heavy happens before a request is authenticated', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
-  it('closes a WebSocket, authenticated or not, that sends a message over maxPayload (64 KB) with 1009', async () => {
+  it('closes a WebSocket, authenticated or not, that sends a message over maxPayload (64 KB) with 1009, logging one warn line and printing no stack', async () => {
+    const printed = vi.spyOn(console, 'error');
     const socket = new WebSocket(stack.gateway.graphqlUrl.replace(/^http/, 'ws'), 'graphql-transport-ws');
     const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
     socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { junk: 'x'.repeat(1024 * 1024) } })));
     expect(await closed).toBe(1009);
+    await expect.poll(() => stack.logs.filter((line) => line.includes('the client broke the protocol'))).toHaveLength(1);
+    const [line] = stack.logs.filter((l) => l.includes('the client broke the protocol'));
+    expect(JSON.parse(line!)).toMatchObject({ level: 40, code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' });
+    expect(printed).not.toHaveBeenCalled();
+    printed.mockRestore();
   });
 
   it('refuses connections over the cap', async () => {

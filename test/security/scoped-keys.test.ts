@@ -34,6 +34,17 @@ describe('each API key does only what its scopes allow', () => {
     expect(stack.upstreamRequests()).toEqual([]);
   });
 
+  it('tells each key its label and scopes in viewer, as a literal query and by variables-free operation name, asking no vendor', async () => {
+    stack.clearUpstreamRequests();
+    const reader = await stack.graphql('{ viewer { label scopes } }', undefined, { apiKey: 'key-reader' });
+    expect(reader.body).toEqual({ data: { viewer: { label: 'dashboard', scopes: ['READ'] } } });
+    const deleter = await stack.graphql('query Viewer { viewer { scopes label } }', undefined, { apiKey: 'key-deleter' });
+    expect(deleter.body).toEqual({ data: { viewer: { scopes: ['READ', 'DELETE'], label: 'janitor' } } });
+    const everything = await stack.graphql('{ viewer { scopes } }');
+    expect(everything.body.data).toEqual({ viewer: { scopes: ['READ', 'BACKUP', 'RESTORE', 'DELETE'] } });
+    expect(stack.upstreamRequests()).toEqual([]);
+  });
+
   it('refuses a query to a key without read, and lets a key with read query', async () => {
     stack.clearUpstreamRequests();
     const asScheduler = await stack.graphql('{ volumes { edges { node { id } } } }', undefined, { apiKey: 'key-backup' });

@@ -85,6 +85,25 @@ describe('the config file is validated in full before anything starts', () => {
     expect(problemsOf(raw, {})).toEqual(['tenants[0].providers[0].auth.accessKey: environment variable HW_AK is not set']);
   });
 
+  it('names a misspelled key in one line with the key it most likely meant', () => {
+    const provider = { kind: 'zstack', name: 'zs', endpoint: 'http://zstack:8080/zstack', accountName: 'admin', pasword: { env: 'ZS' } };
+    expect(problemsOf({ server: { graphiq: false }, tenants: [{ name: 'acme', apiKeys: [{ sha256: KEY_HASH }], providers: [provider] }] })).toEqual([
+      'server.graphiq: unknown key; did you mean "graphiql"?',
+      'tenants[0].providers[0].pasword: unknown key; did you mean "password"?',
+    ]);
+    expect(problemsOf({ server: { zzzzzz: 1 }, tenants: [{ name: 'acme', apiKeys: [{ sha256: KEY_HASH }] }] })).toEqual(['server.zzzzzz: unknown key']);
+  });
+
+  it('says a config file is not there in one line naming it', () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'bg-config-')), 'nowhere.yaml');
+    expect(() => loadConfigFile(missing, {})).toThrow(new ConfigError([], `config file not found: ${missing}`));
+    try {
+      loadConfigFile(missing, {});
+    } catch (error) {
+      expect((error as Error).message).toBe(`config file not found: ${missing}`);
+    }
+  });
+
   it('reads YAML files and reports a file that is not YAML', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bg-config-'));
     const good = join(dir, 'good.yaml');

@@ -1,8 +1,8 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { useClient } from 'urql';
 import { BackupStatusChangedDocument, ConsoleBackupsDocument, ProviderHealthDocument, type BackupRowFragment } from '../../../schema/client/graphql.js';
 import { NO_FILTER, toBackupFilter, type FilterForm } from '../filters';
-import { humanSize, providerKindLabel, shortTime } from '../format';
+import { humanSize, nameParts, providerKindLabel, shortTime } from '../format';
 import { appendPage, applyStatusEvent, providerFailures, type ProviderFailure } from '../rows';
 import { Filters } from './Filters';
 import { RowActions } from './RowActions';
@@ -100,7 +100,9 @@ export function BackupList({ onJob }: { onJob(job: TrackedJob): void }) {
           <tbody>
             {state.rows.map((row) => (
               <tr key={row.id} data-backup={row.name} data-provider-kind={row.provider.kind}>
-                <td>{row.name}</td>
+                <td className="name">
+                  <Breakable text={row.name} />
+                </td>
                 <td>
                   {row.provider.name}
                   <div className="muted">
@@ -108,19 +110,19 @@ export function BackupList({ onJob }: { onJob(job: TrackedJob): void }) {
                   </div>
                 </td>
                 <td>
-                  {row.source?.name ?? row.source?.id ?? '—'}
+                  <Breakable text={row.source?.name ?? row.source?.id ?? '—'} />
                   {row.source && <div className="muted">{row.source.__typename === 'Volume' ? 'volume' : 'database'}</div>}
                 </td>
                 <td>
                   <StatusBadge status={row.status} vendorStatus={row.vendorStatus} />
                 </td>
                 <td className="number">{humanSize(row.sizeBytes)}</td>
-                <td>
+                <td className="when">
                   <time dateTime={row.createdAt ?? undefined} title={row.createdAt ?? undefined}>
                     {shortTime(row.createdAt)}
                   </time>
                 </td>
-                <td>
+                <td className="actions">
                   <RowActions row={row} onJob={onJob} />
                 </td>
               </tr>
@@ -138,5 +140,19 @@ export function BackupList({ onJob }: { onJob(job: TrackedJob): void }) {
         </button>
       )}
     </section>
+  );
+}
+
+/** A name that may wrap after its separators (`vm-db-nightly-vm-db-data`), never inside a word. */
+function Breakable({ text }: { text: string }) {
+  return (
+    <>
+      {nameParts(text).map((part, index) => (
+        <Fragment key={index}>
+          {index > 0 && <wbr />}
+          <span>{part}</span>
+        </Fragment>
+      ))}
+    </>
   );
 }

@@ -8,6 +8,7 @@ import {
   InventoryDocument,
 } from '../../../schema/client/graphql.js';
 import { outcomeOf, type Outcome } from '../outcome';
+import { useCan } from '../viewer';
 import { FieldError } from './FieldError';
 import type { TrackedJob } from './JobsDrawer';
 
@@ -28,6 +29,18 @@ const SHOWN_FIELDS = new Set(['volumeId', 'rootVolumeId', 'instanceId', 'backupS
 
 /** Starts a backup, snapshot, VM backup or database backup; the job joins the jobs drawer. */
 export function CreatePanel({ onJob }: { onJob(job: TrackedJob): void }) {
+  if (!useCan('BACKUP')) {
+    return (
+      <section className="panel" aria-labelledby="create-title">
+        <h2 id="create-title">Create</h2>
+        <p className="muted">This API key may not start backups (it lacks the backup scope).</p>
+      </section>
+    );
+  }
+  return <CreateForm onJob={onJob} />;
+}
+
+function CreateForm({ onJob }: { onJob(job: TrackedJob): void }) {
   const [{ data }] = useQuery({ query: InventoryDocument });
   const [action, setAction] = useState<Action>('volumeBackup');
   const [source, setSource] = useState('');
@@ -83,8 +96,12 @@ export function CreatePanel({ onJob }: { onJob(job: TrackedJob): void }) {
     setFormError(null);
     const outcome = await started();
     setBusy(false);
-    if (outcome.kind === 'job') onJob({ id: outcome.job.id, label: `${ACTIONS[action]}: ${name}`, initial: outcome.job });
-    else if (outcome.kind === 'invalid') {
+    if (outcome.kind === 'job') {
+      onJob({ id: outcome.job.id, label: `${ACTIONS[action]}: ${name}`, initial: outcome.job });
+      // Ready for the next one: a second submit of the same name would only meet the vendor's duplicate rule.
+      setName('');
+      setDescription('');
+    } else if (outcome.kind === 'invalid') {
       setFieldErrors(outcome.fields);
       // A rule about a field this form has no control for (tags, bandwidth …) is still said, once, for the form.
       const elsewhere = Object.entries(outcome.fields).filter(([field]) => !SHOWN_FIELDS.has(field));

@@ -45,14 +45,17 @@ export function Filters({ value, onChange }: { value: FilterForm; onChange(next:
         Name contains
         <input id="filter-name" type="search" value={value.nameContains} onChange={(e) => set('nameContains', e.target.value)} />
       </label>
-      <label>
-        Created from
-        <input type="datetime-local" value={value.createdFrom} onChange={(e) => set('createdFrom', e.target.value)} />
-      </label>
-      <label>
-        Created to
-        <input type="datetime-local" value={value.createdTo} onChange={(e) => set('createdTo', e.target.value)} />
-      </label>
+      {/* One group: the range wraps onto the next row whole, never one end without the other. */}
+      <div className="range" role="group" aria-label="Created between">
+        <label>
+          Created from
+          <input type="datetime-local" value={value.createdFrom} onChange={(e) => set('createdFrom', e.target.value)} />
+        </label>
+        <label>
+          Created to
+          <input type="datetime-local" value={value.createdTo} onChange={(e) => set('createdTo', e.target.value)} />
+        </label>
+      </div>
     </form>
   );
 }

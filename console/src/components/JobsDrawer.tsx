@@ -35,7 +35,7 @@ function JobItem({ job }: { job: TrackedJob }) {
         {current.progress !== null && current.status === 'RUNNING' && <span className="muted"> {current.progress}%</span>}
       </div>
       <div className="muted">
-        {current.operation} · vendor job {current.vendorId}
+        {current.operation} · vendor job <code className="job-id">{current.vendorId}</code>
       </div>
       {current.error && (
         <div className="field-error">

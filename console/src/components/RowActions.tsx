@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useMutation } from 'urql';
 import { DeleteBackupDocument, RestoreBackupDocument, type BackupRowFragment } from '../../../schema/client/graphql.js';
 import { outcomeOf } from '../outcome';
+import { useCan } from '../viewer';
 import { Confirm } from './Confirm';
 import type { TrackedJob } from './JobsDrawer';
 
@@ -13,8 +14,10 @@ export function RowActions({ row, onJob }: { row: BackupRowFragment; onJob(job: 
   const [error, setError] = useState<string | null>(null);
   const [, restore] = useMutation(RestoreBackupDocument);
   const [, remove] = useMutation(DeleteBackupDocument);
+  const canRestore = useCan('RESTORE');
+  const canDelete = useCan('DELETE');
   const target = row.source ? `${row.source.__typename === 'Volume' ? 'volume' : 'database instance'} ${row.source.name ?? row.source.id}` : 'its source';
-  if (row.status === 'DELETED') return null;
+  if (row.status === 'DELETED' || (!canRestore && !canDelete)) return null;
 
   const run = async (which: Exclude<Pending, null>) => {
     setPending(null);
@@ -29,12 +32,16 @@ export function RowActions({ row, onJob }: { row: BackupRowFragment; onJob(job: 
 
   return (
     <div className="row-actions">
-      <button type="button" onClick={() => setPending('restore')} disabled={row.status !== 'AVAILABLE'} aria-label={`Restore ${row.name}`}>
-        Restore…
-      </button>
-      <button type="button" className="danger" onClick={() => setPending('delete')} aria-label={`Delete ${row.name}`}>
-        Delete…
-      </button>
+      {canRestore && (
+        <button type="button" onClick={() => setPending('restore')} disabled={row.status !== 'AVAILABLE'} aria-label={`Restore ${row.name}`}>
+          Restore…
+        </button>
+      )}
+      {canDelete && (
+        <button type="button" className="danger" onClick={() => setPending('delete')} aria-label={`Delete ${row.name}`}>
+          Delete…
+        </button>
+      )}
       {error && <p className="field-error">{error}</p>}
       {pending === 'restore' && (
         <Confirm title={`Restore ${row.name}?`} action="Restore and overwrite" onConfirm={() => void run('restore')} onCancel={() => setPending(null)}>

@@ -221,7 +221,8 @@ export class TaurusDbState {
 
   private seedDemo(): void {
     const day = 24 * 60 * 60 * 1000;
-    const base = Date.UTC(2026, 10, 1, 2, 0, 0);
+    // Relative to now, like the other vendors' demo data: the newest backup of every vendor stands on the first page.
+    const base = Math.floor((this.scheduler.now() - 3 * 60 * 60 * 1000) / 1000) * 1000; // TaurusDB writes whole seconds
     const orders = this.addInstance({ name: 'orders-db', status: 'ACTIVE', createdAt: base - 90 * day });
     const analytics = this.addInstance({ name: 'analytics-db', status: 'ACTIVE', createdAt: base - 60 * day });
     this.addBackup({ instanceId: orders.id, name: 'orders-auto-1', type: 'auto', beginAt: base - 2 * day, sizeMb: 2803 });

@@ -1,0 +1,66 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startThreeVendorStack } from '../cross-vendor/three-vendors.js';
+import { launchChromium, offlinePage } from '../support/chromium.js';
+import type { Stack } from '../support/stack.js';
+
+/**
+ * The console reads `viewer { scopes }` and offers only what its key may do: a button the server
+ * would refuse with FORBIDDEN is not shown at all.
+ */
+describe('the console offers only what its API key may do', () => {
+  let stack: Stack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    stack = await startThreeVendorStack({
+      keys: [
+        { key: 'key-console-reader', label: 'wallboard', scopes: ['read'] },
+        { key: 'key-console-restorer', label: 'restorer', scopes: ['read', 'restore'] },
+      ],
+      extra: { server: { port: 0, host: '127.0.0.1', console: true } },
+    });
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  /** The console as `apiKey` opens it, once it knows the key's scopes (it shows the key's label then). */
+  async function openAs(apiKey: string, label: string) {
+    const { page, pageErrors } = await offlinePage(browser, stack.gateway.url);
+    await page.goto(`${stack.gateway.url}/console`);
+    await page.getByLabel('API key').fill(apiKey);
+    await page.getByRole('button', { name: 'Open console' }).click();
+    await page.locator('tbody tr').first().waitFor({ timeout: 30_000 });
+    await page.locator(`[data-key-label="${label}"]`).waitFor({ timeout: 10_000 });
+    return { page, pageErrors };
+  }
+
+  it('a read-only key sees the list without Restore, Delete or the create form', async () => {
+    const { page, pageErrors } = await openAs('key-console-reader', 'wallboard');
+    await page.getByText('may not start backups').waitFor({ timeout: 10_000 });
+    expect(await page.locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.getByRole('button', { name: /^(Restore|Delete) / }).count()).toBe(0);
+    expect(await page.locator('#create-name').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('a key with restore but not delete sees Restore and no Delete', async () => {
+    const { page, pageErrors } = await openAs('key-console-restorer', 'restorer');
+    await page.getByRole('button', { name: /^Restore / }).first().waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('button', { name: /^Delete / }).count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('the key with every scope sees all three', async () => {
+    const { page } = await openAs(stack.apiKey, 'acme#0');
+    await page.getByRole('button', { name: /^Delete / }).first().waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('button', { name: /^Restore / }).count()).toBeGreaterThan(0);
+    expect(await page.locator('#create-name').count()).toBe(1);
+    await page.close();
+  }, 60_000);
+});
