@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/simulators/zstack/index.js';
@@ -6,33 +6,35 @@ import { createBackup, isScopeListing, JOB_EVENTS, nextUpstreamRequest, sseClien
 import { startStack, type Stack } from '../support/stack.js';
 
 /**
- * The README's subscriptions, written as the README writes them: its `graphql` blocks with their
+ * The documented subscriptions (README and docs/*.md), written as the docs write them: their `graphql` blocks with their
  * `"<Job id>"`-style placeholders filled with real ids, and each filter its comment names
  * (`filter: { ids: [...] }` …) written into `backupStatusChanged` as a literal. Over graphql-ws and SSE.
  */
 
-const README = readFileSync('README.md', 'utf8');
-const BLOCKS = [...README.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
+const DOCS = ['README.md', ...readdirSync('docs').filter((file) => file.endsWith('.md')).map((file) => `docs/${file}`)]
+  .map((file) => readFileSync(file, 'utf8'))
+  .join('\n');
+const BLOCKS = [...DOCS.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
 const SUBSCRIPTIONS = BLOCKS.filter((block) => /^\s*subscription\b/m.test(block)).flatMap((block) =>
   parse(block)
     .definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === 'subscription')
     .map((operation) => block.slice(operation.loc!.start, operation.loc!.end)),
 );
-/** The filters the README's Backups subscription names in its comment, e.g. `{ ids: [...] }`. */
-const FILTERS = [...(/Narrow it with\s*([\s\S]*?)\n\s*backupStatusChanged/.exec(README)?.[1] ?? '').matchAll(/\{ (\w+): ([^}]+) \}/g)].map(([text, field]) => ({ text: text!, field: field! }));
+/** The filters the docs' Backups subscription names in its comment, e.g. `{ ids: [...] }`. */
+const FILTERS = [...(/Narrow it with\s*([\s\S]*?)\n\s*backupStatusChanged/.exec(DOCS)?.[1] ?? '').matchAll(/\{ (\w+): ([^}]+) \}/g)].map(([text, field]) => ({ text: text!, field: field! }));
 const BACKUPS = SUBSCRIPTIONS.find((operation) => /backupStatusChanged\s*\{/.test(operation))!;
 
 type Transport = 'graphql-ws' | 'SSE';
 type Events = Record<string, { status?: string; backup?: { id: string; name: string } } | undefined>;
 
-it('finds the subscriptions and filters the README shows', () => {
+it('finds the subscriptions and filters the docs show', () => {
   expect(SUBSCRIPTIONS.length).toBeGreaterThanOrEqual(3);
   expect(SUBSCRIPTIONS.some((operation) => /jobUpdated\(id: "<Job id>"\)/.test(operation))).toBe(true);
   expect(FILTERS.map((filter) => filter.field)).toEqual(expect.arrayContaining(['ids', 'providers', 'sourceId']));
 });
 
 // A gateway per transport: a scope's first listing is the sign that a new subscription is live.
-describe.each(['graphql-ws', 'SSE'] as const)("the README's subscriptions, as written, over %s", (transport) => {
+describe.each(['graphql-ws', 'SSE'] as const)("the documented subscriptions, as written, over %s", (transport) => {
   let stack: Stack;
   let ids: Record<string, string>;
 
@@ -47,10 +49,10 @@ describe.each(['graphql-ws', 'SSE'] as const)("the README's subscriptions, as wr
   });
   afterAll(() => stack?.close());
 
-  /** A README operation with each `"<Kind … id>"` and `[...]` filled in with a real id of that kind. */
+  /** A documented operation with each `"<Kind … id>"` and `[...]` filled in with a real id of that kind. */
   const filled = (text: string, listOf = 'Backup') => text.replace(/"<(\w+)[^>]*>"/g, (_, kind: string) => JSON.stringify(idOf(kind))).replace(/\[\.\.\.\]/g, JSON.stringify([idOf(listOf)]));
   const idOf = (kind: string) => {
-    if (!ids[kind]) throw new Error(`the README names a "<${kind} id>" this test has no id for`);
+    if (!ids[kind]) throw new Error(`the docs name a "<${kind} id>" this test has no id for`);
     return ids[kind];
   };
 
