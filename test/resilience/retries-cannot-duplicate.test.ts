@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CreateDatabaseBackupDocument, CreateVolumeBackupDocument } from '../../schema/client/graphql.js';
-import { decodeGlobalId, providerKeyOf, resourceGlobalId, splitLocalId } from '../../src/domain/ids.js';
+import { decodeGlobalId, providerKeyOf, resourceGlobalId, splitJobLocalId } from '../../src/domain/ids.js';
 import type { JobRecord } from '../../src/domain/provider.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { refusedPortUrl } from './endpoints.js';
@@ -12,7 +12,7 @@ describe('retries that cannot duplicate anything', () => {
   afterEach(() => stack?.close());
 
   async function finished(jobId: string): Promise<JobRecord> {
-    const local = splitLocalId(decodeGlobalId(jobId).id)!;
+    const local = splitJobLocalId(decodeGlobalId(jobId).id)!;
     return stack.gateway.jobs.whenFinished(local.providerKey, local.vendorId);
   }
 
