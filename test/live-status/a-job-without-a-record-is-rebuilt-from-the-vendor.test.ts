@@ -23,13 +23,18 @@ describe('job(id) without a record of the job', () => {
     return [starter, stranger];
   }
 
-  it('is rebuilt from the vendor by the id alone, then followed to its end', async () => {
-    const [starter, stranger] = await twoGatewaysOverOneVbs();
+  /** A backup job `starter` started, of which `stranger` has no record. */
+  async function startedBy(starter: Stack, name: string): Promise<{ id: string; vendorId: string }> {
     const volume = [...starter.vbs!.state.volumes.values()].find((v) => v.status === 'available')!;
     const created = await starter.graphql(CreateVolumeBackupDocument, {
-      input: { volumeId: resourceGlobalId('Volume', providerKeyOf('acme', 'vbs'), volume.id), name: 'started-elsewhere' },
+      input: { volumeId: resourceGlobalId('Volume', providerKeyOf('acme', 'vbs'), volume.id), name },
     });
-    const job = (created.body.data!.createVolumeBackup as { job: { id: string; vendorId: string } }).job;
+    return (created.body.data!.createVolumeBackup as { job: { id: string; vendorId: string } }).job;
+  }
+
+  it('is rebuilt from the vendor by the id alone, then followed to its end', async () => {
+    const [starter, stranger] = await twoGatewaysOverOneVbs();
+    const job = await startedBy(starter, 'started-elsewhere');
 
     const rebuilt = await stranger.graphql(JobStatusDocument, { id: job.id });
     expect(rebuilt.body.data!.job).toMatchObject({ id: job.id, vendorId: job.vendorId, operation: 'createVolumeBackup' });
@@ -46,11 +51,7 @@ describe('job(id) without a record of the job', () => {
 
   it('an id made before ids named the operation resolves from the record only', async () => {
     const [starter, stranger] = await twoGatewaysOverOneVbs();
-    const volume = [...starter.vbs!.state.volumes.values()].find((v) => v.status === 'available')!;
-    const created = await starter.graphql(CreateVolumeBackupDocument, {
-      input: { volumeId: resourceGlobalId('Volume', providerKeyOf('acme', 'vbs'), volume.id), name: 'old-style-id' },
-    });
-    const job = (created.body.data!.createVolumeBackup as { job: { id: string; vendorId: string } }).job;
+    const job = await startedBy(starter, 'old-style-id');
     const oldStyle = encodeGlobalId('Job', decodeGlobalId(job.id).id.replace(/~createVolumeBackup$/, ''));
     expect((await starter.graphql(JobStatusDocument, { id: oldStyle })).body.data!.job).toMatchObject({ vendorId: job.vendorId });
     expect((await stranger.graphql(JobStatusDocument, { id: oldStyle })).body.data!.job).toBeNull();

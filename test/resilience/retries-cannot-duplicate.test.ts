@@ -16,6 +16,14 @@ describe('retries that cannot duplicate anything', () => {
     return stack.gateway.jobs.whenFinished(local.providerKey, local.vendorId);
   }
 
+  async function createDbBackup(name: string, idempotencyKey: string) {
+    const instance = [...stack.taurusDb!.state.instances.values()][0]!;
+    const response = await stack.graphql(CreateDatabaseBackupDocument, {
+      input: { instanceId: resourceGlobalId('DatabaseInstance', providerKeyOf('acme', 'tdb'), instance.id), name, idempotencyKey },
+    });
+    return response.body.data!.createDatabaseBackup as { __typename: string; job: { id: string } };
+  }
+
   function vbsVolume(): string {
     const volume = [...stack.vbs!.state.volumes.values()].find((v) => v.status === 'available')!;
     return resourceGlobalId('Volume', providerKeyOf('acme', 'vbs'), volume.id);
@@ -76,12 +84,8 @@ describe('retries that cannot duplicate anything', () => {
 
   it('TaurusDB: a dropped create is sent once more after the lookup window; one backup, the job SUCCEEDED', async () => {
     stack = await startStack({ taurusDb: {}, zstack: false, providerUpstream: { tdb: { lostCreateGraceMs: 300 } } });
-    const instance = [...stack.taurusDb!.state.instances.values()][0]!;
     stack.taurusDb!.server.injectFault({ fault: { type: 'drop' }, method: 'POST', pathIncludes: '/backups/create', times: 1 });
-    const response = await stack.graphql(CreateDatabaseBackupDocument, {
-      input: { instanceId: resourceGlobalId('DatabaseInstance', providerKeyOf('acme', 'tdb'), instance.id), name: 'dropped-db', idempotencyKey: 'dropped-db-key' },
-    });
-    const result = response.body.data!.createDatabaseBackup as { __typename: string; job: { id: string } };
+    const result = await createDbBackup('dropped-db', 'dropped-db-key');
     expect(result.__typename).toBe('CreateDatabaseBackupSuccess');
     const job = await finished(result.job.id);
     const made = [...stack.taurusDb!.state.backups.values()].filter((b) => b.name === 'dropped-db');
@@ -92,12 +96,8 @@ describe('retries that cannot duplicate anything', () => {
 
   it('TaurusDB: a 200 whose body arrives garbled is looked up; the job follows the backup, made once', async () => {
     stack = await startStack({ taurusDb: {}, zstack: false });
-    const instance = [...stack.taurusDb!.state.instances.values()][0]!;
     stack.taurusDb!.server.injectFault({ fault: { type: 'garbleAfterHandling' }, method: 'POST', pathIncludes: '/backups/create', times: 1 });
-    const response = await stack.graphql(CreateDatabaseBackupDocument, {
-      input: { instanceId: resourceGlobalId('DatabaseInstance', providerKeyOf('acme', 'tdb'), instance.id), name: 'garbled-answer', idempotencyKey: 'garbled-key' },
-    });
-    const result = response.body.data!.createDatabaseBackup as { __typename: string; job: { id: string } };
+    const result = await createDbBackup('garbled-answer', 'garbled-key');
     expect(result.__typename).toBe('CreateDatabaseBackupSuccess');
     const job = await finished(result.job.id);
     const made = [...stack.taurusDb!.state.backups.values()].filter((b) => b.name === 'garbled-answer');
