@@ -107,7 +107,7 @@ export async function startJob<R extends object>(
     }
   };
   const key = (request as { idempotencyKey?: string | null }).idempotencyKey;
-  const outcome = key ? await once(ctx, provider, `${provider.key}:${operation}:${key}`, fingerprintOf(request), attempt) : await attempt(null);
+  const outcome = key ? await startOnce(ctx, provider, `${provider.key}:${operation}:${key}`, fingerprintOf(request), attempt) : await attempt(null);
   if ('unanswered' in outcome) {
     throw new VendorError(
       provider.key,
@@ -119,7 +119,8 @@ export async function startJob<R extends object>(
   return ctx.jobs.track(provider, outcome.started);
 }
 
-async function once(ctx: GatewayContext, provider: BackupProvider, key: string, fingerprint: string, attempt: (earlier: EarlierAttempt | null) => Promise<Attempt>) {
+/** The attempt once per key; a first attempt still running as this request's deadline nears is a coded answer: retry with the key. */
+async function startOnce(ctx: GatewayContext, provider: BackupProvider, key: string, fingerprint: string, attempt: (earlier: EarlierAttempt | null) => Promise<Attempt>) {
   try {
     return await ctx.idempotency.once(key, fingerprint, IDEMPOTENCY_TTL_MS, attempt);
   } catch (error) {
