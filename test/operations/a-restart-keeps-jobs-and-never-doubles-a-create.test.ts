@@ -5,16 +5,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { providerKeyOf, resourceGlobalId } from '../../src/domain/ids.js';
 import { sha256Hex } from '../../src/providers/tenancy.js';
 import { startVbsSimulator, type VbsSimulator } from '../../src/simulators/huawei/vbs/index.js';
+import { DEMO, startZStackSimulator, type ZStackSimulator } from '../../src/simulators/zstack/index.js';
 import { JOB_EVENTS, subscribe, wsClient, type JobEvent } from '../live-status/live-clients.js';
 import { REDIS_URL, removeKeys, testPrefix } from '../live-status/redis-support.js';
 import { GatewayProcess } from '../support/gateway-process.js';
-import { HUAWEI_KEYS, HUAWEI_PROJECT } from '../support/stack.js';
+import { HUAWEI_KEYS, HUAWEI_PROJECT, ZSTACK_PASSWORD } from '../support/stack.js';
 
 /**
- * A gateway process stopped (SIGKILL or SIGTERM) while a VBS backup job runs and while a create with
- * an idempotencyKey is on its way to the vendor, then started again on the same state: the state
- * file without Redis, Redis with it. VBS takes no client token, so only the gateway can keep a
- * retried create from being made twice; the simulator's ledger says whether it did.
+ * A gateway process stopped (SIGKILL or SIGTERM) while a VBS backup job runs and while creates with
+ * an idempotencyKey are on their way to VBS and ZStack, then started again on the same state: the
+ * state file without Redis, Redis with it. VBS takes no client token, so only the gateway can keep
+ * a retried create from being made twice (ZStack's derived job uuid does it there); the simulators'
+ * ledgers say whether it did.
  */
 
 const API_KEY = 'key-acme-restarts';
@@ -60,13 +62,14 @@ describe.each([
   { store: 'Redis', redis: true },
 ])('a gateway restarted on $store', ({ redis }) => {
   let vbs: VbsSimulator | undefined;
+  let zstack: ZStackSimulator | undefined;
   let dir: string | undefined;
   let prefix: string | undefined;
   const gateways: GatewayProcess[] = [];
 
   afterEach(async () => {
     await Promise.all(gateways.splice(0).map((gateway) => gateway.stop('SIGKILL')));
-    await vbs?.close();
+    await Promise.all([vbs?.close(), zstack?.close()]);
     if (dir) rmSync(dir, { recursive: true, force: true });
     if (prefix) await removeKeys(prefix);
   });
@@ -81,6 +84,7 @@ describe.each([
     'after %s: the running job is followed to its end, and the create retried with its key is made once',
     async (signal) => {
       vbs = await startVbsSimulator({ projectId: HUAWEI_PROJECT, credentials: [HUAWEI_KEYS], jobDurationMs: 3_000 });
+      zstack = await startZStackSimulator({ password: ZSTACK_PASSWORD, jobDurationMs: 1_000 });
       dir = mkdtempSync(join(tmpdir(), 'backupgraph-restart-'));
       prefix = redis ? testPrefix() : undefined;
       const configPath = join(dir, 'gateway.json');
@@ -97,6 +101,7 @@ describe.each([
               apiKeys: [{ sha256: sha256Hex(API_KEY) }],
               providers: [
                 { kind: 'huawei-vbs', name: 'vbs', endpoint: vbs.url, projectId: HUAWEI_PROJECT, auth: { accessKey: { env: 'HW_AK' }, secretKey: { env: 'HW_SK' } } },
+                { kind: 'zstack', name: 'zs', endpoint: zstack.url, accountName: 'admin', password: { env: 'ZS_PASSWORD' } },
               ],
             },
           ],
@@ -111,16 +116,24 @@ describe.each([
       const runningJob = running.data!.createVolumeBackup.job!;
       expect(runningJob.status).toBe('RUNNING');
 
-      // The create is read by the vendor, which answers only after the gateway has been stopped.
-      vbs.server.injectFault({ fault: { type: 'latency', ms: 1_500 }, method: 'POST', pathIncludes: '/cloudbackups', times: 1 });
-      const arrived = new Promise<void>((resolve) => {
-        const stop = vbs!.server.onArrival((method, path) => method === 'POST' && path.endsWith('/cloudbackups') && (stop(), resolve()));
+      // The creates are read by the vendors, which answer only after the gateway has been stopped.
+      const inFlight = [vbs.server, zstack.server].map((server) => {
+        server.injectFault({ fault: { type: 'latency', ms: 1_500 }, method: 'POST', pathIncludes: 'backups', times: 1 });
+        return new Promise<void>((resolve) => {
+          const stop = server.onArrival((method, path) => method === 'POST' && path.includes('backups') && (stop(), resolve()));
+        });
       });
       const input = { volumeId: volumeId(second!.id), name: 'in-flight-at-restart', idempotencyKey: `restart-${signal}` };
-      const inFlight = graphql<CreateResult>(url, CREATE, { input }).catch(() => null);
-      await arrived;
+      const zstackInput = {
+        volumeId: resourceGlobalId('Volume', providerKeyOf('acme', 'zs'), DEMO.spareData),
+        backupStorageId: resourceGlobalId('BackupStorage', providerKeyOf('acme', 'zs'), DEMO.imageStoreMain),
+        name: 'zs-in-flight-at-restart',
+        idempotencyKey: `zs-restart-${signal}`,
+      };
+      const answers = [input, zstackInput].map((one) => graphql<CreateResult>(url, CREATE, { input: one }).catch(() => null));
+      await Promise.all(inFlight);
       await before.stop(signal);
-      const answeredBeforeStop = await inFlight;
+      const [answeredBeforeStop, zstackAnsweredBeforeStop] = await Promise.all(answers);
 
       const after = start(configPath);
       const restartedUrl = await after.url();
@@ -142,7 +155,16 @@ describe.each([
       expect([...vbs.state.backups.values()].filter((backup) => backup.name === input.name)).toHaveLength(1);
       expect(vbs.server.requests({ method: 'POST', pathIncludes: '/cloudbackups' })).toHaveLength(2);
       expect(vbs.server.duplicateCreations()).toEqual([]);
+
+      // ZStack: the retry is sent again under the same derived job uuid, and finds the first job.
+      const zstackRetried = (await graphql<CreateResult>(restartedUrl, CREATE, { input: zstackInput })).data!.createVolumeBackup;
+      expect(zstackRetried.__typename).toBe('CreateVolumeBackupSuccess');
+      const zstackFirst = zstackAnsweredBeforeStop?.data?.createVolumeBackup;
+      if (zstackFirst?.job) expect(zstackRetried.job!.id).toBe(zstackFirst.job.id);
+      expect((await followedToTheEnd(restartedUrl, zstackRetried.job!.id)).at(-1)).toBe('SUCCEEDED');
+      expect([...zstack.state.volumeBackups.values()].filter((backup) => backup.name === zstackInput.name)).toHaveLength(1);
+      expect(zstack.server.duplicateCreations()).toEqual([]);
     },
-    60_000,
+    90_000,
   );
 });
