@@ -17,7 +17,8 @@ CREATE TABLE IF NOT EXISTS idempotency (
   started_at INTEGER NOT NULL,
   result TEXT,
   expires_at INTEGER NOT NULL
-)`;
+);
+CREATE INDEX IF NOT EXISTS idempotency_expiry ON idempotency (expires_at);`;
 
 interface Row {
   fingerprint: string;

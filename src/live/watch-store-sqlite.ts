@@ -15,6 +15,7 @@ import { eventOf, STATE_TTL_MS, supersedes, type Commit, type Scope, type Stored
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS watch_states (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS watch_lists (list TEXT NOT NULL, id TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (list, id));
+CREATE INDEX IF NOT EXISTS watch_states_expiry ON watch_states (expires_at);
 `;
 
 /** Expired rows are deleted every this many commits. */
