@@ -28,10 +28,13 @@ export interface CreateLookup {
   sinceMs: number;
 }
 
-/** What a `lookup:` job id holds: the lookup, when it began, and the vendor body to send once more. */
+/**
+ * What a `lookup:` job id holds: the lookup, when it began, and the vendor body to send once more
+ * (`null` in the lookup jobs of gateways before the resend: they are never sent again).
+ */
 export interface LookupJob extends CreateLookup {
   startedMs: number;
-  body: Record<string, unknown>;
+  body: Record<string, unknown> | null;
 }
 
 export type FindCreated = (lookup: CreateLookup) => Promise<BackupRecord | null>;
@@ -83,8 +86,8 @@ export function lookupOf(vendorJobId: string): LookupJob | null {
     const value = JSON.parse(Buffer.from(vendorJobId.slice(PREFIX.length), 'base64url').toString('utf8')) as Record<string, unknown>;
     const { sourceId, name, sinceMs, startedMs, body } = value;
     if (typeof sourceId !== 'string' || typeof name !== 'string' || typeof sinceMs !== 'number' || typeof startedMs !== 'number') return null;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
-    return { sourceId, name, sinceMs, startedMs, body: body as Record<string, unknown> };
+    if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) return null;
+    return { sourceId, name, sinceMs, startedMs, body: (body as Record<string, unknown> | undefined) ?? null };
   } catch {
     return null;
   }
@@ -121,6 +124,7 @@ export async function pollLookup(
     return unknown(`${lookup.name} was sent again after lookups proved the first create absent, and no backup has appeared`);
   }
   if (elapsed < windowMs) return RUNNING;
+  if (!lookup.body) return unknown(`The answer to creating backup ${lookup.name} was lost and no such backup has appeared; it was not sent again`);
   try {
     await vendor.resend(lookup.body);
   } catch (error) {
