@@ -216,6 +216,8 @@ export async function benchLiveStatus(): Promise<void> {
     configPath,
     JSON.stringify({
       server: { port: 0, host: '127.0.0.1', graphiql: false },
+      // The production default, a state file, in this run's directory (the simulator starts empty too).
+      state: { dataDir: join(dir, 'data') },
       watcher: { minIntervalMs: 250, maxIntervalMs: 1_000 },
       // One key holds every subscriber here: the per-key budgets are raised to the level measured.
       subscriptions: { maxPerSocket: 10, maxPerKey: 100_000, maxSocketsPerKey: 100_000 },

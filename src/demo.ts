@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { GatewayConfig } from './infrastructure/config.js';
 import { parseConfig } from './infrastructure/config.js';
 import { sha256Hex } from './providers/tenancy.js';
@@ -53,6 +56,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     startVbsSimulator({ projectId: HUAWEI_PROJECT_ID, credentials: [huaweiCredentials], jobDurationMs, seed: 'demo' }),
     startTaurusDbSimulator({ projectId: HUAWEI_PROJECT_ID, credentials: huaweiCredentials, jobDurationMs, seed: 'demo' }),
   ]);
+  const dataDir = mkdtempSync(join(tmpdir(), 'backupgraph-demo-'));
   const huaweiAuth = { accessKey: { env: SECRET_ENV.huaweiAccessKey }, secretKey: { env: SECRET_ENV.huaweiSecretKey } };
 
   const config = parseConfig(
@@ -62,6 +66,9 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       jobs: { pollIntervalMs: 500 },
       // Backed off at most 2 s: the demo's 4 s jobs are always seen while they run.
       watcher: { maxIntervalMs: 2_000 },
+      // The simulators start empty on every run, so the demo's jobs and idempotency records must too:
+      // a directory of its own, removed on close (a state kept in ./data would name jobs no simulator knows).
+      state: { dataDir },
       tenants: [
         {
           name: 'demo',
@@ -85,6 +92,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     async close() {
       await activity.stop();
       await Promise.all([zstack.close(), vbs.close(), taurusDb.close()]);
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -68,6 +68,9 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
+  } else if ((error as Error).name === 'StateDirInUseError') {
+    // Named, not imported: the state file's module loads a native addon --help does not need.
+    process.stderr.write(`backupgraph: ${(error as Error).message}\n`);
   } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     process.stderr.write(`backupgraph: cannot listen: ${(error as Error).message}\n`);
   } else {

@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseConfig } from '../../src/infrastructure/config.js';
-import { decodeGlobalId, providerKeyOf, resourceGlobalId, splitLocalId } from '../../src/domain/ids.js';
+import { decodeGlobalId, providerKeyOf, resourceGlobalId, splitJobLocalId } from '../../src/domain/ids.js';
 import { isFinished } from '../../src/domain/job-progress.js';
 import { createLogger } from '../../src/infrastructure/logger.js';
 import { sha256Hex } from '../../src/providers/tenancy.js';
@@ -130,9 +133,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   });
   const env = { ZS_PASSWORD: 'soak-zstack-password', HW_AK: KEYS.accessKey, HW_SK: KEYS.secretKey };
   const huaweiAuth = { accessKey: { env: 'HW_AK' }, secretKey: { env: 'HW_SK' } };
+  // The production default, a state file, in a directory of this run: the simulators start empty too.
+  const dataDir = mkdtempSync(join(tmpdir(), 'backupgraph-soak-'));
   const config = parseConfig(
     {
       server: { port: 0, host: '127.0.0.1', requestDeadlineMs: timeoutMs * 3 },
+      state: { dataDir },
       watcher: { minIntervalMs: 50, maxIntervalMs: 500 },
       upstream: { lostCreateGraceMs: 3_000 },
       // Every soak client shares one key: the per-key rate limit would measure itself, not the faults.
@@ -191,7 +197,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   }
 
   async function waitForJob(jobGlobalId: string): Promise<JobRecord | null> {
-    const local = splitLocalId(decodeGlobalId(jobGlobalId).id);
+    const local = splitJobLocalId(decodeGlobalId(jobGlobalId).id);
     if (!local) return null;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), jobWaitMs)));
@@ -286,6 +292,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const vendorCreations = simulators.reduce((sum, server) => sum + server.creationCount, 0);
 
   await gateway.close();
+  rmSync(dataDir, { recursive: true, force: true });
   await Promise.all([zstack.close(), vbs.close(), taurus.close()]);
   process.off('uncaughtException', onUncaught);
   process.off('unhandledRejection', onUnhandled);

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { ProviderKey } from './provider.js';
+import { JOB_OPERATIONS, type JobOperation, type ProviderKey } from './provider.js';
 import { remembered } from './remembered.js';
 
 /**
@@ -30,6 +30,34 @@ export function splitLocalId(id: string): { providerKey: ProviderKey; vendorId: 
   const [tenant, provider, ...rest] = providerKey.split('/');
   if (rest.length > 0 || !tenant || !provider || !isValidName(tenant) || !isValidName(provider)) return null;
   return { providerKey, vendorId: id.slice(colon + 1) };
+}
+
+/**
+ * A job's local id also names its operation, `tenant/provider:vendorJobId~operation`, so that a job
+ * whose record is gone can be rebuilt from the vendor (`job(id)` asks the vendor's job with that id).
+ * Ids made before they carried it still resolve, from the record alone. No vendor id holds a `~`.
+ */
+export function jobLocalId(providerKey: ProviderKey, vendorJobId: string, operation: JobOperation): string {
+  return `${localId(providerKey, vendorJobId)}~${operation}`;
+}
+
+export function splitJobLocalId(id: string): { providerKey: ProviderKey; vendorId: string; operation: JobOperation | null } | null {
+  const tilde = id.lastIndexOf('~');
+  const named = tilde > 0 ? (JOB_OPERATIONS as readonly string[]).find((operation) => operation === id.slice(tilde + 1)) : undefined;
+  const local = splitLocalId(named ? id.slice(0, tilde) : id);
+  return local && { ...local, operation: (named as JobOperation | undefined) ?? null };
+}
+
+const VENDOR_JOB_ID = /^[A-Za-z0-9_.-]{1,128}$/;
+
+/**
+ * Job ids the gateway makes up itself (`lookup:…`, `delete:…`) hold a colon; vendors' job ids
+ * (uuids, hex) never do. Only the gateway's own records vouch for a made-up id, so only vendor job
+ * ids are rebuilt from the vendor (a forged `lookup:` id would otherwise make the gateway send the
+ * create it holds).
+ */
+export function isVendorJobId(vendorJobId: string): boolean {
+  return VENDOR_JOB_ID.test(vendorJobId);
 }
 
 /** Every row of every page encodes its ids again; the same rows come back on every refresh. */

@@ -56,6 +56,7 @@ export function advanceJob(job: JobRecord, said: JobState | null, at: string): J
     error: status === state.status ? state.error : job.error,
     resource: state.resource,
     finishedAt: isFinished(status) ? at : null,
+    ...(state.resent || job.resent ? { resent: true as const } : {}),
   };
 }
 

@@ -120,22 +120,40 @@ export interface JobState {
   error: JobErrorRecord | null;
   /** The resource the job made or acted on, once known; `null` also when a failed create made nothing. */
   resource: ResourceRef | null;
+  /**
+   * A create whose answer was lost, proved absent by its lookups and sent once more: it is never sent
+   * a third time (see providers/huawei/unconfirmed-creates.ts). Absent for every other job.
+   */
+  resent?: true;
+}
+
+/**
+ * An earlier attempt of the same request (same idempotencyKey) whose outcome nobody recorded: the
+ * gateway that made it died mid-call, so it may have reached the vendor from `startedAtMs` on. A
+ * vendor whose create takes a client token (ZStack's derived uuids) sends again safely; the others
+ * look for what it made (see providers/huawei/unconfirmed-creates.ts).
+ */
+export interface EarlierAttempt {
+  startedAtMs: number;
 }
 
 /** What a job does, named after the mutation that starts it: the same word on every vendor. */
-export type JobOperation =
-  | 'createVolumeBackup'
-  | 'createVolumeSnapshot'
-  | 'createVmBackup'
-  | 'deleteVmBackup'
-  | 'syncVmBackup'
-  | 'createDatabaseBackup'
-  | 'deleteBackup'
-  | 'deleteSnapshot'
-  | 'restoreBackup'
-  | 'restoreVmBackup'
-  | 'revertVolumeToSnapshot'
-  | 'restoreDatabaseToPointInTime';
+export const JOB_OPERATIONS = [
+  'createVolumeBackup',
+  'createVolumeSnapshot',
+  'createVmBackup',
+  'deleteVmBackup',
+  'syncVmBackup',
+  'createDatabaseBackup',
+  'deleteBackup',
+  'deleteSnapshot',
+  'restoreBackup',
+  'restoreVmBackup',
+  'revertVolumeToSnapshot',
+  'restoreDatabaseToPointInTime',
+] as const;
+
+export type JobOperation = (typeof JOB_OPERATIONS)[number];
 
 export interface JobRecord extends VendorRecord, JobState {
   operation: JobOperation;
@@ -194,6 +212,7 @@ export interface CreateVolumeBackupRequest {
   bandwidth: Bandwidth | null;
   tags: { key: string; value: string }[];
   idempotencyKey: string | null;
+  earlierAttempt?: EarlierAttempt;
 }
 
 export interface Bandwidth {
@@ -232,6 +251,7 @@ export interface CreateDatabaseBackupRequest {
   name: string;
   description: string | null;
   idempotencyKey: string | null;
+  earlierAttempt?: EarlierAttempt;
 }
 
 /** A window, in ISO-8601 instants, inclusive at both ends. */

@@ -239,6 +239,15 @@ export const configSchema = z
       .strict()
       .prefault({}),
     upstream: upstreamSettings.default(DEFAULT_UPSTREAM_SETTINGS),
+    /**
+     * Where a gateway without `redis` keeps its jobs and idempotency records, so that they survive a
+     * restart: a SQLite file, `<dataDir>/backupgraph.db`, held by one gateway at a time. `:memory:`
+     * keeps them in the process instead (tests; nothing survives). With `redis`, Redis holds them.
+     */
+    state: z
+      .object({ dataDir: z.string().min(1).default('./data') })
+      .strict()
+      .prefault({}),
     redis: z
       .object({
         url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),

@@ -1,5 +1,5 @@
-import { isFinished, startedJobRecord } from '../domain/job-progress.js';
-import type { BackupProvider, JobRecord, ProviderKey, StartedJob } from '../domain/provider.js';
+import { advanceJob, isFinished, startedJobRecord } from '../domain/job-progress.js';
+import type { BackupProvider, JobOperation, JobRecord, ProviderKey, StartedJob } from '../domain/provider.js';
 import { isoAt, type Clock } from '../infrastructure/clock.js';
 import type { JobTransitionListener, WatchRegistry } from './registry.js';
 import type { StatusWatcher } from './watcher.js';
@@ -43,6 +43,20 @@ export class Jobs {
     // A vendor that cannot answer now leaves the job as last seen; the poller keeps following it.
     await this.watcher.refreshJob(providerKey, vendorJobId).catch(() => false);
     return this.load(providerKey, vendorJobId);
+  }
+
+  /**
+   * A job whose record is gone (past its retention, or lost with a store that did not survive):
+   * asked of the vendor by its id, recorded again and followed to its end; `createdAt` is then when
+   * it was rebuilt. `undefined` when the vendor does not know the job either.
+   */
+  async rebuild(provider: BackupProvider, vendorJobId: string, operation: JobOperation): Promise<JobRecord | undefined> {
+    const blank = startedJobRecord(provider.key, { vendorJobId, operation, resource: null }, isoAt(this.clock));
+    const said = await provider.pollJob(blank);
+    if (!said) return undefined;
+    const job = advanceJob(blank, said, isoAt(this.clock));
+    await this.registry.startJob(job);
+    return (await this.load(provider.key, vendorJobId)) ?? job;
   }
 
   /** Resolves when the job reaches a terminal status (for callers that must not poll themselves). */

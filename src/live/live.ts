@@ -3,21 +3,25 @@ import type { Clock } from '../infrastructure/clock.js';
 import type { GatewayConfig } from '../infrastructure/config.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from '../infrastructure/idempotency.js';
 import { RedisIdempotencyStore } from '../infrastructure/idempotency-redis.js';
+import { SqliteIdempotencyStore } from '../infrastructure/idempotency-sqlite.js';
+import { openStateDatabase, type StateDatabase } from '../infrastructure/state-file.js';
 import type { Logger } from '../infrastructure/logger.js';
 import { RedisConnections } from '../infrastructure/redis.js';
 import { CurrentState } from './current-state.js';
 import { Jobs } from './jobs.js';
 import { LocalLeases, RedisLeases } from './leases.js';
-import { MemoryBus, RedisBus } from './pubsub.js';
+import { MemoryBus, RedisBus, type Bus } from './pubsub.js';
 import { WatchRegistry } from './registry.js';
 import { Subscriptions } from './subscriptions.js';
-import { MemoryWatchStore, RedisWatchStore } from './watch-store.js';
+import { MemoryWatchStore, RedisWatchStore, type WatchStore } from './watch-store.js';
+import { SqliteWatchStore } from './watch-store-sqlite.js';
 import { StatusWatcher } from './watcher.js';
 
 /**
  * Everything live status needs, built and started in one step from the config: with `redis.url`,
  * the bus, the watch registry, the leases and the idempotency records live in Redis and are shared
- * by every replica; without it, all of them are in this process.
+ * by every replica; without it, the bus and the leases are in this process, and the registry and
+ * the idempotency records in the state file (see stateStores).
  */
 
 /** How long a current state read for new subscribers serves later ones (events keep it up to date meanwhile). */
@@ -55,8 +59,7 @@ export interface LiveStatus {
 export function createLiveStatus({ config, log, clock, providers, hasJobCallbacks }: LiveStatusOptions): LiveStatus {
   const redis = config.redis ? new RedisConnections(config.redis.url, config.redis.keyPrefix, log.child({ component: 'redis' })) : null;
   const bus = redis ? new RedisBus(redis) : new MemoryBus();
-  const store = redis ? new RedisWatchStore(redis, bus, clock) : new MemoryWatchStore(bus, clock);
-  const idempotency: IdempotencyStore = redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore();
+  const { store, idempotency, stateFile } = stateStores(config, redis, bus, clock);
   const watcherLog = log.child({ component: 'watcher' });
   const minIntervalMs = config.watcher.minIntervalMs ?? config.jobs.pollIntervalMs;
 
@@ -102,6 +105,19 @@ export function createLiveStatus({ config, log, clock, providers, hasJobCallback
       await idempotency.close();
       await bus.close();
       await redis?.close();
+      stateFile?.close();
     },
   };
+}
+
+/**
+ * Where the watch registry and the idempotency records live: in Redis when there is one; else in
+ * the state file under `state.dataDir`, so a lone gateway keeps them over a restart; or, with
+ * `:memory:`, in the process only.
+ */
+function stateStores(config: GatewayConfig, redis: RedisConnections | null, bus: Bus, clock: Clock): { store: WatchStore; idempotency: IdempotencyStore; stateFile: StateDatabase | null } {
+  if (redis) return { store: new RedisWatchStore(redis, bus, clock), idempotency: new RedisIdempotencyStore(redis), stateFile: null };
+  if (config.state.dataDir === ':memory:') return { store: new MemoryWatchStore(bus, clock), idempotency: new MemoryIdempotencyStore(), stateFile: null };
+  const stateFile = openStateDatabase(config.state.dataDir);
+  return { store: new SqliteWatchStore(stateFile, bus, clock), idempotency: new SqliteIdempotencyStore(stateFile), stateFile };
 }

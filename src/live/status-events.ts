@@ -55,7 +55,7 @@ const RULES: { [K in WatchKind]: KindRules<RecordOf[K]> } = {
   backup: { fingerprint: (backup) => backup.status, rank: () => null, isFinal: () => false },
   snapshot: { fingerprint: (snapshot) => snapshot.status, rank: () => null, isFinal: () => false },
   job: {
-    fingerprint: (job) => JSON.stringify([job.status, job.progress, job.error, job.resource]),
+    fingerprint: (job) => JSON.stringify([job.status, job.progress, job.error, job.resource, job.resent ?? false]),
     rank: jobRank,
     isFinal: (job) => isFinished(job.status),
   },

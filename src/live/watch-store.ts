@@ -76,13 +76,13 @@ export interface WatchStore {
 /** Last known states outlive their last change by this much (a job(id) query a day later still works). */
 export const STATE_TTL_MS = 24 * 60 * 60 * 1000;
 
-function eventOf<K extends WatchKind>(change: Commit<K>, previousStatus: StatusOf<K> | null): StatusEvent<K> {
+export function eventOf<K extends WatchKind>(change: Commit<K>, previousStatus: StatusOf<K> | null): StatusEvent<K> {
   // TypeScript does not distribute StatusEvent<K> over a generic K; for each K this is that member.
   return { kind: change.kind, previousStatus, status: change.status, occurredAt: change.occurredAt, record: change.record } as StatusEvent<K>;
 }
 
 /** Whether a commit may replace what is stored: the rule the Redis script applies too. */
-function supersedes<K extends WatchKind>(change: Commit<K>, known: StoredState<K>): boolean {
+export function supersedes<K extends WatchKind>(change: Commit<K>, known: StoredState<K>): boolean {
   if (change.mode === 'baseline' || known.final || known.fp === change.fp) return false;
   return change.rank === null || known.rank === null || change.rank >= known.rank;
 }

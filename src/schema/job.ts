@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { brandWithType } from '@pothos/core';
 import type { GatewayContext } from './context.js';
-import { decodeGlobalId, localId, splitLocalId } from '../domain/ids.js';
+import { decodeGlobalId, isVendorJobId, jobLocalId, localId, splitJobLocalId } from '../domain/ids.js';
+import { toUpstreamError } from '../domain/errors.js';
 import type { JobRecord, ResourceType } from '../domain/provider.js';
 import { deliver } from './backup.js';
 import { builder } from './builder.js';
@@ -28,12 +29,20 @@ const REFS_BY_TYPE = {
 
 /**
  * A job of this tenant as the gateway follows it (whichever replica started it: the tracker reads
- * the shared registry); jobs of other tenants' providers do not exist.
+ * the shared registry); jobs of other tenants' providers do not exist. A job whose record is gone
+ * is rebuilt from the vendor when its id names the operation and the vendor's own job id.
  */
 async function findJob(ctx: GatewayContext, local: string): Promise<JobRecord | null> {
-  const parsed = splitLocalId(local);
-  if (!parsed || !ctx.tenant.provider(parsed.providerKey)) return null;
-  return (await ctx.jobs.current(parsed.providerKey, parsed.vendorId)) ?? null;
+  const parsed = splitJobLocalId(local);
+  const provider = parsed && ctx.tenant.provider(parsed.providerKey);
+  if (!parsed || !provider) return null;
+  const known = await ctx.jobs.current(parsed.providerKey, parsed.vendorId);
+  if (known || !parsed.operation || !isVendorJobId(parsed.vendorId)) return known ?? null;
+  try {
+    return (await ctx.jobs.rebuild(provider, parsed.vendorId, parsed.operation)) ?? null;
+  } catch (error) {
+    throw toUpstreamError(provider.name, error);
+  }
 }
 
 const JobErrorType = builder.simpleObject('JobError', {
@@ -46,7 +55,7 @@ const JobErrorType = builder.simpleObject('JobError', {
 
 builder.node(JobRef, {
   description: 'A vendor job started through the gateway, followed until it ends.',
-  id: { resolve: (job) => localId(job.providerKey, job.vendorId) },
+  id: { resolve: (job) => jobLocalId(job.providerKey, job.vendorId, job.operation) },
   loadOne: (local, ctx) => findJob(ctx, local),
   fields: (t) => ({
     provider: t.field({ type: ProviderRef, nullable: false, resolve: (job, _args, ctx) => ctx.tenant.provider(job.providerKey)! }),
@@ -91,8 +100,7 @@ builder.subscriptionField('jobUpdated', (t) =>
     args: { id: t.arg.id({ required: true }) },
     subscribe: async (_root, { id }, ctx) => {
       const { typename, id: local } = decodeGlobalId(String(id));
-      const parsed = typename === 'Job' ? splitLocalId(local) : null;
-      const job = parsed && ctx.tenant.provider(parsed.providerKey) ? await ctx.jobs.load(parsed.providerKey, parsed.vendorId) : undefined;
+      const job = typename === 'Job' ? await findJob(ctx, local) : null;
       if (!job) throw new GraphQLError(`No Job with id ${String(id).slice(0, 80)}`, { extensions: { code: 'NOT_FOUND' } });
       return ctx.live.jobEvents(job);
     },

@@ -1,8 +1,8 @@
 import type { GatewayContext } from './context.js';
-import { fingerprintOf, IDEMPOTENCY_TTL_MS } from '../infrastructure/idempotency.js';
+import { AttemptInProgress, fingerprintOf, IDEMPOTENCY_TTL_MS } from '../infrastructure/idempotency.js';
 import { NotFoundError, TransportError, UpstreamError, UpstreamRejection, ValidationError, VendorError } from '../domain/errors.js';
 import { localId, parseResourceId } from '../domain/ids.js';
-import type { BackupProvider, JobRecord, ResourceType, StartedJob, VendorRecord } from '../domain/provider.js';
+import type { BackupProvider, EarlierAttempt, JobRecord, ResourceType, StartedJob, VendorRecord } from '../domain/provider.js';
 import { findUnsafeText } from '../domain/text-hygiene.js';
 
 /** What every vendor mutation does before and after its one vendor call. */
@@ -84,27 +84,30 @@ export async function startJob<R extends object>(
   if (unsafe) {
     throw new ValidationError(unsafe.field, 'no-control-characters', `${unsafe.field} holds ${unsafe.character}, a control or text-direction character`);
   }
-  const attempt = async (): Promise<Attempt> => {
+  const attempt = async (earlier: EarlierAttempt | null): Promise<Attempt> => {
+    // An earlier attempt cut off by a dead gateway may have started the operation: one that must
+    // never run twice is not sent again; the others are, told of it (see EarlierAttempt).
+    if (earlier && options.atMostOnce) return { unanswered: { timedOut: false } };
     await options.before?.();
     try {
-      return { started: await run(request) };
+      return { started: await run(earlier ? { ...request, earlierAttempt: earlier } : request) };
     } catch (error) {
       // The upstream layer has logged the failure already (one warn line, no stack).
+      // After an earlier attempt, "nothing was sent" is only true of this one: the retry must keep the key.
+      const safeRetry = earlier ? 'retry with the same idempotencyKey' : 'a retry is safe';
       if (error instanceof UpstreamRejection) {
-        throw new VendorError(provider.key, error.code, null, `${provider.name}: ${error.message}; nothing was sent, so a retry is safe`);
+        throw new VendorError(provider.key, error.code, null, `${provider.name}: ${error.message}; nothing was sent, so ${safeRetry}`);
       }
       if (!(error instanceof TransportError)) throw error;
       if (options.atMostOnce && error.maybeSent) return { unanswered: { timedOut: error.timedOut } };
       const outcome = error.maybeSent
         ? 'the operation may have started upstream, so retry with the same idempotencyKey'
-        : 'nothing reached it, so a retry is safe';
+        : `nothing reached it, so ${safeRetry}`;
       throw new VendorError(provider.key, error.timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', null, `${provider.name} did not answer; ${outcome}`);
     }
   };
   const key = (request as { idempotencyKey?: string | null }).idempotencyKey;
-  const outcome = key
-    ? await ctx.idempotency.once(`${provider.key}:${operation}:${key}`, fingerprintOf(request), IDEMPOTENCY_TTL_MS, attempt)
-    : await attempt();
+  const outcome = key ? await startOnce(ctx, provider, `${provider.key}:${operation}:${key}`, fingerprintOf(request), attempt) : await attempt(null);
   if ('unanswered' in outcome) {
     throw new VendorError(
       provider.key,
@@ -114,6 +117,21 @@ export async function startJob<R extends object>(
     );
   }
   return ctx.jobs.track(provider, outcome.started);
+}
+
+/** The attempt once per key; a first attempt still running as this request's deadline nears is a coded answer: retry with the key. */
+async function startOnce(ctx: GatewayContext, provider: BackupProvider, key: string, fingerprint: string, attempt: (earlier: EarlierAttempt | null) => Promise<Attempt>) {
+  try {
+    return await ctx.idempotency.once(key, fingerprint, IDEMPOTENCY_TTL_MS, attempt);
+  } catch (error) {
+    if (!(error instanceof AttemptInProgress)) throw error;
+    throw new VendorError(
+      provider.key,
+      'ATTEMPT_IN_PROGRESS',
+      null,
+      `The first request with this idempotencyKey is still running on ${provider.name}; retry with the same idempotencyKey to get its result (nothing is sent twice)`,
+    );
+  }
 }
 
 /** The local id of what a job makes, when it is of `type` and already known. */

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { JobStatusDocument, type JobStatusQuery } from '../../schema/client/graphql.js';
-import { decodeGlobalId, providerGlobalId, providerKeyOf, resourceGlobalId, splitLocalId } from '../../src/domain/ids.js';
+import { decodeGlobalId, providerGlobalId, providerKeyOf, resourceGlobalId, splitJobLocalId } from '../../src/domain/ids.js';
 import type { SimBackup as VbsSimBackup } from '../../src/simulators/huawei/vbs/state.js';
 import { DEMO } from '../../src/simulators/zstack/index.js';
 import { startStack, type Stack, type StackOptions, type StackProviderName } from '../support/stack.js';
@@ -116,7 +116,7 @@ export type FinishedJob = NonNullable<JobStatusQuery['job']>;
 
 /** Waits for the gateway's job tracker to see the job end (no polling here), then reads it through GraphQL. */
 export async function awaitJobEnd(stack: Stack, jobId: string): Promise<FinishedJob> {
-  const { providerKey, vendorId } = splitLocalId(decodeGlobalId(jobId).id)!;
+  const { providerKey, vendorId } = splitJobLocalId(decodeGlobalId(jobId).id)!;
   await stack.gateway.jobs.whenFinished(providerKey, vendorId);
   const response = await stack.graphql(JobStatusDocument, { id: jobId });
   expect(response.body.errors).toBeUndefined();

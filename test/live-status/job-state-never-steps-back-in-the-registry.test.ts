@@ -7,7 +7,9 @@ import type { RedisConnections } from '../../src/infrastructure/redis.js';
 import { MemoryBus, RedisBus, type Bus } from '../../src/live/pubsub.js';
 import { WatchRegistry } from '../../src/live/registry.js';
 import type { StatusEvent } from '../../src/live/status-events.js';
-import { MemoryWatchStore, RedisWatchStore } from '../../src/live/watch-store.js';
+import { MemoryWatchStore, RedisWatchStore, type WatchStore } from '../../src/live/watch-store.js';
+import { SqliteWatchStore } from '../../src/live/watch-store-sqlite.js';
+import { openStateDatabase } from '../../src/infrastructure/state-file.js';
 import { connect, removeKeys, testPrefix } from './redis-support.js';
 
 const PROVIDER = 'acme/tdb';
@@ -26,12 +28,15 @@ interface Replicas {
   settled(): Promise<void>;
 }
 
-async function memoryReplicas(): Promise<Replicas> {
-  const bus = new MemoryBus();
-  const store = new MemoryWatchStore(bus, systemClock);
-  const heard: StatusEvent<'job'>[] = [];
-  bus.listen(bus.topic('job', PROVIDER), (event) => heard.push(event));
-  return { a: new WatchRegistry(store, bus, systemClock, log, 1_000), b: new WatchRegistry(store, bus, systemClock, log, 1_000), heard, settled: async () => {} };
+/** Two registries of one process over one store: in memory, or in the state file of a gateway without Redis. */
+function localReplicas(storeOf: (bus: Bus) => WatchStore): () => Promise<Replicas> {
+  return async () => {
+    const bus = new MemoryBus();
+    const store = storeOf(bus);
+    const heard: StatusEvent<'job'>[] = [];
+    bus.listen(bus.topic('job', PROVIDER), (event) => heard.push(event));
+    return { a: new WatchRegistry(store, bus, systemClock, log, 1_000), b: new WatchRegistry(store, bus, systemClock, log, 1_000), heard, settled: async () => {} };
+  };
 }
 
 const prefix = testPrefix();
@@ -63,7 +68,9 @@ async function redisReplicas(): Promise<Replicas> {
 }
 
 describe.each([
-  ['in memory', memoryReplicas],
+  ['in memory', localReplicas((bus) => new MemoryWatchStore(bus, systemClock))],
+  // An in-memory SQLite database: the state file's tables and statements.
+  ['in the state file', localReplicas((bus) => new SqliteWatchStore(openStateDatabase(':memory:'), bus, systemClock))],
   ['in Redis (the compare-and-publish script)', redisReplicas],
 ])('the watch registry %s refuses a job state behind the stored one', (_name, replicas) => {
   it('a replica that polled behind another steps neither status nor progress back, and a finished job stays finished', async () => {

@@ -2,7 +2,7 @@ import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient, type Client, type ClientOptions } from 'graphql-ws';
 import WebSocket from 'ws';
 import { DEMO } from '../../src/simulators/zstack/index.js';
-import { decodeGlobalId, encodeGlobalId, splitLocalId } from '../../src/domain/ids.js';
+import { decodeGlobalId, encodeGlobalId, splitJobLocalId } from '../../src/domain/ids.js';
 import type { Stack } from '../support/stack.js';
 
 /** Live clients for tests: graphql-ws over `ws` and graphql-sse, with results collected as they come. */
@@ -166,5 +166,5 @@ export function isScopeListing(entry: { path: string; query: URLSearchParams }):
 
 /** The vendor id inside a global id (a job's X-Job-UUID, a backup's uuid). */
 export function vendorIdOf(globalId: string): string {
-  return splitLocalId(decodeGlobalId(globalId).id)!.vendorId;
+  return splitJobLocalId(decodeGlobalId(globalId).id)!.vendorId;
 }

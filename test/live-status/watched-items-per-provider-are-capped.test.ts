@@ -7,12 +7,15 @@ import type { RedisConnections } from '../../src/infrastructure/redis.js';
 import { MemoryBus, RedisBus, type Bus } from '../../src/live/pubsub.js';
 import { WatchRegistry } from '../../src/live/registry.js';
 import { MemoryWatchStore, RedisWatchStore, type WatchStore } from '../../src/live/watch-store.js';
+import { SqliteWatchStore } from '../../src/live/watch-store-sqlite.js';
+import { openStateDatabase } from '../../src/infrastructure/state-file.js';
 import { connect, removeKeys, testPrefix } from './redis-support.js';
 
 /**
  * The hard cap on what one provider has watched: backups beyond it are not followed (and the log
  * says so once, not once per attempt), those already watched are renewed, and room made by settled
- * ones is used again. Over the memory store and over Redis (where a script holds the cap).
+ * ones is used again. Over the memory store, the state file (one transaction) and Redis (where a script
+ * holds the cap).
  */
 
 const PROVIDER = 'acme/vbs';
@@ -63,6 +66,13 @@ const stores: [string, () => { bus: Bus; store: WatchStore }][] = [
     () => {
       const bus = new MemoryBus();
       return { bus, store: new MemoryWatchStore(bus, systemClock) };
+    },
+  ],
+  [
+    'state file',
+    () => {
+      const bus = new MemoryBus();
+      return { bus, store: new SqliteWatchStore(openStateDatabase(':memory:'), bus, systemClock) };
     },
   ],
   [

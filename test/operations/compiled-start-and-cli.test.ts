@@ -47,6 +47,8 @@ describe('npm run build, then the compiled gateway and its command line', () => 
       configPath,
       stringify({
         server: { port: 0, host: '127.0.0.1', graphiql: false },
+        // Without Redis (the drain test), the state file goes here rather than into ./data.
+        state: { dataDir: join(dir, 'data') },
         redis: { url: 'redis://user:redis-password-never-printed@127.0.0.1:6379' },
         tenants: [
           {

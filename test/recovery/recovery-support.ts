@@ -14,7 +14,7 @@ import {
   type RevertVolumeToSnapshotInput,
   type RevertVolumeToSnapshotMutation,
 } from '../../schema/client/graphql.js';
-import { decodeGlobalId, splitLocalId } from '../../src/domain/ids.js';
+import { decodeGlobalId, splitJobLocalId } from '../../src/domain/ids.js';
 import type { Stack } from '../support/stack.js';
 
 /** The recovery operations a console sends (schema/operations/recovery.graphql), sent over HTTP. */
@@ -50,7 +50,7 @@ export function jobOf(result: { __typename: string; job?: { id: string; status: 
 
 /** Waits for the gateway's tracker to see the job end (an event, not a poll), then reads it through GraphQL. */
 export async function finished(stack: Stack, jobId: string) {
-  const { providerKey, vendorId } = splitLocalId(decodeGlobalId(jobId).id)!;
+  const { providerKey, vendorId } = splitJobLocalId(decodeGlobalId(jobId).id)!;
   await stack.gateway.jobs.whenFinished(providerKey, vendorId);
   const response = await stack.graphql(JobStatusDocument, { id: jobId });
   expect(response.body.errors).toBeUndefined();

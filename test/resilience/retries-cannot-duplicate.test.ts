@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CreateDatabaseBackupDocument, CreateVolumeBackupDocument } from '../../schema/client/graphql.js';
-import { decodeGlobalId, providerKeyOf, resourceGlobalId, splitLocalId } from '../../src/domain/ids.js';
+import { decodeGlobalId, providerKeyOf, resourceGlobalId, splitJobLocalId } from '../../src/domain/ids.js';
 import type { JobRecord } from '../../src/domain/provider.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { refusedPortUrl } from './endpoints.js';
@@ -12,8 +12,16 @@ describe('retries that cannot duplicate anything', () => {
   afterEach(() => stack?.close());
 
   async function finished(jobId: string): Promise<JobRecord> {
-    const local = splitLocalId(decodeGlobalId(jobId).id)!;
+    const local = splitJobLocalId(decodeGlobalId(jobId).id)!;
     return stack.gateway.jobs.whenFinished(local.providerKey, local.vendorId);
+  }
+
+  async function createDbBackup(name: string, idempotencyKey: string) {
+    const instance = [...stack.taurusDb!.state.instances.values()][0]!;
+    const response = await stack.graphql(CreateDatabaseBackupDocument, {
+      input: { instanceId: resourceGlobalId('DatabaseInstance', providerKeyOf('acme', 'tdb'), instance.id), name, idempotencyKey },
+    });
+    return response.body.data!.createDatabaseBackup as { __typename: string; job: { id: string } };
   }
 
   function vbsVolume(): string {
@@ -44,25 +52,52 @@ describe('retries that cannot duplicate anything', () => {
     expect(stack.vbs!.server.duplicateCreations()).toEqual([]);
   });
 
-  it('VBS: a create dropped before the vendor read it is not resent either; with nothing found its job ends UNKNOWN', async () => {
-    stack = await startStack({ vbs: {}, providerUpstream: { vbs: { lostCreateGraceMs: 200 } } });
+  it('VBS: a create dropped before the vendor read it is looked up for a window, then sent once more under its name; the job ends SUCCEEDED with one backup', async () => {
+    stack = await startStack({ vbs: {}, providerUpstream: { vbs: { lostCreateGraceMs: 300 } } });
     stack.vbs!.server.injectFault({ fault: { type: 'drop' }, method: 'POST', pathIncludes: '/cloudbackups', times: 1 });
-    const first = await createVbsBackup('never-made', 'never-made-key');
+    const first = await createVbsBackup('dropped-once', 'dropped-once-key');
+    expect(first.__typename).toBe('CreateVolumeBackupSuccess');
     const jobId = (first as { job: { id: string } }).job.id;
     const job = await finished(jobId);
+    const made = [...stack.vbs!.state.backups.values()].filter((b) => b.name === 'dropped-once');
+    expect(made).toHaveLength(1);
+    expect(job).toMatchObject({ status: 'SUCCEEDED', resource: { type: 'Backup', vendorId: made[0]!.id } });
+    // The dropped create and the one resend; the retry with the key sends nothing.
+    expect(stack.vbs!.server.requests({ method: 'POST', pathIncludes: '/cloudbackups' })).toHaveLength(2);
+    const again = await createVbsBackup('dropped-once', 'dropped-once-key');
+    expect((again as { job: { id: string } }).job.id).toBe(jobId);
+    expect(stack.vbs!.server.requests({ method: 'POST', pathIncludes: '/cloudbackups' })).toHaveLength(2);
+    expect(stack.vbs!.server.duplicateCreations()).toEqual([]);
+  });
+
+  it('VBS: a dropped create whose vendor cannot be asked for a whole window ends UNKNOWN, sent once and never again', async () => {
+    stack = await startStack({ vbs: {}, providerUpstream: { vbs: { lostCreateGraceMs: 300 } } });
+    stack.vbs!.server.injectFault({ fault: { type: 'drop' }, method: 'POST', pathIncludes: '/cloudbackups', times: 1 });
+    stack.vbs!.server.injectFault({ fault: { type: 'http500text' }, method: 'GET', pathIncludes: '/backups/detail', times: 1_000 });
+    const first = await createVbsBackup('never-asked', 'never-asked-key');
+    const job = await finished((first as { job: { id: string } }).job.id);
     expect(job).toMatchObject({ status: 'UNKNOWN', error: { code: 'OUTCOME_UNKNOWN' } });
+    expect(job.error!.message).toContain('could not be asked');
     expect(stack.vbs!.server.requests({ method: 'POST', pathIncludes: '/cloudbackups' })).toHaveLength(1);
-    expect([...stack.vbs!.state.backups.values()].filter((b) => b.name === 'never-made')).toHaveLength(0);
+    expect([...stack.vbs!.state.backups.values()].filter((b) => b.name === 'never-asked')).toHaveLength(0);
+  });
+
+  it('TaurusDB: a dropped create is sent once more after the lookup window; one backup, the job SUCCEEDED', async () => {
+    stack = await startStack({ taurusDb: {}, zstack: false, providerUpstream: { tdb: { lostCreateGraceMs: 300 } } });
+    stack.taurusDb!.server.injectFault({ fault: { type: 'drop' }, method: 'POST', pathIncludes: '/backups/create', times: 1 });
+    const result = await createDbBackup('dropped-db', 'dropped-db-key');
+    expect(result.__typename).toBe('CreateDatabaseBackupSuccess');
+    const job = await finished(result.job.id);
+    const made = [...stack.taurusDb!.state.backups.values()].filter((b) => b.name === 'dropped-db');
+    expect(made).toHaveLength(1);
+    expect(job).toMatchObject({ status: 'SUCCEEDED', resource: { type: 'Backup', vendorId: made[0]!.id } });
+    expect(stack.taurusDb!.server.requests({ method: 'POST', pathIncludes: '/backups/create' })).toHaveLength(2);
   });
 
   it('TaurusDB: a 200 whose body arrives garbled is looked up; the job follows the backup, made once', async () => {
     stack = await startStack({ taurusDb: {}, zstack: false });
-    const instance = [...stack.taurusDb!.state.instances.values()][0]!;
     stack.taurusDb!.server.injectFault({ fault: { type: 'garbleAfterHandling' }, method: 'POST', pathIncludes: '/backups/create', times: 1 });
-    const response = await stack.graphql(CreateDatabaseBackupDocument, {
-      input: { instanceId: resourceGlobalId('DatabaseInstance', providerKeyOf('acme', 'tdb'), instance.id), name: 'garbled-answer', idempotencyKey: 'garbled-key' },
-    });
-    const result = response.body.data!.createDatabaseBackup as { __typename: string; job: { id: string } };
+    const result = await createDbBackup('garbled-answer', 'garbled-key');
     expect(result.__typename).toBe('CreateDatabaseBackupSuccess');
     const job = await finished(result.job.id);
     const made = [...stack.taurusDb!.state.backups.values()].filter((b) => b.name === 'garbled-answer');

@@ -121,6 +121,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ],
       // Tests send requests back to back; only those about rate limits set limits that bite.
       rateLimits: { mutationsPerSecond: 100_000, costPerSecond: 10_000_000 },
+      // Each in-process stack keeps its state to itself; the restart tests name a data directory.
+      state: { dataDir: ':memory:' },
       ...options.extra,
   };
   const config = parseConfig(rawConfig, env);

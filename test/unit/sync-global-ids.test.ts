@@ -11,11 +11,13 @@ describe('Node ids', () => {
   });
 
   it('resolve synchronously to the relay global id of the type and the local id', () => {
-    const record = { providerKey: 'acme/zs', vendorId: '3f2e', key: 'acme/zs' };
+    const record = { providerKey: 'acme/zs', vendorId: '3f2e', key: 'acme/zs', operation: 'createVolumeBackup' };
+    // A job's id also names its operation, so that it can be rebuilt from the vendor.
+    const localIds: Record<string, string> = { Provider: 'acme/zs', Job: 'acme/zs:3f2e~createVolumeBackup' };
     for (const type of nodeTypes) {
       if (!isObjectType(type)) continue;
       const id = type.getFields().id!.resolve!(record, {}, {}, {} as GraphQLResolveInfo);
-      expect(id).toBe(encodeGlobalId(type.name, type.name === 'Provider' ? 'acme/zs' : 'acme/zs:3f2e'));
+      expect(id).toBe(encodeGlobalId(type.name, localIds[type.name] ?? 'acme/zs:3f2e'));
     }
   });
 });

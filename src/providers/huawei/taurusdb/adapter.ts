@@ -185,18 +185,31 @@ export class TaurusDbProvider implements BackupProvider {
   async createDatabaseBackup(request: CreateDatabaseBackupRequest): Promise<StartedJob> {
     const violation = createBackupViolation(request);
     if (violation) throw violation;
-    // TaurusDB has no idempotency token: `idempotencyKey` cannot be passed on, so the create is sent
-    // once and a lost answer is looked up, never resent (see unconfirmed-creates.ts).
-    const send = async (): Promise<StartedJob> => {
-      const answer = await this.client.createBackup({
+    // TaurusDB has no idempotency token: `idempotencyKey` cannot be passed on, so a create whose
+    // outcome is unknown is looked up before anything is sent again (see unconfirmed-creates.ts).
+    return createOnce({
+      operation: 'createDatabaseBackup',
+      sourceId: request.instanceId,
+      name: request.name,
+      body: {
         instance_id: request.instanceId,
         name: request.name,
         ...(request.description !== null ? { description: request.description } : {}),
-      });
-      return { vendorJobId: answer.job_id, operation: 'createDatabaseBackup', resource: { type: 'Backup', vendorId: answer.backup.id } };
-    };
-    return createOnce('createDatabaseBackup', { sourceId: request.instanceId, name: request.name }, send, this.findCreated);
+      },
+      earlierAttempt: request.earlierAttempt,
+      send: async (body) => {
+        const answer = await this.client.createBackup(body);
+        return { vendorJobId: answer.job_id, operation: 'createDatabaseBackup', resource: { type: 'Backup', vendorId: answer.backup.id } };
+      },
+      find: this.findCreated,
+    });
   }
+
+  /** What a create whose outcome is unknown is looked up and sent again with (see unconfirmed-creates.ts). */
+  private readonly lostCreates = {
+    find: (lookup: CreateLookup) => this.findCreated(lookup),
+    resend: (body: Record<string, unknown>) => this.client.createBackup(body as unknown as Parameters<TaurusDbClient['createBackup']>[0]),
+  };
 
   /** The instance's backups since the lookup's start (the list has no name filter). */
   private readonly findCreated = async (lookup: CreateLookup): Promise<BackupRecord | null> => {
@@ -255,7 +268,7 @@ export class TaurusDbProvider implements BackupProvider {
   /** The backup a task makes is named when it starts: the record keeps it while the task runs. */
   async pollJob(job: JobRecord): Promise<JobState | null> {
     const lookup = lookupOf(job.vendorId);
-    if (lookup) return isInstanceId(lookup.sourceId) ? pollLookup(lookup, this.findCreated, this.guard.settings.lostCreateGraceMs) : null;
+    if (lookup) return isInstanceId(lookup.sourceId) ? pollLookup(job, lookup, this.lostCreates, this.guard.settings.lostCreateGraceMs) : null;
     const backupId = deletedBackupOf(job.vendorId);
     if (backupId !== null) return this.pollDeletion(backupId);
     if (!isJobId(job.vendorId)) return null;

@@ -210,18 +210,28 @@ export class VbsProvider implements BackupProvider {
     }
     if (request.bandwidth !== null) throw new ValidationError('bandwidth', 'unsupported', 'VBS does not limit backup bandwidth');
     assertValidBackupInput(request);
-    const send = async (): Promise<StartedJob> => {
-      const { job_id } = await this.client.createBackup({
+    return createOnce({
+      operation: 'createVolumeBackup',
+      sourceId: request.volumeId,
+      name: request.name,
+      body: {
         volume_id: request.volumeId,
         name: request.name,
         ...(request.snapshotId !== null ? { snapshot_id: request.snapshotId } : {}),
         ...(request.description !== null ? { description: request.description } : {}),
         ...(request.tags.length > 0 ? { tags: request.tags } : {}),
-      });
-      return { vendorJobId: job_id, operation: 'createVolumeBackup', resource: null };
-    };
-    return createOnce('createVolumeBackup', { sourceId: request.volumeId, name: request.name }, send, this.findCreated);
+      },
+      earlierAttempt: request.earlierAttempt,
+      send: async (body) => ({ vendorJobId: (await this.client.createBackup(body)).job_id, operation: 'createVolumeBackup', resource: null }),
+      find: this.findCreated,
+    });
   }
+
+  /** What a create whose outcome is unknown is looked up and sent again with (see unconfirmed-creates.ts). */
+  private readonly lostCreates = {
+    find: (lookup: CreateLookup) => this.findCreated(lookup),
+    resend: (body: Record<string, unknown>) => this.client.createBackup(body as unknown as Parameters<VbsClient['createBackup']>[0]),
+  };
 
   /** The native list filters by volume and exact name, newest first. */
   private readonly findCreated = async (lookup: CreateLookup): Promise<BackupRecord | null> => {
@@ -253,7 +263,7 @@ export class VbsProvider implements BackupProvider {
 
   async pollJob(job: JobRecord): Promise<JobState | null> {
     const lookup = lookupOf(job.vendorId);
-    if (lookup) return isUuid(lookup.sourceId) ? pollLookup(lookup, this.findCreated, this.guard.settings.lostCreateGraceMs) : null;
+    if (lookup) return isUuid(lookup.sourceId) ? pollLookup(job, lookup, this.lostCreates, this.guard.settings.lostCreateGraceMs) : null;
     const backupId = deletedBackupOf(job.vendorId);
     if (backupId !== null) {
       if (!isUuid(backupId)) return null;
