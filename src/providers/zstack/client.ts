@@ -206,6 +206,7 @@ export class ZStackClient {
         .request({ method: 'DELETE', path: `/v1/accounts/sessions/${encodeURIComponent(uuid)}` })
         .catch(() => undefined);
     }
+    this.http.guard.close();
     await this.http.close();
   }
 

@@ -229,6 +229,7 @@ export class VbsProvider implements BackupProvider {
   }
 
   async close(): Promise<void> {
+    this.guard.close();
     await this.client.close();
   }
 }
