@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CircuitStatus } from '../domain/provider.js';
 import { TransportError, UpstreamRejection } from '../domain/errors.js';
 import { systemClock, type Clock } from './clock.js';
-import { runInRequestScope, type Logger } from './logger.js';
+import { currentCaller, runInRequestScope, type Logger } from './logger.js';
 import { Circuit, type CircuitSettings } from './upstream-circuit.js';
 import { UpstreamFailureLog } from './upstream-log.js';
 import { UpstreamLane, type LaneSettings } from './upstream-lane.js';
@@ -125,7 +125,7 @@ export class UpstreamGuard {
         if (ticket) this.circuitState.settle(ticket, isCircuitFailure(error));
         throw error;
       }
-    }, deadline);
+    }, deadline, currentCaller());
   }
 
   /** No probe after this: the provider is closing. */

@@ -13,7 +13,7 @@ const lane = (defaults: UpstreamSettings['reads']) =>
     .object({
       /** Calls of this kind in flight at once per provider instance. */
       concurrency: z.number().int().min(1).max(1_000).default(defaults.concurrency),
-      /** Calls that may wait for a slot; beyond, a call fails at once with UPSTREAM_BUSY. */
+      /** Calls one API key (or the gateway's own polling) may have waiting for a slot; beyond, its next call fails at once with UPSTREAM_BUSY. */
       maxQueued: z.number().int().min(0).max(100_000).default(defaults.maxQueued),
       /** How long a call may wait for a slot (apart from the call's own timeout). */
       queueTimeoutMs: ms(600_000).default(defaults.queueTimeoutMs),

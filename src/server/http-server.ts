@@ -87,7 +87,12 @@ export function createHttpServer(deps: HttpServerDependencies): GatewayHttpServe
         inFlight -= 1;
         if (inFlight === 0) drained?.();
       });
-      runInRequestScope(requestId, () => void yoga(req, res, { principal: admitted.principal, requestId }), Date.now() + config.server.requestDeadlineMs);
+      runInRequestScope(
+        requestId,
+        () => void yoga(req, res, { principal: admitted.principal, requestId }),
+        Date.now() + config.server.requestDeadlineMs,
+        admitted.principal?.keyHash,
+      );
     },
   );
   server.maxConnections = limits.maxConnections;
