@@ -238,6 +238,8 @@ export const configSchema = z
         url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
         /** Prefix of every key and channel, so several deployments (or test runs) can share one Redis. */
         keyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('backupgraph:'),
+        /** A Redis command that has not answered within this fails; must be shorter than the request deadline. */
+        commandTimeoutMs: z.number().int().min(10).max(60_000).default(1_000),
       })
       .strict()
       .optional(),
@@ -250,6 +252,9 @@ export const configSchema = z
       if (seen.has(t.name)) ctx.addIssue({ code: 'custom', path: ['tenants', index, 'name'], message: `duplicate tenant name ${t.name}` });
       seen.add(t.name);
     });
+    if (value.redis && value.redis.commandTimeoutMs >= value.server.requestDeadlineMs) {
+      ctx.addIssue({ code: 'custom', path: ['redis', 'commandTimeoutMs'], message: 'must be shorter than server.requestDeadlineMs' });
+    }
   });
 
 export type ConfigFile = z.input<typeof configSchema>;

@@ -8,6 +8,8 @@ import type { RedisConnections } from './redis.js';
  * call's result. The first caller claims the key (`SET NX`) with a short claim time, runs the
  * operation and stores its JSON result for the retention; a caller that finds a claim waits for the
  * result; a failed call deletes its claim so the client can retry; a claim whose replica died lapses.
+ * A Redis that cannot answer while the key is claimed fails the call with STATE_STORE_UNAVAILABLE
+ * before anything is sent.
  */
 
 interface Pending {
@@ -51,6 +53,10 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     }
   }
 
+  async ensureAvailable(): Promise<void> {
+    await this.redis.stateCommand(() => this.redis.commands.ping());
+  }
+
   async close(): Promise<void> {
     // The connections belong to RedisConnections.
   }
@@ -60,10 +66,10 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     const claim = `${process.pid}:${(this.claims += 1)}:${Date.now()}`;
     for (let waitMs = FIRST_WAIT_MS; ; waitMs = Math.min(LONGEST_WAIT_MS, waitMs * 2)) {
       const pending: Pending = { fingerprint, state: 'pending', claim };
-      if ((await this.redis.commands.set(redisKey, JSON.stringify(pending), 'PX', CLAIM_MS, 'NX')) === 'OK') {
-        return this.run(redisKey, pending, ttlMs, start);
-      }
-      const raw = await this.redis.commands.get(redisKey);
+      // Nothing has been sent while the key is being claimed: a Redis that cannot answer fails the call here.
+      const claimed = await this.redis.stateCommand(() => this.redis.commands.set(redisKey, JSON.stringify(pending), 'PX', CLAIM_MS, 'NX'));
+      if (claimed === 'OK') return this.run(redisKey, pending, ttlMs, start);
+      const raw = await this.redis.stateCommand(() => this.redis.commands.get(redisKey));
       if (raw === null) continue; // the claim lapsed or failed just now: try to claim it
       const record = JSON.parse(raw) as Pending | Done;
       if (record.fingerprint !== fingerprint) throw keyReusedError();
@@ -81,7 +87,9 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       throw error;
     }
     const done: Done = { fingerprint: pending.fingerprint, state: 'done', result };
-    await this.redis.commands.set(redisKey, JSON.stringify(done), 'PX', ttlMs);
+    // The operation started: its caller gets the result even when Redis cannot keep it now (a retry
+    // within the claim time still finds the claim; failing here would invite a second start).
+    await this.redis.commands.set(redisKey, JSON.stringify(done), 'PX', ttlMs).catch(() => undefined);
     return result;
   }
 }

@@ -11,6 +11,12 @@ import { ValidationError } from '../domain/errors.js';
 
 export interface IdempotencyStore {
   once<T>(key: string, fingerprint: string, ttlMs: number, start: () => Promise<T>): Promise<T>;
+  /**
+   * Throws StateStoreUnavailable when the store shared with other replicas cannot keep records now;
+   * a mutation without a key asks before sending, as the job it starts must be recorded there too.
+   * Absent for a store in this process, which is always there.
+   */
+  ensureAvailable?(): Promise<void>;
   close(): Promise<void>;
 }
 

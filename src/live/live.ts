@@ -53,7 +53,7 @@ export interface LiveStatus {
 }
 
 export function createLiveStatus({ config, log, clock, providers, hasJobCallbacks }: LiveStatusOptions): LiveStatus {
-  const redis = config.redis ? new RedisConnections(config.redis.url, config.redis.keyPrefix, log.child({ component: 'redis' })) : null;
+  const redis = config.redis ? new RedisConnections(config.redis.url, config.redis.keyPrefix, log.child({ component: 'redis' }), config.redis.commandTimeoutMs) : null;
   const bus = redis ? new RedisBus(redis) : new MemoryBus();
   const store = redis ? new RedisWatchStore(redis, bus, clock) : new MemoryWatchStore(bus, clock);
   const idempotency: IdempotencyStore = redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore();

@@ -102,6 +102,7 @@ export async function startJob<R extends object>(
     }
   };
   const key = (request as { idempotencyKey?: string | null }).idempotencyKey;
+  if (!key) await ctx.idempotency.ensureAvailable?.();
   const outcome = key
     ? await ctx.idempotency.once(`${provider.key}:${operation}:${key}`, fingerprintOf(request), IDEMPOTENCY_TTL_MS, attempt)
     : await attempt();

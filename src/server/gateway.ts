@@ -89,6 +89,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     log,
     authenticate: authenticateKey,
     onRequest: (req, res) => telemetry.trackStream(req, res),
+    unavailableDependencies: async () => (live.redis && !(await live.redis.answers()) ? ['redis'] : []),
     graphiqlApiKey: options.graphiqlApiKey,
   });
   const ws = attachGraphqlWs(http.server, { config, yoga, keySockets, trusted, authenticate: authenticateKey });
