@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isValidName } from '../domain/ids.js';
 import { DEFAULT_UPSTREAM_SETTINGS, type UpstreamSettings } from './upstream-guard.js';
 import { upstreamOverride, upstreamSettings } from './upstream-settings.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS } from './redis.js';
 
 /**
  * The config file (YAML or JSON) as operators write it, validated in full before anything starts:
@@ -239,7 +240,7 @@ export const configSchema = z
         /** Prefix of every key and channel, so several deployments (or test runs) can share one Redis. */
         keyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('backupgraph:'),
         /** A Redis command that has not answered within this fails; must be shorter than the request deadline. */
-        commandTimeoutMs: z.number().int().min(10).max(60_000).default(1_000),
+        commandTimeoutMs: z.number().int().min(10).max(60_000).default(DEFAULT_COMMAND_TIMEOUT_MS),
       })
       .strict()
       .optional(),

@@ -12,14 +12,20 @@ import type { Logger } from './logger.js';
  * `commandTimeoutMs` (shorter than the request deadline, config.ts checks), including commands
  * queued while the first connection is made (ioredis arms the timeout before queueing). Once
  * connected, a command sent while the connection is down fails at once instead of waiting in the
- * offline queue for a reconnection that a refused Redis never gives.
+ * offline queue for a reconnection that a refused Redis never gives. A Redis whose connection stays
+ * up but which answers nothing (stopped, stuck) is found by a watchdog PING: the connection is
+ * dropped and made again, so that meanwhile commands fail at once rather than each after its timeout.
  */
 
-export const DEFAULT_COMMAND_TIMEOUT_MS = 1_000;
+export const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
+/** ioredis's message for a command past `commandTimeout`. */
+const TIMED_OUT = 'Command timed out';
 
 export class RedisConnections {
   readonly commands: Redis;
   readonly subscriber: Redis;
+  private readonly watchdog: NodeJS.Timeout;
+  private watching = false;
 
   constructor(
     url: string,
@@ -41,6 +47,8 @@ export class RedisConnections {
     this.commands.once('ready', () => {
       this.commands.options.enableOfflineQueue = false;
     });
+    this.watchdog = setInterval(() => void this.watch(log), commandTimeoutMs);
+    this.watchdog.unref();
     for (const [role, client] of [['commands', this.commands], ['subscriber', this.subscriber]] as const) {
       client.on('error', (error: Error & { code?: string }) => log.warn({ role, code: error.code }, 'redis connection problem'));
     }
@@ -50,8 +58,25 @@ export class RedisConnections {
     return `${this.keyPrefix}${parts.join(':')}`;
   }
 
+  /** Drops a connection whose Redis did not answer a PING in time; ioredis connects again. */
+  private async watch(log: Logger): Promise<void> {
+    if (this.watching || this.commands.status !== 'ready') return;
+    this.watching = true;
+    try {
+      await this.commands.ping();
+    } catch (error) {
+      if ((error as Error).message === TIMED_OUT && this.commands.status === 'ready') {
+        log.warn({ commandTimeoutMs: this.commandTimeoutMs }, 'redis did not answer a ping: reconnecting, commands fail at once meanwhile');
+        this.commands.disconnect(true);
+      }
+    } finally {
+      this.watching = false;
+    }
+  }
+
   /** Whether Redis answers a PING within the command timeout (readiness asks this). */
   async answers(): Promise<boolean> {
+    if (this.commands.status !== 'ready') return false;
     try {
       return (await this.commands.ping()) === 'PONG';
     } catch {
@@ -64,12 +89,13 @@ export class RedisConnections {
     try {
       return await command();
     } catch (error) {
-      throw new StateStoreUnavailable((error as Error).message === 'Command timed out' ? 'redis did not answer in time' : 'redis is not reachable');
+      throw new StateStoreUnavailable((error as Error).message === TIMED_OUT ? 'redis did not answer in time' : 'redis is not reachable');
     }
   }
 
   /** Quits politely, but a Redis that does not answer within the command timeout does not hold the shutdown up. */
   async close(): Promise<void> {
+    clearInterval(this.watchdog);
     let timer: NodeJS.Timeout | undefined;
     const patience = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.commandTimeoutMs)));
     await Promise.race([Promise.allSettled([this.subscriber.quit(), this.commands.quit()]), patience]);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
+import { refusedPortUrl } from './endpoints.js';
 
 /**
  * A redis-server of the test's own on an ephemeral port, which the test can freeze (SIGSTOP: the
@@ -15,7 +15,8 @@ export interface RedisProcess {
 }
 
 export async function startRedisProcess(): Promise<RedisProcess> {
-  const port = await freePort();
+  // A port nobody listens on, for this server to take.
+  const port = Number(new URL(await refusedPortUrl()).port);
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     let output = '';
@@ -37,12 +38,4 @@ export async function startRedisProcess(): Promise<RedisProcess> {
       await gone;
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
