@@ -53,7 +53,7 @@ describe('the config file is validated in full before anything starts', () => {
       'redis.commandTimeoutMs: must be shorter than server.requestDeadlineMs',
     ]);
     expect(problemsOf({ server: { requestDeadlineMs: 2_000 }, redis: redis(500), tenants })).toEqual([]);
-    expect(parseConfig({ redis: { url: 'redis://127.0.0.1:6379' }, tenants }).redis?.commandTimeoutMs).toBe(1_000);
+    expect(parseConfig({ redis: { url: 'redis://127.0.0.1:6379' }, tenants }).redis?.commandTimeoutMs).toBe(2_000);
   });
 
   it('refuses duplicate tenant and provider names', () => {
