@@ -128,6 +128,22 @@ export class UpstreamGuard {
     }, deadline, currentCaller());
   }
 
+  /**
+   * Waits on a call another caller made (a shared login). For the circuit the waiter has made the
+   * call too, and its failure counts: at low traffic every query may be waiting on the one login,
+   * and counting that login alone would take a full timeout per failure to open the circuit.
+   */
+  async waitOnShared<T>(shared: Promise<T>): Promise<T> {
+    const ticket = this.circuitState.admit();
+    if (!ticket) throw this.circuitOpen();
+    try {
+      return await shared;
+    } catch (error) {
+      if (isCircuitFailure(error)) this.circuitState.settle(ticket, true);
+      throw error;
+    }
+  }
+
   /** No probe after this: the provider is closing. */
   close(): void {
     this.circuitState.dispose();

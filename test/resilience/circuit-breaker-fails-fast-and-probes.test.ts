@@ -63,6 +63,19 @@ describe('circuit breaker per provider instance', () => {
     expect(blackhole.requests()).toBe(3);
   });
 
+  it('queries that all wait on one ZStack login to a blackholed vendor each count as a failure, so the circuit opens with that login', async () => {
+    blackhole = await startBlackhole();
+    stack = await startStack({ endpoints: { zs: blackhole.url }, providerTimeoutMs: { zs: 300 } });
+    // At low traffic every query finds the one login in flight and waits on it.
+    const waiting = await Promise.all([1, 2, 3].map(() => stack.graphql(BACKUPS)));
+    for (const listed of waiting) expect(listed.body.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_TIMEOUT']);
+    expect(blackhole.requests()).toBe(1);
+
+    const next = await stack.graphql(BACKUPS);
+    expect(next.body.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_UNAVAILABLE']);
+    expect(blackhole.requests()).toBe(1);
+  });
+
   it("an open circuit is probed with the gateway's own health call, never a client's query; client calls fail at once meanwhile", async () => {
     const clock = new ManualClock();
     stack = await startStack({ vbs: {}, clock, providerTimeoutMs: { vbs: 300 }, providerUpstream: { vbs: { circuit: { resetTimeoutMs: 1_000, probeTimeoutMs: 300 } } } });
