@@ -64,6 +64,19 @@ export class UpstreamError extends GraphQLError {
   }
 }
 
+/**
+ * The gateway's shared state store (Redis: idempotency records, jobs) did not answer in time or is
+ * not connected. Raised before anything is sent upstream, so a retry later is safe.
+ */
+export class StateStoreUnavailable extends GraphQLError {
+  constructor(what: string) {
+    super(`The gateway's state store is unavailable (${what}); nothing was sent upstream, so a retry is safe`, {
+      extensions: { code: 'STATE_STORE_UNAVAILABLE' },
+    });
+    this.name = 'StateStoreUnavailable';
+  }
+}
+
 /** Turns whatever a vendor call threw into the error a query field should raise. */
 export function toUpstreamError(providerName: string, error: unknown): GraphQLError {
   if (error instanceof GraphQLError) return error;

@@ -5,6 +5,7 @@ import { isValidName } from '../domain/ids.js';
 import { ConfigError, configProblems, formatPath } from './config-problems.js';
 import { DEFAULT_UPSTREAM_SETTINGS, type UpstreamSettings } from './upstream-guard.js';
 import { upstreamOverride, upstreamSettings } from './upstream-settings.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS } from './redis.js';
 
 /**
  * The config file (YAML or JSON) as operators write it, validated in full before anything starts:
@@ -253,6 +254,8 @@ export const configSchema = z
         url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
         /** Prefix of every key and channel, so several deployments (or test runs) can share one Redis. */
         keyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('backupgraph:'),
+        /** A Redis command that has not answered within this fails; must be shorter than the request deadline. */
+        commandTimeoutMs: z.number().int().min(10).max(60_000).default(DEFAULT_COMMAND_TIMEOUT_MS),
       })
       .strict()
       .optional(),
@@ -265,6 +268,9 @@ export const configSchema = z
       if (seen.has(t.name)) ctx.addIssue({ code: 'custom', path: ['tenants', index, 'name'], message: `duplicate tenant name ${t.name}` });
       seen.add(t.name);
     });
+    if (value.redis && value.redis.commandTimeoutMs >= value.server.requestDeadlineMs) {
+      ctx.addIssue({ code: 'custom', path: ['redis', 'commandTimeoutMs'], message: 'must be shorter than server.requestDeadlineMs' });
+    }
   });
 
 export type ConfigFile = z.input<typeof configSchema>;

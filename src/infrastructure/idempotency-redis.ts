@@ -11,7 +11,8 @@ import type { RedisConnections } from './redis.js';
  * operation and stores its JSON result; a failed call deletes its claim so the client can retry.
  * A caller that finds a claim whose owner key is gone (the owner died) takes it over at once, as an
  * earlier attempt that may have reached the vendor (see idempotency.ts); one whose owner is alive
- * waits for the result, no longer than its request's deadline.
+ * waits for the result, no longer than its request's deadline. A Redis that cannot answer while the
+ * key is being claimed fails the call with STATE_STORE_UNAVAILABLE before anything is sent.
  */
 
 interface Pending {
@@ -68,6 +69,10 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     return this.inFlight.share(key, fingerprint, () => this.settle(key, fingerprint, ttlMs, start));
   }
 
+  async ensureAvailable(): Promise<void> {
+    await this.redis.stateCommand(() => this.redis.commands.ping());
+  }
+
   async close(): Promise<void> {
     // The connections belong to RedisConnections.
   }
@@ -79,15 +84,9 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     const until = waitingDeadline();
     for (let waitMs = FIRST_WAIT_MS; ; waitMs = Math.min(LONGEST_WAIT_MS, waitMs * 2)) {
       const pending: Pending = { fingerprint, state: 'pending', startedAtMs: Date.now() };
-      const [outcome, raw] = (await this.redis.commands.eval(
-        CLAIM,
-        2,
-        keys.record,
-        keys.owner,
-        JSON.stringify(pending),
-        String(ttlMs),
-        owner,
-        String(OWNER_LEASE_MS),
+      // Nothing has been sent while the key is being claimed: a Redis that cannot answer fails the call here.
+      const [outcome, raw] = (await this.redis.stateCommand(() =>
+        this.redis.commands.eval(CLAIM, 2, keys.record, keys.owner, JSON.stringify(pending), String(ttlMs), owner, String(OWNER_LEASE_MS)),
       )) as [string, string | undefined];
       if (outcome === 'claimed') return this.run(keys, owner, ttlMs, fingerprint, null, start);
       const record = JSON.parse(raw!) as Pending | Done;
@@ -125,8 +124,12 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       clearInterval(renewal);
     }
     const done: Done = { fingerprint, state: 'done', result };
-    await this.redis.commands.set(keys.record, JSON.stringify(done), 'PX', ttlMs);
-    await this.redis.commands.del(keys.owner);
+    // The operation started: its caller gets the result even when Redis cannot keep it now. The claim
+    // left pending is then taken over by a retry as an earlier attempt, which looks before it sends.
+    await this.redis.commands
+      .set(keys.record, JSON.stringify(done), 'PX', ttlMs)
+      .then(() => this.redis.commands.del(keys.owner))
+      .catch(() => undefined);
     return result;
   }
 

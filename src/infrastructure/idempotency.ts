@@ -19,6 +19,12 @@ import { currentDeadline } from './logger.js';
 export interface IdempotencyStore {
   /** `start` gets the earlier attempt when this call took over an abandoned claim, else `null`. */
   once<T>(key: string, fingerprint: string, ttlMs: number, start: (earlier: EarlierAttempt | null) => Promise<T>): Promise<T>;
+  /**
+   * Throws StateStoreUnavailable when the store shared with other replicas cannot keep records now;
+   * a mutation without a key asks before sending, as the job it starts must be recorded there too.
+   * Absent for a store in this process, which is always there.
+   */
+  ensureAvailable?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -15,12 +15,17 @@ export interface RequestScope {
   upstreamCalls: number;
   /** Epoch ms by which the whole GraphQL request must be answered; every upstream call inherits it. */
   deadline?: number;
+  /** Whose request this is (the API key's hash): upstream lanes share their slots fairly between callers. */
+  caller?: string;
 }
 
 const requestScope = new AsyncLocalStorage<RequestScope>();
 
-export function runInRequestScope<T>(requestId: string, fn: () => T, deadline?: number): T {
-  return requestScope.run(deadline === undefined ? { requestId, upstreamCalls: 0 } : { requestId, upstreamCalls: 0, deadline }, fn);
+export function runInRequestScope<T>(requestId: string, fn: () => T, deadline?: number, caller?: string): T {
+  const scope: RequestScope = { requestId, upstreamCalls: 0 };
+  if (deadline !== undefined) scope.deadline = deadline;
+  if (caller !== undefined) scope.caller = caller;
+  return requestScope.run(scope, fn);
 }
 
 export function currentRequestId(): string | undefined {
@@ -47,6 +52,11 @@ export function outsideRequestScope<T>(fn: () => T): T {
 /** The deadline of the request being served; `undefined` outside a request (the status watcher). */
 export function currentDeadline(): number | undefined {
   return requestScope.getStore()?.deadline;
+}
+
+/** Whose request is being served; `undefined` outside a request. */
+export function currentCaller(): string | undefined {
+  return requestScope.getStore()?.caller;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;

@@ -1,33 +1,26 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CircuitStatus } from '../domain/provider.js';
-import { BrokenCircuitError, CircuitState, CountBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { TransportError, UpstreamRejection } from '../domain/errors.js';
-import type { Logger } from './logger.js';
+import { systemClock, type Clock } from './clock.js';
+import { currentCaller, runInRequestScope, type Logger } from './logger.js';
+import { Circuit, type CircuitSettings } from './upstream-circuit.js';
 import { UpstreamFailureLog } from './upstream-log.js';
 import { UpstreamLane, type LaneSettings } from './upstream-lane.js';
 
 /**
  * What stands between one provider instance and its vendor, shared by every endpoint the provider
- * calls (VBS and EVS hosts, IAM): a circuit breaker (cockatiel) that stops calling a vendor that
- * keeps failing, a lane for reads and one for writes, and the failure log.
+ * calls (VBS and EVS hosts, IAM): a circuit breaker (upstream-circuit.ts) that stops calling a
+ * vendor that keeps failing, a lane for reads and one for writes, and the failure log.
  *
  * The circuit counts an attempt as failed when no answer came (refused, dropped, timed out) or the
  * answer is not the vendor's (see `isTransientResponse`); a vendor error the vendor explains (a JSON
  * error body) is the vendor working. While open, calls fail at once with CIRCUIT_OPEN; after
- * `resetTimeoutMs` one call goes through as the probe, and its success closes the circuit. Calls
- * that arrive while the probe is out fail at once too (cockatiel would park them behind the probe,
- * which against a blackholed vendor means a full timeout).
+ * `resetTimeoutMs` the gateway sends its own health call (the provider's `checkHealth`, within
+ * `probeTimeoutMs`) and closes the circuit when it answers. No client call is ever the probe.
  */
 
 export interface UpstreamSettings {
-  circuit: {
-    /** Share of failed attempts among the last `windowSize` that opens the circuit. */
-    failureRatio: number;
-    /** Attempts the window must hold before the ratio counts. */
-    minimumCalls: number;
-    windowSize: number;
-    /** How long the circuit stays open before a probe. */
-    resetTimeoutMs: number;
-  };
+  circuit: CircuitSettings;
   retry: {
     /** Attempts per call, the first included; only calls that cannot duplicate anything are retried. */
     maxAttempts: number;
@@ -44,7 +37,7 @@ export interface UpstreamSettings {
 }
 
 export const DEFAULT_UPSTREAM_SETTINGS: UpstreamSettings = {
-  circuit: { failureRatio: 0.5, minimumCalls: 20, windowSize: 40, resetTimeoutMs: 5_000 },
+  circuit: { failureRatio: 0.5, minimumCalls: 20, windowSize: 40, consecutiveFailures: 3, resetTimeoutMs: 5_000, probeTimeoutMs: 2_000 },
   retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2_000 },
   reads: { concurrency: 16, maxQueued: 256, queueTimeoutMs: 2_000 },
   writes: { concurrency: 8, maxQueued: 256, queueTimeoutMs: 2_000 },
@@ -73,70 +66,92 @@ export function isCircuitFailure(error: unknown): boolean {
   return error instanceof TransportError && !(error instanceof UpstreamRejection);
 }
 
+/** Set while the probe runs: its calls go out although the circuit is not closed, and count for nothing. */
+const probing = new AsyncLocalStorage<true>();
+
 export class UpstreamGuard {
   readonly failures: UpstreamFailureLog;
-  private readonly breaker: CircuitBreakerPolicy;
+  private readonly circuitState: Circuit;
   private readonly lanes: Record<CallKind, UpstreamLane>;
-  private openedAt = 0;
+  private probe: () => Promise<boolean> = async () => true;
 
   constructor(
     readonly providerName: string,
     readonly settings: UpstreamSettings = DEFAULT_UPSTREAM_SETTINGS,
     log?: Logger,
+    clock: Clock = systemClock,
   ) {
     this.failures = new UpstreamFailureLog(log, providerName);
     const { circuit } = settings;
-    this.breaker = circuitBreaker(
-      handleWhen(isCircuitFailure).orWhenResult((result) => isTransientResponse(result as Parameters<typeof isTransientResponse>[0])),
-      {
-        halfOpenAfter: circuit.resetTimeoutMs,
-        breaker: new CountBreaker({ threshold: circuit.failureRatio, size: circuit.windowSize, minimumNumberOfCalls: circuit.minimumCalls }),
-      },
-    );
-    this.breaker.onBreak(() => {
-      this.openedAt = Date.now();
-      log?.warn({ provider: providerName, resetTimeoutMs: circuit.resetTimeoutMs }, 'circuit opened: calls fail fast until a probe succeeds');
+    this.circuitState = new Circuit(circuit, clock, () => this.runProbe(), {
+      opened: () => log?.warn({ provider: providerName, resetTimeoutMs: circuit.resetTimeoutMs }, 'circuit opened: calls fail fast until a health probe answers'),
+      closed: () => log?.info({ provider: providerName }, 'circuit closed: the health probe answered'),
     });
-    this.breaker.onReset(() => log?.info({ provider: providerName }, 'circuit closed: the probe succeeded'));
     this.lanes = {
       read: new UpstreamLane(`${providerName} reads`, settings.reads),
       write: new UpstreamLane(`${providerName} writes`, settings.writes),
     };
   }
 
-  /** OPEN until the reset timeout has passed; then HALF_OPEN (the next call is the probe) until it answers. */
+  /**
+   * The provider's own cheap health call, sent when an open circuit is due for a probe. Until one
+   * is given (an adapter built without a registry), the circuit closes after the reset timeout and
+   * the next failures open it again.
+   */
+  probeWith(healthCheck: () => Promise<boolean>): void {
+    this.probe = healthCheck;
+  }
+
   get circuit(): CircuitStatus {
-    switch (this.breaker.state) {
-      case CircuitState.Closed:
-        return 'CLOSED';
-      case CircuitState.HalfOpen:
-        return 'HALF_OPEN';
-      default:
-        return Date.now() - this.openedAt >= this.settings.circuit.resetTimeoutMs ? 'HALF_OPEN' : 'OPEN';
-    }
+    return this.circuitState.state;
   }
 
   /** One attempt: through the circuit first (an open one rejects before queueing), then the lane. */
   attempt<T>(kind: CallKind, deadline: number, send: () => Promise<T>): Promise<T> {
-    if (this.failsFast()) return Promise.reject(this.circuitOpen());
+    const isProbe = probing.getStore() === true;
+    if (!isProbe && !this.circuitState.admit()) return Promise.reject(this.circuitOpen());
     return this.lanes[kind].run(async () => {
-      if (this.failsFast()) throw this.circuitOpen();
-      // Checked before the breaker: a rejection inside it would count as the probe's answer.
+      // Admitted again after the queue: the circuit may have opened while the call waited.
+      const ticket = isProbe ? null : this.circuitState.admit();
+      if (!isProbe && !ticket) throw this.circuitOpen();
       if (deadline - Date.now() < MIN_ATTEMPT_MS) {
         throw new UpstreamRejection('DEADLINE_EXCEEDED', `${this.providerName}: the request's deadline leaves no time for the call`);
       }
       try {
-        return await this.breaker.execute(send);
+        const result = await send();
+        if (ticket) this.circuitState.settle(ticket, isTransientResponse(result as Parameters<typeof isTransientResponse>[0]));
+        return result;
       } catch (error) {
-        if (error instanceof BrokenCircuitError) throw this.circuitOpen();
+        if (ticket) this.circuitState.settle(ticket, isCircuitFailure(error));
         throw error;
       }
-    }, deadline);
+    }, deadline, currentCaller());
   }
 
-  /** Open and not yet due for a probe, or the probe is out. */
-  private failsFast(): boolean {
-    return this.breaker.state === CircuitState.HalfOpen || this.circuit === 'OPEN';
+  /**
+   * Waits on a call another caller made (a shared login). For the circuit the waiter has made the
+   * call too, and its failure counts: at low traffic every query may be waiting on the one login,
+   * and counting that login alone would take a full timeout per failure to open the circuit.
+   */
+  async waitOnShared<T>(shared: Promise<T>): Promise<T> {
+    const ticket = this.circuitState.admit();
+    if (!ticket) throw this.circuitOpen();
+    try {
+      return await shared;
+    } catch (error) {
+      if (isCircuitFailure(error)) this.circuitState.settle(ticket, true);
+      throw error;
+    }
+  }
+
+  /** No probe after this: the provider is closing. */
+  close(): void {
+    this.circuitState.dispose();
+  }
+
+  private runProbe(): Promise<boolean> {
+    const deadline = Date.now() + this.settings.circuit.probeTimeoutMs;
+    return probing.run(true, () => runInRequestScope(`circuit-probe:${this.providerName}`, () => this.probe(), deadline));
   }
 
   private circuitOpen(): UpstreamRejection {

@@ -13,7 +13,7 @@ const lane = (defaults: UpstreamSettings['reads']) =>
     .object({
       /** Calls of this kind in flight at once per provider instance. */
       concurrency: z.number().int().min(1).max(1_000).default(defaults.concurrency),
-      /** Calls that may wait for a slot; beyond, a call fails at once with UPSTREAM_BUSY. */
+      /** Calls one API key (or the gateway's own polling) may have waiting for a slot; beyond, its next call fails at once with UPSTREAM_BUSY. */
       maxQueued: z.number().int().min(0).max(100_000).default(defaults.maxQueued),
       /** How long a call may wait for a slot (apart from the call's own timeout). */
       queueTimeoutMs: ms(600_000).default(defaults.queueTimeoutMs),
@@ -28,7 +28,11 @@ export const upstreamSettings = z
         failureRatio: z.number().gt(0).max(1).default(D.circuit.failureRatio),
         minimumCalls: z.number().int().min(1).max(10_000).default(D.circuit.minimumCalls),
         windowSize: z.number().int().min(1).max(10_000).default(D.circuit.windowSize),
+        /** Failed calls in a row that open the circuit whatever the traffic. */
+        consecutiveFailures: z.number().int().min(1).max(10_000).default(D.circuit.consecutiveFailures),
         resetTimeoutMs: ms(3_600_000).min(100).default(D.circuit.resetTimeoutMs),
+        /** The deadline of the gateway's own health call that probes an open circuit. */
+        probeTimeoutMs: ms(600_000).min(50).default(D.circuit.probeTimeoutMs),
       })
       .strict()
       .refine((c) => c.minimumCalls <= c.windowSize, { message: 'minimumCalls must not exceed windowSize', path: ['minimumCalls'] })
@@ -49,7 +53,7 @@ export const upstreamSettings = z
 
 export const upstreamOverride = z
   .object({
-    circuit: z.partialRecord(z.enum(['failureRatio', 'minimumCalls', 'windowSize', 'resetTimeoutMs']), z.number()).optional(),
+    circuit: z.partialRecord(z.enum(['failureRatio', 'minimumCalls', 'windowSize', 'consecutiveFailures', 'resetTimeoutMs', 'probeTimeoutMs']), z.number()).optional(),
     retry: z.partialRecord(z.enum(['maxAttempts', 'baseDelayMs', 'maxDelayMs']), z.number()).optional(),
     reads: z.partialRecord(z.enum(['concurrency', 'maxQueued', 'queueTimeoutMs']), z.number()).optional(),
     writes: z.partialRecord(z.enum(['concurrency', 'maxQueued', 'queueTimeoutMs']), z.number()).optional(),

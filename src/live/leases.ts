@@ -5,8 +5,8 @@ import type { RedisConnections } from '../infrastructure/redis.js';
 /**
  * Which replica polls which provider instance. With Redis, a lease per provider (`SET NX PX`) names
  * one holder; the holder renews it at a third of its length, and every other replica tries to take
- * it as often, so when the holder dies another takes over within the lease time. Without Redis the
- * one process holds every lease.
+ * it as often, so when the holder dies another takes over within the lease time. While Redis cannot
+ * be asked, every replica polls. Without Redis the one process holds every lease.
  */
 
 export interface LeaseEvents {
@@ -28,14 +28,22 @@ export class LocalLeases implements Leases {
   async close(): Promise<void> {}
 }
 
-/** Renews only a lease this replica still holds; releases likewise. */
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+/**
+ * Renews a lease this replica holds, or takes it back when it lapsed and nobody took it (as after a
+ * Redis outage, during which this replica went on polling); releases only its own.
+ */
+const RENEW = `local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+return 0`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 export class RedisLeases implements Leases {
   /** Identifies this replica as a lease holder; logged, so an operator sees who polls what. */
   readonly holderId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly held = new Set<string>();
+  /** Leases whose last renewal Redis did not answer. */
+  private readonly unreadable = new Set<string>();
   private names: readonly string[] = [];
   private events: LeaseEvents | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -81,10 +89,13 @@ export class RedisLeases implements Leases {
       holding = this.held.has(name)
         ? (await this.redis.commands.eval(RENEW, 1, this.key(name), this.holderId, String(this.leaseMs))) === 1
         : (await this.redis.commands.set(this.key(name), this.holderId, 'PX', this.leaseMs, 'NX')) === 'OK';
+      if (this.unreadable.delete(name)) this.log.info({ lease: name, holding }, 'lease readable again');
     } catch (error) {
-      // Without Redis nobody can prove they hold the lease: stop polling rather than poll twice.
-      this.log.warn({ err: error, lease: name }, 'lease renewal failed');
-      holding = false;
+      // Without Redis nobody can tell who holds the lease: poll anyway. Polls only read, so two
+      // replicas polling is harmless; none polling would leave jobs unfollowed.
+      if (!this.unreadable.has(name)) this.log.warn({ err: error, lease: name }, 'lease unreadable: polling without it until Redis answers');
+      this.unreadable.add(name);
+      holding = true;
     }
     if (!this.events) return;
     if (holding && !this.held.has(name)) {

@@ -57,7 +57,7 @@ export interface LiveStatus {
 }
 
 export function createLiveStatus({ config, log, clock, providers, hasJobCallbacks }: LiveStatusOptions): LiveStatus {
-  const redis = config.redis ? new RedisConnections(config.redis.url, config.redis.keyPrefix, log.child({ component: 'redis' })) : null;
+  const redis = config.redis ? new RedisConnections(config.redis.url, config.redis.keyPrefix, log.child({ component: 'redis' }), config.redis.commandTimeoutMs) : null;
   const bus = redis ? new RedisBus(redis) : new MemoryBus();
   const { store, idempotency, stateFile } = stateStores(config, redis, bus, clock);
   const watcherLog = log.child({ component: 'watcher' });

@@ -1,5 +1,6 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { ProviderKey } from '../domain/provider.js';
+import type { Redis } from 'ioredis';
 import type { RedisConnections } from '../infrastructure/redis.js';
 import type { StatusEvent, WatchKind } from './status-events.js';
 
@@ -78,13 +79,18 @@ export class MemoryBus extends TopicBus {
 export class RedisBus extends TopicBus {
   private readonly target: ReturnType<typeof createRedisEventTarget>;
 
-  constructor(redis: RedisConnections) {
+  constructor(private readonly redis: RedisConnections) {
     super(redis.keyPrefix);
-    this.target = createRedisEventTarget({ publishClient: redis.commands, subscribeClient: redis.subscriber });
+    this.target = createRedisEventTarget({ publishClient: redis.commands, subscribeClient: handledSubscriptions(redis.subscriber) });
   }
 
+  /**
+   * Published here rather than through the event target, which drops the PUBLISH's promise: while
+   * Redis is down its rejection would go unhandled and end the process. What is lost then is a
+   * wake-up (status transitions are published by the store's own script), costing one poll interval.
+   */
   publish<P>(topic: Topic<P>, payload: P): void {
-    this.target.dispatchEvent(new CustomEvent(topic, { detail: payload }));
+    this.redis.commands.publish(topic, payload === undefined ? '' : JSON.stringify(payload)).catch(() => undefined);
   }
 
   listen<P>(topic: Topic<P>, listener: Listener<P>): () => void {
@@ -227,4 +233,19 @@ class EventStream<T, P> implements AsyncIterableIterator<T | SlowConsumer> {
     this.queue.length = 0;
     this.options.onEnd?.();
   }
+}
+
+/**
+ * The subscriber as the event target uses it (`on`, `subscribe`, `unsubscribe`), with the promises
+ * it drops handled: an UNSUBSCRIBE cut short when the connection closes under a Redis that stopped
+ * answering would otherwise be an unhandled rejection, which ends the process.
+ */
+function handledSubscriptions(subscriber: Redis): Redis {
+  const handled = {
+    on: subscriber.on.bind(subscriber),
+    subscribe: (channel: string) => subscriber.subscribe(channel).catch(() => 0),
+    unsubscribe: (channel: string) => subscriber.unsubscribe(channel).catch(() => 0),
+  };
+  // The event target calls nothing else of its subscribe client.
+  return handled as unknown as Redis;
 }

@@ -1,5 +1,6 @@
 import type { HuaweiAuthConfig, ProviderConfig } from '../infrastructure/config.js';
 import { providerKeyOf } from '../domain/ids.js';
+import type { Clock } from '../infrastructure/clock.js';
 import type { Logger } from '../infrastructure/logger.js';
 import { DEFAULT_UPSTREAM_SETTINGS, UpstreamGuard, type UpstreamSettings } from '../infrastructure/upstream-guard.js';
 import { UpstreamHttp } from '../infrastructure/upstream-http.js';
@@ -7,12 +8,14 @@ import type { UpstreamIdentity } from '../infrastructure/upstream-telemetry.js';
 import { huaweiIdentity, IamTokenSource, type HuaweiAuth } from './huawei/auth/index.js';
 import { TaurusDbProvider } from './huawei/taurusdb/adapter.js';
 import { VbsProvider } from './huawei/vbs/adapter.js';
-import type { BackupProvider } from '../domain/provider.js';
+import type { BackupProvider, ProviderKey } from '../domain/provider.js';
 import { ZStackProvider } from './zstack/adapter.js';
 
 export interface ProviderServices {
   log?: Logger;
   upstream?: UpstreamSettings;
+  /** Times the circuit's probe (tests move a manual one). */
+  clock?: Clock;
 }
 
 /**
@@ -21,7 +24,14 @@ export interface ProviderServices {
  */
 export function createProvider(tenant: string, config: ProviderConfig, services: ProviderServices = {}): BackupProvider {
   const key = providerKeyOf(tenant, config.name);
-  const guard = new UpstreamGuard(key, services.upstream ?? DEFAULT_UPSTREAM_SETTINGS, services.log);
+  const guard = new UpstreamGuard(key, services.upstream ?? DEFAULT_UPSTREAM_SETTINGS, services.log, services.clock);
+  const provider = adapterOf(key, config, guard);
+  // An open circuit is probed with the provider's own cheap call, never with a client's.
+  guard.probeWith(() => provider.checkHealth());
+  return provider;
+}
+
+function adapterOf(key: ProviderKey, config: ProviderConfig, guard: UpstreamGuard): BackupProvider {
   switch (config.kind) {
     case 'zstack':
       return new ZStackProvider({

@@ -107,6 +107,7 @@ export async function startJob<R extends object>(
     }
   };
   const key = (request as { idempotencyKey?: string | null }).idempotencyKey;
+  if (!key) await ctx.idempotency.ensureAvailable?.();
   const outcome = key ? await startOnce(ctx, provider, `${provider.key}:${operation}:${key}`, fingerprintOf(request), attempt) : await attempt(null);
   if ('unanswered' in outcome) {
     throw new VendorError(

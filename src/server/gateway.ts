@@ -59,16 +59,17 @@ export interface Gateway {
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const log = options.logger ?? createLogger();
   const createAdapter = options.providerFactory ?? createProvider;
+  const clock = options.clock ?? systemClock;
   const reportingJobEnds = new Set<string>();
   const tenants = new TenantDirectory(config.tenants, (tenant, provider) => {
     const adapterConfig = withJobCallback(config, tenant, provider);
     if (adapterConfig.kind === 'zstack' && adapterConfig.webhookUrl) reportingJobEnds.add(providerKeyOf(tenant, provider.name));
-    return createAdapter(tenant, adapterConfig, { log, upstream: upstreamSettingsOf(config, provider) });
+    return createAdapter(tenant, adapterConfig, { log, upstream: upstreamSettingsOf(config, provider), clock });
   });
   const live = createLiveStatus({
     config,
     log,
-    clock: options.clock ?? systemClock,
+    clock,
     providers: tenants.tenants.flatMap((tenant) => tenant.providers),
     hasJobCallbacks: (provider) => reportingJobEnds.has(provider.key),
   });
@@ -88,6 +89,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     log,
     authenticate: authenticateKey,
     onRequest: (req, res) => telemetry.trackStream(req, res),
+    unavailableDependencies: async () => (live.redis && !(await live.redis.answers()) ? ['redis'] : []),
     graphiqlApiKey: options.graphiqlApiKey,
   });
   const ws = attachGraphqlWs(http.server, { config, yoga, keySockets, trusted, authenticate: authenticateKey, log });

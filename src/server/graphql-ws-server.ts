@@ -68,6 +68,7 @@ export function attachGraphqlWs(server: http.Server, deps: GraphqlWsDependencies
         const query = trusted ? trusted.queryOf(payload) : payload.query;
         if (query instanceof GraphQLError) return [query];
         const requestId = requestIdFrom(undefined);
+        const caller = ctx.extra.principal?.keyHash;
         return runInRequestScope(requestId, async () => {
           // Only what the context factory reads: each subscription keeps its context for its whole life.
           const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
@@ -86,11 +87,11 @@ export function attachGraphqlWs(server: http.Server, deps: GraphqlWsDependencies
             variableValues: payload.variables,
             contextValue,
             rootValue: {
-              execute: inRequestScope(requestId, execute),
-              subscribe: framedSubscriber(ctx.extra.socket, id, inRequestScope(requestId, subscribe)),
+              execute: inRequestScope(requestId, caller, execute),
+              subscribe: framedSubscriber(ctx.extra.socket, id, inRequestScope(requestId, caller, subscribe)),
             },
           };
-        });
+        }, undefined, caller);
       },
     },
     wsServer,
@@ -113,6 +114,6 @@ export function attachGraphqlWs(server: http.Server, deps: GraphqlWsDependencies
  * here rather than per subscription: under tsx a named closure made per subscription would carry
  * a property dictionary of its own for the subscription's whole life.
  */
-function inRequestScope(requestId: string, fn: Executor): Executor {
-  return (args) => runInRequestScope(requestId, () => fn(args));
+function inRequestScope(requestId: string, caller: string | undefined, fn: Executor): Executor {
+  return (args) => runInRequestScope(requestId, () => fn(args), undefined, caller);
 }

@@ -25,6 +25,8 @@ export interface HttpServerDependencies {
   authenticate(authorization: string | undefined, remoteAddress: string | undefined): Principal | null;
   /** Each GraphQL request, before it runs (metrics count SSE streams). */
   onRequest(req: http.IncomingMessage, res: http.ServerResponse): void;
+  /** The shared dependencies that do not answer now (`redis`), for readiness. */
+  unavailableDependencies(): Promise<string[]>;
   /** Demo mode: GraphiQL holds this key, so its page is served to its own origin only. */
   graphiqlApiKey?: string;
 }
@@ -55,7 +57,7 @@ export function createHttpServer(deps: HttpServerDependencies): GatewayHttpServe
         return;
       }
       if (req.url === '/readyz') {
-        res.writeHead(draining ? 503 : 200, { 'content-type': 'text/plain' }).end(draining ? 'draining' : 'ready');
+        void answerReadiness(res);
         return;
       }
       if (config.server.metrics.enabled && req.url === METRICS_PATH) {
@@ -87,10 +89,23 @@ export function createHttpServer(deps: HttpServerDependencies): GatewayHttpServe
         inFlight -= 1;
         if (inFlight === 0) drained?.();
       });
-      runInRequestScope(requestId, () => void yoga(req, res, { principal: admitted.principal, requestId }), Date.now() + config.server.requestDeadlineMs);
+      runInRequestScope(
+        requestId,
+        () => void yoga(req, res, { principal: admitted.principal, requestId }),
+        Date.now() + config.server.requestDeadlineMs,
+        admitted.principal?.keyHash,
+      );
     },
   );
   server.maxConnections = limits.maxConnections;
+
+  /** 503 while draining or while a dependency every request needs (Redis) does not answer, naming it. */
+  async function answerReadiness(res: http.ServerResponse): Promise<void> {
+    const unavailable = draining ? [] : await deps.unavailableDependencies();
+    const status = draining || unavailable.length > 0 ? 503 : 200;
+    const body = draining ? 'draining' : unavailable.length > 0 ? `not ready: ${unavailable.join(', ')} unavailable` : 'ready';
+    res.writeHead(status, { 'content-type': 'text/plain' }).end(body);
+  }
 
   return {
     server,

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { providerKeyOf, resourceGlobalId } from '../../src/domain/ids.js';
 import type { TickReport } from '../../src/live/poller.js';
 import { eventually } from '../support/eventually.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { HUAWEI_PROJECT, startStack, type Stack } from '../support/stack.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { startBlackhole, type Blackhole } from './endpoints.js';
 
 const PROVIDERS = '{ providers { name healthy circuit } }';
@@ -49,24 +50,82 @@ describe('circuit breaker per provider instance', () => {
     expect(blackhole.requests()).toBe(sentBeforeOpen);
   });
 
-  it('after the reset timeout one probe goes through; its success closes the circuit', async () => {
-    stack = await startStack({
-      vbs: {},
-      providerTimeoutMs: { vbs: 300 },
-      providerUpstream: { vbs: { circuit: { ...TRIPPY.circuit, resetTimeoutMs: 300 } } },
-    });
-    stack.vbs!.server.injectFault({ fault: { type: 'hang' }, pathIncludes: '/backups', times: 2 });
-    await stack.graphql(BACKUPS);
-    await stack.graphql(BACKUPS);
+  it('at one query at a time, a blackholed vendor is cut off after a few timeouts in a row, with the default settings', async () => {
+    blackhole = await startBlackhole();
+    stack = await startStack({ vbs: {}, endpoints: { vbs: blackhole.url }, providerTimeoutMs: { vbs: 300 } });
+    const codes: unknown[] = [];
+    for (let query = 0; query < 8; query += 1) {
+      const listed = await stack.graphql(BACKUPS);
+      codes.push(listed.body.errors?.map((e) => e.extensions?.code)[0]);
+    }
+    // Three waited their timeout; the other five failed at once without reaching the vendor.
+    expect(codes).toEqual([...Array(3).fill('UPSTREAM_TIMEOUT'), ...Array(5).fill('UPSTREAM_UNAVAILABLE')]);
+    expect(blackhole.requests()).toBe(3);
+  });
+
+  it('queries that all wait on one ZStack login to a blackholed vendor each count as a failure, so the circuit opens with that login', async () => {
+    blackhole = await startBlackhole();
+    stack = await startStack({ endpoints: { zs: blackhole.url }, providerTimeoutMs: { zs: 300 } });
+    // At low traffic every query finds the one login in flight and waits on it.
+    const waiting = await Promise.all([1, 2, 3].map(() => stack.graphql(BACKUPS)));
+    for (const listed of waiting) expect(listed.body.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_TIMEOUT']);
+    expect(blackhole.requests()).toBe(1);
+
+    const next = await stack.graphql(BACKUPS);
+    expect(next.body.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_UNAVAILABLE']);
+    expect(blackhole.requests()).toBe(1);
+  });
+
+  it("an open circuit is probed with the gateway's own health call, never a client's query; client calls fail at once meanwhile", async () => {
+    const clock = new ManualClock();
+    stack = await startStack({ vbs: {}, clock, providerTimeoutMs: { vbs: 300 }, providerUpstream: { vbs: { circuit: { resetTimeoutMs: 1_000, probeTimeoutMs: 300 } } } });
     const vbs = stack.gateway.tenants.tenants[0]!.provider(providerKeyOf('acme', 'vbs'))!;
+    stack.vbs!.server.injectFault({ fault: { type: 'hang' } });
+    for (let query = 0; query < 3; query += 1) await stack.graphql(BACKUPS);
     expect(vbs.circuit()).toBe('OPEN');
 
+    // Still dead: the probe is sent when the reset timeout has passed, and client queries do not wait for it.
     stack.vbs!.server.clearRequests();
-    await eventually(async () => vbs.circuit(), (state) => state === 'HALF_OPEN', 2_000);
-    const probe = await stack.graphql(PROVIDERS);
-    expect(vbsOf(probe.body)).toMatchObject({ healthy: true });
+    clock.advance(1_000);
+    expect(vbs.circuit()).toBe('HALF_OPEN');
+    const duringProbe = await stack.graphql(BACKUPS);
+    expect(duringProbe.body.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_UNAVAILABLE']);
+    await eventually(async () => vbs.circuit(), (state) => state === 'OPEN', 2_000);
+    expect(sent(stack)).toEqual(['GET /backups?limit=1']);
+
+    // Back: the next probe answers and closes the circuit; only then do client queries go out again.
+    stack.vbs!.server.clearFaults();
+    stack.vbs!.server.clearRequests();
+    clock.advance(1_000);
+    await eventually(async () => vbs.circuit(), (state) => state === 'CLOSED', 2_000);
+    expect(sent(stack)).toEqual(['GET /backups?limit=1']);
+    const after = await stack.graphql(BACKUPS);
+    expect(after.body.errors).toBeUndefined();
+  });
+
+  it('a call left over from the outage does not open the circuit again after it closed', async () => {
+    const clock = new ManualClock();
+    stack = await startStack({
+      vbs: {},
+      clock,
+      providerTimeoutMs: { vbs: 2_000 },
+      providerUpstream: { vbs: { circuit: { consecutiveFailures: 1, resetTimeoutMs: 1_000 }, retry: { maxAttempts: 1 } } },
+    });
+    const vbs = stack.gateway.tenants.tenants[0]!.provider(providerKeyOf('acme', 'vbs'))!;
+    // A listing hangs at the vendor: it will fail, but only after the outage is over.
+    stack.vbs!.server.injectFault({ fault: { type: 'hang' }, pathIncludes: '/backups/detail', times: 1 });
+    const hung = new Promise<void>((resolve) => stack.vbs!.server.onArrival((_method, path) => path.endsWith('/backups/detail') && resolve()));
+    const leftOver = stack.graphql(BACKUPS);
+    await hung;
+    stack.vbs!.server.injectFault({ fault: { type: 'http500text' }, pathIncludes: '/backups/detail', times: 1 });
+    await stack.graphql(BACKUPS);
+    expect(vbs.circuit()).toBe('OPEN');
+    clock.advance(1_000);
+    await eventually(async () => vbs.circuit(), (state) => state === 'CLOSED', 2_000);
+
+    const late = await leftOver;
+    expect(late.body.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_TIMEOUT']);
     expect(vbs.circuit()).toBe('CLOSED');
-    expect(stack.vbs!.server.requests()).toHaveLength(1);
   });
 
   it('the status watcher stops polling a provider whose circuit is open, and backs off', async () => {
@@ -95,6 +154,11 @@ describe('circuit breaker per provider instance', () => {
     expect(intervals[2]!).toBeGreaterThan(intervals[0]!);
   });
 });
+
+/** The VBS calls sent, by method and path below the project, with their query. */
+function sent(stack: Stack): string[] {
+  return stack.vbs!.server.requests().map((r) => `${r.method} ${r.path.replace(`/v2/${HUAWEI_PROJECT}`, '')}${r.query.size ? `?${r.query}` : ''}`);
+}
 
 function waitForTicks(stack: Stack, match: (tick: TickReport) => boolean, count: number): Promise<TickReport[]> {
   return new Promise((resolve) => {

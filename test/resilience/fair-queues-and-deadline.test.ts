@@ -45,6 +45,27 @@ describe('fair, bounded upstream queues and a deadline per request', () => {
     expect(stack.zstack!.server.requests({ method: 'POST' })).toHaveLength(2);
   });
 
+  it("one key's burst of reads queues behind itself: another key of the same tenant gets the next free slot", async () => {
+    stack = await startStack({
+      keys: [{ key: 'key-neighbour', label: 'neighbour' }],
+      providerUpstream: { zs: { reads: { concurrency: 1, maxQueued: 50, queueTimeoutMs: 10_000 } } },
+    });
+    await stack.graphql(VOLUMES);
+    // Every volume listing takes 100 ms at the vendor; the lane runs one call at a time.
+    stack.zstack!.server.injectFault({ fault: { type: 'latency', ms: 100 }, pathIncludes: '/volumes' });
+    stack.clearUpstreamRequests();
+    const firstHoldsTheSlot = new Promise<void>((resolve) => stack.zstack!.server.onArrival((_method, path) => path.endsWith('/volumes') && resolve()));
+    const burst = Array.from({ length: 8 }, () => stack.graphql(VOLUMES));
+    await firstHoldsTheSlot;
+
+    const neighbour = await stack.graphql(BACKUPS, undefined, { apiKey: 'key-neighbour' });
+    expect(neighbour.body.errors).toBeUndefined();
+    for (const done of await Promise.all(burst)) expect(done.body.errors).toBeUndefined();
+    // The neighbour's one call went out right after the call that held the slot, not after the burst.
+    const order = stack.upstreamRequests().map((r) => (r.path.endsWith('/volume-backups') ? 'neighbour' : 'burst'));
+    expect(order).toEqual(['burst', 'neighbour', ...Array(7).fill('burst')]);
+  });
+
   it("an upstream call never outlives the GraphQL request's deadline, even under a longer provider timeout", async () => {
     stack = await startStack({ vbs: {}, timeoutMs: 10_000, extra: { server: { port: 0, host: '127.0.0.1', requestDeadlineMs: 400 } } });
     await stack.graphql('{ providers { name } }');

@@ -43,6 +43,22 @@ export class ManualClock implements Clock {
     this.fire(timer);
   }
 
+  /** Moves time on by `ms`, running every timer that falls due on the way, in order. */
+  advance(ms: number): void {
+    const until = this.time + ms;
+    for (let timer = this.dueBy(until); timer; timer = this.dueBy(until)) {
+      this.time = Math.max(this.time, timer.dueAt);
+      this.fire(timer);
+    }
+    this.time = until;
+  }
+
+  private dueBy(until: number): Pending | null {
+    if (this.pending.size === 0) return null;
+    const timer = this.first();
+    return timer.dueAt <= until ? timer : null;
+  }
+
   private add(ms: number, run: () => void, repeatMs: number | null): Timer {
     const timer: Pending = { dueAt: this.time + ms, order: this.order++, run, repeatMs };
     this.pending.add(timer);

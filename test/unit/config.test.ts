@@ -46,6 +46,16 @@ describe('the config file is validated in full before anything starts', () => {
     );
   });
 
+  it("refuses a Redis command timeout that is not shorter than the request deadline", () => {
+    const tenants = [{ name: 'acme', apiKeys: [{ sha256: KEY_HASH }] }];
+    const redis = (commandTimeoutMs: number) => ({ url: 'redis://127.0.0.1:6379', commandTimeoutMs });
+    expect(problemsOf({ server: { requestDeadlineMs: 2_000 }, redis: redis(2_000), tenants })).toEqual([
+      'redis.commandTimeoutMs: must be shorter than server.requestDeadlineMs',
+    ]);
+    expect(problemsOf({ server: { requestDeadlineMs: 2_000 }, redis: redis(500), tenants })).toEqual([]);
+    expect(parseConfig({ redis: { url: 'redis://127.0.0.1:6379' }, tenants }).redis?.commandTimeoutMs).toBe(2_000);
+  });
+
   it('refuses duplicate tenant and provider names', () => {
     const provider = { kind: 'zstack', name: 'zs', endpoint: 'http://zstack:8080/zstack', accountName: 'admin', password: { env: 'P' } };
     const problems = problemsOf(
@@ -140,7 +150,7 @@ describe('upstream settings (circuit, retry, queues) are validated, defaulted an
     expect(config.server.requestDeadlineMs).toBe(15_000);
     const settings = upstreamSettingsOf(config, config.tenants[0]!.providers[0]!);
     expect(settings).toEqual({
-      circuit: { failureRatio: 0.5, windowSize: 40, minimumCalls: 20, resetTimeoutMs: 9_000 },
+      circuit: { failureRatio: 0.5, windowSize: 40, minimumCalls: 20, consecutiveFailures: 3, resetTimeoutMs: 9_000, probeTimeoutMs: 2_000 },
       retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 2_000 },
       reads: { concurrency: 16, maxQueued: 256, queueTimeoutMs: 2_000 },
       writes: { concurrency: 2, maxQueued: 256, queueTimeoutMs: 2_000 },

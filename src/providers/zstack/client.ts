@@ -214,25 +214,26 @@ export class ZStackClient {
         .request({ method: 'DELETE', path: `/v1/accounts/sessions/${encodeURIComponent(uuid)}` })
         .catch(() => undefined);
     }
+    this.http.guard.close();
     await this.http.close();
   }
 
   // --- session -------------------------------------------------------------------------------
 
   private currentSession(): Promise<string> {
-    if (!this.session) {
-      const session: Session = { promise: this.login(), uuid: null };
-      session.promise.then(
-        (uuid) => {
-          session.uuid = uuid;
-        },
-        () => {
-          if (this.session === session) this.session = null;
-        },
-      );
-      this.session = session;
-    }
-    return this.session.promise;
+    // Waiting on another caller's login is a call of this caller's own, as the circuit counts.
+    if (this.session) return this.session.uuid === null ? this.http.guard.waitOnShared(this.session.promise) : this.session.promise;
+    const session: Session = { promise: this.login(), uuid: null };
+    session.promise.then(
+      (uuid) => {
+        session.uuid = uuid;
+      },
+      () => {
+        if (this.session === session) this.session = null;
+      },
+    );
+    this.session = session;
+    return session.promise;
   }
 
   /** Forgets `stale` unless someone already replaced it, so N callers that hit ID.1001 log in once. */

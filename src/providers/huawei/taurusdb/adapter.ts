@@ -279,6 +279,7 @@ export class TaurusDbProvider implements BackupProvider {
   }
 
   close(): Promise<void> {
+    this.guard.close();
     return this.client.close();
   }
 

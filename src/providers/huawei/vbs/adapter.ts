@@ -274,6 +274,7 @@ export class VbsProvider implements BackupProvider {
   }
 
   async close(): Promise<void> {
+    this.guard.close();
     await this.client.close();
   }
 }
