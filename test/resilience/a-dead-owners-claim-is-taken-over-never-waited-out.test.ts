@@ -101,7 +101,10 @@ describe('Redis (replicas)', () => {
 
   it('a call that finds a live owner answers AttemptInProgress before its deadline, not after the claim', async () => {
     const [owner, other] = [replica(), replica()];
-    void owner.once('acme/vbs:createVolumeBackup:live', 'fp', 60_000, never);
+    // The owner holds the claim once its call starts (each replica connects on its own, in any order).
+    await new Promise<void>((claimed) => {
+      void owner.once('acme/vbs:createVolumeBackup:live', 'fp', 60_000, () => (claimed(), never()));
+    });
     const retry = recording('unused');
     await expect(withDeadline(500, () => other.once('acme/vbs:createVolumeBackup:live', 'fp', 60_000, retry.start))).rejects.toBeInstanceOf(
       AttemptInProgress,
