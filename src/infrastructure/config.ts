@@ -112,7 +112,8 @@ export const configSchema = z
       .object({
         port: z.number().int().min(0).max(65_535).default(4000),
         host: z.string().default('127.0.0.1'),
-        graphiql: z.boolean().default(true),
+        /** GraphiQL at GET /graphql (Accept: text/html): off unless chosen; the demo turns it on. */
+        graphiql: z.boolean().default(false),
         /** The backup console at /console (console/); the person enters an API key, kept in session storage. */
         console: z.boolean().default(false),
         /** The longest a GraphQL request may take; every upstream call it makes inherits what is left. */
@@ -150,6 +151,10 @@ export const configSchema = z
             requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
             headersTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
             maxConnections: z.number().int().min(1).max(1_000_000).default(10_000),
+            /** Bytes a streamed response (SSE) may have waiting for a client that does not read; beyond, it is closed. */
+            maxBufferedBytes: z.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(4 * 1024 * 1024),
+            /** A connection whose response bytes wait this long without the client taking any is closed. */
+            writeTimeoutMs: z.number().int().min(100).max(600_000).default(15_000),
           })
           .strict()
           .prefault({}),

@@ -14,6 +14,7 @@ import { TenantDirectory } from '../providers/tenancy.js';
 import { authenticate } from './authentication.js';
 import { observeGateway } from './gateway-telemetry.js';
 import { attachGraphqlWs } from './graphql-ws-server.js';
+import { loadGraphiQL } from './graphiql.js';
 import { createHttpServer } from './http-server.js';
 import { KeySockets, KeySubscriptions } from './plugins/use-subscription-budgets.js';
 import { loadTrustedDocuments } from './plugins/use-trusted-documents.js';
@@ -29,7 +30,7 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Replaces the adapters built from the config (tests inject their own). */
   providerFactory?: AdapterFactory;
-  /** A key to pre-fill in GraphiQL's headers (demo mode). */
+  /** Demo mode: a key to pre-fill in GraphiQL's headers and the console. */
   graphiqlApiKey?: string;
   /** Time for live status (tests drive it); the system clock by default. */
   clock?: Clock;
@@ -79,7 +80,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const keySubscriptions = new KeySubscriptions(config.subscriptions.maxPerKey);
   const authenticateKey = (authorization: unknown, remoteAddress: string | undefined) => authenticate(tenants, authorization, remoteAddress, log);
 
-  const yoga = createGatewayYoga({ config, live, log, metrics, trusted, keySubscriptions, graphiqlApiKey: options.graphiqlApiKey });
+  const yoga = createGatewayYoga({ config, live, log, metrics, trusted, keySubscriptions });
+  const graphiql = config.server.graphiql ? await loadGraphiQL(GRAPHQL_PATH, options.graphiqlApiKey) : null;
   const http = createHttpServer({
     config,
     yoga,
@@ -88,7 +90,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     log,
     authenticate: authenticateKey,
     onRequest: (req, res) => telemetry.trackStream(req, res),
-    graphiqlApiKey: options.graphiqlApiKey,
+    graphiql,
+    demoApiKey: options.graphiqlApiKey,
   });
   const ws = attachGraphqlWs(http.server, { config, yoga, keySockets, trusted, authenticate: authenticateKey });
   const telemetry = observeGateway({ metrics, provider: (key) => tenants.provider(key), jobs: live.jobs, watcher: live.watcher, wsServer: ws.wsServer });
