@@ -45,7 +45,10 @@ const zstackProvider = z
     timeZone: z.string().default('Asia/Shanghai'),
     timeoutMs,
     upstream: upstreamOverride.optional(),
-    /** X-Web-Hook target for job ends; the gateway derives it from `watcher.callbackUrl` when absent. */
+    /**
+     * X-Web-Hook target for job ends, to which the gateway appends `/<token>` (see `watcher.callbackSecret`);
+     * derived from `watcher.callbackUrl` when absent.
+     */
     webhookUrl: url.optional(),
   })
   .strict();
@@ -210,6 +213,12 @@ export const configSchema = z
          * polled only as a fallback.
          */
         callbackUrl: url.optional(),
+        /**
+         * Key of the token each callback URL ends with (HMAC-SHA256 of tenant and provider): the same
+         * on every replica behind one callback URL. Made at start when absent, so that a callback
+         * reaching another replica or a restarted one is refused (404) and the job is polled instead.
+         */
+        callbackSecret: secretRef.optional(),
       })
       .strict()
       .refine((w) => w.minIntervalMs === undefined || w.minIntervalMs <= w.maxIntervalMs, {

@@ -37,6 +37,8 @@ export class StatusWatcher {
   private readonly changeListeners = new Set<(event: StatusEvent) => void>();
   private readonly tickListeners = new Set<(report: TickReport) => void>();
   private readonly unlisteners: (() => void)[] = [];
+  /** When each job was last asked about because of a callback (pruned after the poll interval). */
+  private readonly calledBack = new Map<string, number>();
 
   /** Starts at once: listens on the bus and contends for the leases of every provider. */
   constructor(private readonly options: WatcherOptions) {
@@ -82,11 +84,26 @@ export class StatusWatcher {
     return () => this.tickListeners.delete(listener);
   }
 
-  /** The vendor says a job ended (ZStack X-Web-Hook): ask it now instead of at the next poll. */
+  /**
+   * The vendor says a job ended (ZStack X-Web-Hook): ask it now instead of at the next poll, if the
+   * job is one this gateway follows and still running, and at most once per job per poll interval
+   * however many callbacks come (ZStack retries; a leaked callback URL must not drive vendor load).
+   */
   async jobCallback(providerKey: ProviderKey, vendorJobId: string): Promise<boolean> {
     const provider = this.providers.get(providerKey);
-    const known = provider && (await this.options.registry.job(providerKey, vendorJobId));
-    if (!provider || !known || !isMoving('job', known.status)) return false;
+    if (!provider) return false;
+    const now = this.options.clock.now();
+    const interval = this.options.settings.minIntervalMs;
+    for (const [job, at] of this.calledBack) if (now - at >= interval) this.calledBack.delete(job);
+    const job = `${providerKey}\n${vendorJobId}`;
+    if (this.calledBack.has(job)) return false;
+    // Claimed before the lookup, so that callbacks arriving together make one poll.
+    this.calledBack.set(job, now);
+    const known = await this.options.registry.job(providerKey, vendorJobId);
+    if (!known || !isMoving('job', known.status)) {
+      this.calledBack.delete(job);
+      return false;
+    }
     await this.options.registry.sawJob(known, await provider.pollJob(known));
     return true;
   }

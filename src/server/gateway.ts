@@ -1,10 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { providerKeyOf } from '../domain/ids.js';
 import { systemClock, type Clock } from '../infrastructure/clock.js';
 import { upstreamSettingsOf, type GatewayConfig, type ProviderConfig, type TenantConfig } from '../infrastructure/config.js';
 import { createLogger, type Logger } from '../infrastructure/logger.js';
 import { createGatewayMetrics } from '../infrastructure/metrics.js';
-import { withJobCallback } from '../live/job-callbacks.js';
+import { JobCallbacks } from '../live/job-callbacks.js';
 import type { Jobs } from '../live/jobs.js';
 import { createLiveStatus, type LiveView } from '../live/live.js';
 import type { StatusWatcher } from '../live/watcher.js';
@@ -60,18 +60,16 @@ export interface Gateway {
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const log = options.logger ?? createLogger();
   const createAdapter = options.providerFactory ?? createProvider;
-  const reportingJobEnds = new Set<string>();
-  const tenants = new TenantDirectory(config.tenants, (tenant, provider) => {
-    const adapterConfig = withJobCallback(config, tenant, provider);
-    if (adapterConfig.kind === 'zstack' && adapterConfig.webhookUrl) reportingJobEnds.add(providerKeyOf(tenant, provider.name));
-    return createAdapter(tenant, adapterConfig, { log, upstream: upstreamSettingsOf(config, provider) });
-  });
+  const jobCallbacks = new JobCallbacks(config.watcher.callbackSecret ?? randomBytes(32).toString('base64url'));
+  const tenants = new TenantDirectory(config.tenants, (tenant, provider) =>
+    createAdapter(tenant, jobCallbacks.withCallback(config, tenant, provider), { log, upstream: upstreamSettingsOf(config, provider) }),
+  );
   const live = createLiveStatus({
     config,
     log,
     clock: options.clock ?? systemClock,
     providers: tenants.tenants.flatMap((tenant) => tenant.providers),
-    hasJobCallbacks: (provider) => reportingJobEnds.has(provider.key),
+    hasJobCallbacks: (provider) => jobCallbacks.reports(provider.key),
   });
   // Counted always (the same observations feed the warn lines); served only when enabled.
   const metrics = createGatewayMetrics();
@@ -86,6 +84,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     config,
     yoga,
     watcher: live.watcher,
+    jobCallbacks,
     metrics,
     log,
     authenticate: authenticateKey,

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { GatewayConfig } from '../infrastructure/config.js';
 import { requestIdFrom, runInRequestScope, type Logger } from '../infrastructure/logger.js';
 import type { GatewayMetrics } from '../infrastructure/metrics.js';
-import { JOB_CALLBACK_PREFIX, receiveJobCallback } from '../live/job-callbacks.js';
+import type { JobCallbacks } from '../live/job-callbacks.js';
 import type { StatusWatcher } from '../live/watcher.js';
 import type { Principal } from '../providers/access.js';
 import { serveConsole } from './console.js';
@@ -22,6 +22,7 @@ export interface HttpServerDependencies {
   config: GatewayConfig;
   yoga: GatewayYoga;
   watcher: StatusWatcher;
+  jobCallbacks: JobCallbacks;
   metrics: GatewayMetrics;
   log: Logger;
   authenticate(authorization: string | undefined, remoteAddress: string | undefined): Principal | null;
@@ -69,10 +70,7 @@ export function createHttpServer(deps: HttpServerDependencies): GatewayHttpServe
       }
       if (config.server.console && serveConsole(req, res, deps.demoApiKey)) return;
       if (deps.graphiql?.serve(req, res)) return;
-      if (req.url?.startsWith(JOB_CALLBACK_PREFIX)) {
-        receiveJobCallback(req, res, watcher, log);
-        return;
-      }
+      if (deps.jobCallbacks.receive(req, res, watcher, log)) return;
       const requestId = requestIdFrom(req.headers['x-request-id']);
       res.setHeader('x-request-id', requestId);
       res.setHeader('cross-origin-resource-policy', 'same-origin');
