@@ -123,7 +123,7 @@ export const configSchema = z
         requestDeadlineMs: z.number().int().min(100).max(600_000).default(15_000),
         /** false: no introspection, and `_service`/`_entities` only for a key marked `federationRouter`. */
         introspection: z.boolean().default(true),
-        /** "Did you mean …" in validation errors: it maps the schema for whoever asks, so off unless chosen. */
+        /** "Did you mean …" (fields, arguments, types, enum values) in errors: it maps the schema, so off unless chosen, and off with introspection. */
         fieldSuggestions: z.boolean().default(false),
         /** Largest operation the gateway accepts (see plugins/use-operation-limits.ts and use-query-cost.ts). */
         limits: z

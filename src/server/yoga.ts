@@ -21,6 +21,7 @@ import { useRateLimits } from './plugins/use-rate-limits.js';
 import { useScopes } from './plugins/use-scopes.js';
 import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
 import type { KeySubscriptions } from './plugins/use-subscription-budgets.js';
+import { useSuggestionPolicy } from './plugins/use-suggestion-policy.js';
 import { useTracing } from './plugins/use-tracing.js';
 import type { TrustedDocuments } from './plugins/use-trusted-documents.js';
 
@@ -70,7 +71,8 @@ export function createGatewayYoga({ config, live, log, metrics, trusted, keySubs
     plugins: [
       useCsrfPrevention(),
       ...(trusted ? [trusted.plugin] : []),
-      useOperationLimits(limits, config.server.fieldSuggestions),
+      useOperationLimits(limits),
+      useSuggestionPolicy(config.server.fieldSuggestions && config.server.introspection),
       useIntrospectionPolicy(config.server.introspection),
       // In this order: the audit sees every refusal of the checks after it; cost is counted before
       // the rate limiter spends it; budgets count only subscriptions that passed everything else.
