@@ -76,7 +76,7 @@ export function createGatewayYoga({ config, live, log, metrics, trusted, keySubs
       useIntrospectionPolicy(config.server.introspection),
       // In this order: the audit sees every refusal of the checks after it; cost is counted before
       // the rate limiter spends it; budgets count only subscriptions that passed everything else.
-      useAuditLog(),
+      useAuditLog(audit),
       useScopes(),
       useQueryCost(limits),
       useRateLimits(config.rateLimits, live.redis),
