@@ -11,7 +11,7 @@ import type { StatusWatcher } from '../live/watcher.js';
 import type { BackupProvider } from '../domain/provider.js';
 import { createProvider, type ProviderServices } from '../providers/registry.js';
 import { TenantDirectory } from '../providers/tenancy.js';
-import { authenticate } from './authentication.js';
+import { createAuthenticator } from './authentication.js';
 import { observeGateway } from './gateway-telemetry.js';
 import { attachGraphqlWs } from './graphql-ws-server.js';
 import { loadGraphiQL } from './graphiql.js';
@@ -76,7 +76,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const trusted = config.server.persistedDocuments ? loadTrustedDocuments(config.server.persistedDocuments) : null;
   const keySockets = new KeySockets(config.subscriptions.maxSocketsPerKey);
   const keySubscriptions = new KeySubscriptions(config.subscriptions.maxPerKey);
-  const authenticateKey = (authorization: unknown, remoteAddress: string | undefined) => authenticate(tenants, authorization, remoteAddress, log);
+  const authenticateKey = createAuthenticator(tenants, log);
 
   const yoga = createGatewayYoga({ config, live, log, metrics, trusted, keySubscriptions });
   const graphiql = config.server.graphiql ? await loadGraphiQL(GRAPHQL_PATH, options.graphiqlApiKey) : null;

@@ -4,7 +4,7 @@ import { requestIdFrom, runInRequestScope, type Logger } from '../infrastructure
 import type { GatewayMetrics } from '../infrastructure/metrics.js';
 import type { JobCallbacks } from '../live/job-callbacks.js';
 import type { StatusWatcher } from '../live/watcher.js';
-import type { Principal } from '../providers/access.js';
+import type { Authenticate } from './authentication.js';
 import { serveConsole } from './console.js';
 import type { GraphiQL } from './graphiql.js';
 import { admit } from './http-admission.js';
@@ -25,7 +25,7 @@ export interface HttpServerDependencies {
   jobCallbacks: JobCallbacks;
   metrics: GatewayMetrics;
   log: Logger;
-  authenticate(authorization: string | undefined, remoteAddress: string | undefined): Principal | null;
+  authenticate: Authenticate;
   /** Each GraphQL request, before it runs (metrics count SSE streams). */
   onRequest(req: http.IncomingMessage, res: http.ServerResponse): void;
   /** GraphiQL's page and assets, when it is on. */
@@ -75,7 +75,7 @@ export function createHttpServer(deps: HttpServerDependencies): GatewayHttpServe
       res.setHeader('x-request-id', requestId);
       res.setHeader('cross-origin-resource-policy', 'same-origin');
       const admitted = admit(req, res, {
-        authenticate: (authorization) => deps.authenticate(authorization, req.socket.remoteAddress),
+        authenticate: (authorization) => deps.authenticate(authorization, req.socket.remoteAddress, requestId),
         maxBodyBytes: limits.maxBodyBytes,
       });
       if (!admitted) return;
