@@ -57,7 +57,8 @@ export function useAuditLog(audit: Logger): Plugin<GatewayContext & { principal?
       of(request).params = params;
     },
     onContextBuilding({ context }) {
-      of(context.request).executed = true;
+      // WebSocket operations have no HTTP request: nothing of theirs is seen by onResponse.
+      if (context.request) of(context.request).executed = true;
     },
     onResultProcess({ request, result }) {
       const first = (Array.isArray(result) ? result[0] : result) as { errors?: readonly { extensions?: Record<string, unknown> }[] } | undefined;
