@@ -1,16 +1,7 @@
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { createBackup, PROVIDER_KEY, vendorIdOf } from './live-clients.js';
-
-/** A port nothing listens on right now (the gateway's callback URL must be known before it starts). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('ZStack jobs: X-Web-Hook callbacks with polling as the fallback', () => {
   let stack: Stack;

@@ -1,20 +1,10 @@
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackup, vendorIdOf } from '../live-status/live-clients.js';
+import { freePort } from '../support/free-port.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { startStack, type Stack } from '../support/stack.js';
 
-/** A port nothing listens on right now (the gateway's callback URL must be known before it starts). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 const POSTS = 200;
-
 /** Posts a ZStack-style job callback `count` times at once; the statuses, in order. */
 async function callBack(url: string, jobUuid: string, count = POSTS): Promise<number[]> {
   const responses = await Promise.all(
