@@ -5,6 +5,7 @@ import { ManualClock } from '../support/manual-clock.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 const POSTS = 200;
+
 /** Posts a ZStack-style job callback `count` times at once; the statuses, in order. */
 async function callBack(url: string, jobUuid: string, count = POSTS): Promise<number[]> {
   const responses = await Promise.all(
