@@ -36,7 +36,7 @@ function write(audit: Logger, principal: Principal, operation: string | null, ta
 }
 
 /** Refusals whose status says more than their errors' code (yoga answers a GET mutation BAD_REQUEST). */
-const REASON_BY_STATUS: Record<number, string> = { 405: 'METHOD_NOT_ALLOWED', 415: 'UNSUPPORTED_MEDIA_TYPE', 413: 'PAYLOAD_TOO_LARGE' };
+const REASON_BY_STATUS: Record<number, string> = { 405: 'METHOD_NOT_ALLOWED', 415: 'UNSUPPORTED_MEDIA_TYPE' };
 
 interface Seen {
   params?: { query?: string; operationName?: string | null; variables?: unknown };
