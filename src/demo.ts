@@ -62,7 +62,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const config = parseConfig(
     {
       // Suggestions help someone exploring the demo schema; a configured gateway keeps them off.
-      server: { port: options.port, host: options.host, fieldSuggestions: true, console: true },
+      server: { port: options.port, host: options.host, fieldSuggestions: true, console: true, graphiql: true },
       jobs: { pollIntervalMs: 500 },
       // Backed off at most 2 s: the demo's 4 s jobs are always seen while they run.
       watcher: { maxIntervalMs: 2_000 },

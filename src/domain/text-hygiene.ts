@@ -1,11 +1,14 @@
 /**
- * Characters no name, description, tag or filter may carry to a vendor: C0 and C1 controls (NUL,
- * newlines included: vendors write these strings into logs, headers and tag lists), and the
- * invisible direction marks and overrides that make a name read differently from what it is
- * (U+202E turns "exe.txt" around). One rule for every vendor; separators that mean something to
- * one vendor only (ZStack's `::` in tags) are that vendor's constraint.
+ * Characters no name, description, tag or filter may carry to a vendor: C0 and C1 controls (Cc:
+ * NUL, newlines included: vendors write these strings into logs, headers and tag lists), line and
+ * paragraph separators, every format character (Cf: the direction marks and overrides that make a
+ * name read differently from what it is, U+202E turning "exe.txt" around; zero-width space and
+ * joiners, BOM, word joiner, U+180E and the tag characters U+E0000-U+E007F that make two names
+ * look alike), and lone surrogates (Cs: no vendor can store half a character). One rule for every
+ * vendor; separators that mean something to one vendor only (ZStack's `::` in tags) are that
+ * vendor's constraint.
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/u;
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/u;
 
 export function unsafeCharacterIn(text: string): string | null {
   const match = UNSAFE.exec(text);

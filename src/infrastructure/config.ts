@@ -47,7 +47,10 @@ const zstackProvider = z
     timeZone: z.string().default('Asia/Shanghai'),
     timeoutMs,
     upstream: upstreamOverride.optional(),
-    /** X-Web-Hook target for job ends; the gateway derives it from `watcher.callbackUrl` when absent. */
+    /**
+     * X-Web-Hook target for job ends, to which the gateway appends `/<token>` (see `watcher.callbackSecret`);
+     * derived from `watcher.callbackUrl` when absent.
+     */
     webhookUrl: url.optional(),
   })
   .strict();
@@ -114,14 +117,15 @@ export const configSchema = z
       .object({
         port: z.number().int().min(0).max(65_535).default(4000),
         host: z.string().default('127.0.0.1'),
-        graphiql: z.boolean().default(true),
+        /** GraphiQL at GET /graphql (Accept: text/html): off unless chosen; the demo turns it on. */
+        graphiql: z.boolean().default(false),
         /** The backup console at /console (console/); the person enters an API key, kept in session storage. */
         console: z.boolean().default(false),
         /** The longest a GraphQL request may take; every upstream call it makes inherits what is left. */
         requestDeadlineMs: z.number().int().min(100).max(600_000).default(15_000),
         /** false: no introspection, and `_service`/`_entities` only for a key marked `federationRouter`. */
         introspection: z.boolean().default(true),
-        /** "Did you mean …" in validation errors: it maps the schema for whoever asks, so off unless chosen. */
+        /** "Did you mean …" (fields, arguments, types, enum values) in errors: it maps the schema, so off unless chosen, and off with introspection. */
         fieldSuggestions: z.boolean().default(false),
         /** Largest operation the gateway accepts (see plugins/use-operation-limits.ts and use-query-cost.ts). */
         limits: z
@@ -152,6 +156,10 @@ export const configSchema = z
             requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
             headersTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
             maxConnections: z.number().int().min(1).max(1_000_000).default(10_000),
+            /** Bytes a streamed response (SSE) may have waiting for a client that does not read; beyond, it is closed. */
+            maxBufferedBytes: z.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(4 * 1024 * 1024),
+            /** A connection whose response bytes wait this long without the client taking any is closed. */
+            writeTimeoutMs: z.number().int().min(100).max(600_000).default(15_000),
           })
           .strict()
           .prefault({}),
@@ -212,6 +220,12 @@ export const configSchema = z
          * polled only as a fallback.
          */
         callbackUrl: url.optional(),
+        /**
+         * Key of the token each callback URL ends with (HMAC-SHA256 of tenant and provider): the same
+         * on every replica behind one callback URL. Made at start when absent, so that a callback
+         * reaching another replica or a restarted one is refused (404) and the job is polled instead.
+         */
+        callbackSecret: secretRef.optional(),
       })
       .strict()
       .refine((w) => w.minIntervalMs === undefined || w.minIntervalMs <= w.maxIntervalMs, {

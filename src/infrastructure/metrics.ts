@@ -25,6 +25,8 @@ export interface GatewayMetrics {
   watcherPollRounds: Counter<'provider' | 'outcome'>;
   watcherLag: Histogram<'provider'>;
   leasesHeld: Gauge;
+  /** Connections closed because their client stopped reading (`write_timeout` or `write_buffer`). */
+  slowReadersCut: Counter<'reason'>;
   /** Where the leases gauge reads its value at each scrape. */
   readLeasesFrom(source: () => number): void;
 }
@@ -95,6 +97,12 @@ export function createGatewayMetrics(): GatewayMetrics {
       collect() {
         this.set(leases());
       },
+    }),
+    slowReadersCut: new Counter({
+      name: 'backupgraph_http_slow_readers_cut_total',
+      help: 'HTTP connections closed because the client took no response bytes in time or let too many wait',
+      labelNames: ['reason'],
+      registers,
     }),
     readLeasesFrom(source) {
       leases = source;

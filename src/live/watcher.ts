@@ -37,6 +37,8 @@ export class StatusWatcher {
   private readonly changeListeners = new Set<(event: StatusEvent) => void>();
   private readonly tickListeners = new Set<(report: TickReport) => void>();
   private readonly unlisteners: (() => void)[] = [];
+  /** When each job was last asked about because of a callback (pruned after the poll interval). */
+  private readonly calledBack = new Map<string, number>();
 
   /** Starts at once: listens on the bus and contends for the leases of every provider. */
   constructor(private readonly options: WatcherOptions) {
@@ -85,12 +87,25 @@ export class StatusWatcher {
   /**
    * Asks the vendor about a running job now instead of at the next poll: when the vendor says it
    * ended (ZStack X-Web-Hook), and when a query reads the job beside what it made, so that one
-   * response never shows a finished group under a job still RUNNING.
+   * response never shows a finished group under a job still RUNNING. Only a job this gateway follows
+   * and still running, and at most once per job per poll interval however often it is asked (ZStack
+   * retries callbacks; neither a leaked callback URL nor repeated reads may drive vendor load).
    */
   async refreshJob(providerKey: ProviderKey, vendorJobId: string): Promise<boolean> {
     const provider = this.providers.get(providerKey);
-    const known = provider && (await this.options.registry.job(providerKey, vendorJobId));
-    if (!provider || !known || !isMoving('job', known.status)) return false;
+    if (!provider) return false;
+    const now = this.options.clock.now();
+    const interval = this.options.settings.minIntervalMs;
+    for (const [job, at] of this.calledBack) if (now - at >= interval) this.calledBack.delete(job);
+    const job = `${providerKey}\n${vendorJobId}`;
+    if (this.calledBack.has(job)) return false;
+    // Claimed before the lookup, so that callbacks arriving together make one poll.
+    this.calledBack.set(job, now);
+    const known = await this.options.registry.job(providerKey, vendorJobId);
+    if (!known || !isMoving('job', known.status)) {
+      this.calledBack.delete(job);
+      return false;
+    }
     await this.options.registry.sawJob(known, await provider.pollJob(known));
     return true;
   }

@@ -3,6 +3,7 @@ import { AttemptInProgress, fingerprintOf, IDEMPOTENCY_TTL_MS } from '../infrast
 import { NotFoundError, TransportError, UpstreamError, UpstreamRejection, ValidationError, VendorError } from '../domain/errors.js';
 import { localId, parseResourceId } from '../domain/ids.js';
 import type { BackupProvider, EarlierAttempt, JobRecord, ResourceType, StartedJob, VendorRecord } from '../domain/provider.js';
+import { requireWithinCaps, type CappedInput } from '../domain/input-caps.js';
 import { findUnsafeText } from '../domain/text-hygiene.js';
 
 /** What every vendor mutation does before and after its one vendor call. */
@@ -66,8 +67,9 @@ export interface StartOptions {
 type Attempt = { started: StartedJob } | { unanswered: { timedOut: boolean } };
 
 /**
- * Starts the vendor job and hands it to the tracker, once no string of the request holds a control or
- * direction character (core/text-hygiene.ts); a vendor that cannot be reached is a VendorError
+ * Starts the vendor job and hands it to the tracker, once the request is within the input caps
+ * (domain/input-caps.ts) and no string of it holds an invisible, control or direction character
+ * (domain/text-hygiene.ts); a vendor that cannot be reached is a VendorError
  * too. With an idempotency key the start runs once per key (see core/idempotency.ts): the gateway
  * keeps that promise for every vendor, ZStack included, whose own job-uuid idempotency then covers
  * what outlives the gateway's records.
@@ -80,9 +82,10 @@ export async function startJob<R extends object>(
   run: (request: R) => Promise<StartedJob>,
   options: StartOptions = {},
 ): Promise<JobRecord> {
+  requireWithinCaps(request as CappedInput);
   const unsafe = findUnsafeText(request);
   if (unsafe) {
-    throw new ValidationError(unsafe.field, 'no-control-characters', `${unsafe.field} holds ${unsafe.character}, a control or text-direction character`);
+    throw new ValidationError(unsafe.field, 'no-control-characters', `${unsafe.field} holds ${unsafe.character}, an invisible, control or text-direction character`);
   }
   const attempt = async (earlier: EarlierAttempt | null): Promise<Attempt> => {
     // An earlier attempt cut off by a dead gateway may have started the operation: one that must

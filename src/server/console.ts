@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PAGE_HEADERS, refuseForeignRequest } from './page-headers.js';
 
 /**
  * The backup console (console/, built by Vite into console/dist) at /console. Its assets are
@@ -25,7 +26,7 @@ function escapeAttribute(value: string): string {
 async function sendPage(res: ServerResponse, demoApiKey: string | undefined): Promise<void> {
   const html = await readFile(join(BUILT, 'index.html'), 'utf8');
   const page = demoApiKey ? html.replace('<head>', `<head>\n    <meta name="backupgraph-demo-key" content="${escapeAttribute(demoApiKey)}" />`) : html;
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).end(page);
+  res.writeHead(200, { ...PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8' }).end(page);
 }
 
 async function sendAsset(res: ServerResponse, path: string): Promise<void> {
@@ -37,7 +38,12 @@ async function sendAsset(res: ServerResponse, path: string): Promise<void> {
     return;
   }
   const body = await readFile(file);
-  res.writeHead(200, { 'content-type': type, 'cache-control': 'public, max-age=31536000, immutable' }).end(body);
+  res.writeHead(200, {
+    'content-type': type,
+    'cache-control': 'public, max-age=31536000, immutable',
+    'x-content-type-options': 'nosniff',
+    'cross-origin-resource-policy': 'same-origin',
+  }).end(body);
 }
 
 /** Answers requests under /console and returns true; false for every other path. */
@@ -50,6 +56,7 @@ export function serveConsole(req: IncomingMessage, res: ServerResponse, demoApiK
   }
   const rest = path.slice(CONSOLE_PATH.length + 1);
   const isAsset = rest.startsWith('assets/');
+  if (!isAsset && refuseForeignRequest(req, res, demoApiKey !== undefined, 'The demo console')) return true;
   const answered = isAsset ? sendAsset(res, rest) : sendPage(res, demoApiKey);
   answered.catch(() => {
     if (res.headersSent) return;

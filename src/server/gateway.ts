@@ -1,19 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { providerKeyOf } from '../domain/ids.js';
 import { systemClock, type Clock } from '../infrastructure/clock.js';
 import { upstreamSettingsOf, type GatewayConfig, type ProviderConfig, type TenantConfig } from '../infrastructure/config.js';
 import { createLogger, type Logger } from '../infrastructure/logger.js';
 import { createGatewayMetrics } from '../infrastructure/metrics.js';
-import { withJobCallback } from '../live/job-callbacks.js';
+import { JobCallbacks } from '../live/job-callbacks.js';
 import type { Jobs } from '../live/jobs.js';
 import { createLiveStatus, type LiveView } from '../live/live.js';
 import type { StatusWatcher } from '../live/watcher.js';
 import type { BackupProvider } from '../domain/provider.js';
 import { createProvider, type ProviderServices } from '../providers/registry.js';
 import { TenantDirectory } from '../providers/tenancy.js';
-import { authenticate } from './authentication.js';
+import { createAuthenticator } from './authentication.js';
 import { observeGateway } from './gateway-telemetry.js';
 import { attachGraphqlWs } from './graphql-ws-server.js';
+import { loadGraphiQL } from './graphiql.js';
 import { createHttpServer } from './http-server.js';
 import { KeySockets, KeySubscriptions } from './plugins/use-subscription-budgets.js';
 import { loadTrustedDocuments } from './plugins/use-trusted-documents.js';
@@ -29,7 +30,7 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Replaces the adapters built from the config (tests inject their own). */
   providerFactory?: AdapterFactory;
-  /** A key to pre-fill in GraphiQL's headers (demo mode). */
+  /** Demo mode: a key to pre-fill in GraphiQL's headers and the console. */
   graphiqlApiKey?: string;
   /** Time for live status (tests drive it); the system clock by default. */
   clock?: Clock;
@@ -60,37 +61,38 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const log = options.logger ?? createLogger();
   const createAdapter = options.providerFactory ?? createProvider;
   const clock = options.clock ?? systemClock;
-  const reportingJobEnds = new Set<string>();
-  const tenants = new TenantDirectory(config.tenants, (tenant, provider) => {
-    const adapterConfig = withJobCallback(config, tenant, provider);
-    if (adapterConfig.kind === 'zstack' && adapterConfig.webhookUrl) reportingJobEnds.add(providerKeyOf(tenant, provider.name));
-    return createAdapter(tenant, adapterConfig, { log, upstream: upstreamSettingsOf(config, provider), clock });
-  });
+  const jobCallbacks = new JobCallbacks(config.watcher.callbackSecret ?? randomBytes(32).toString('base64url'));
+  const tenants = new TenantDirectory(config.tenants, (tenant, provider) =>
+    createAdapter(tenant, jobCallbacks.withCallback(config, tenant, provider), { log, upstream: upstreamSettingsOf(config, provider), clock }),
+  );
   const live = createLiveStatus({
     config,
     log,
     clock,
     providers: tenants.tenants.flatMap((tenant) => tenant.providers),
-    hasJobCallbacks: (provider) => reportingJobEnds.has(provider.key),
+    hasJobCallbacks: (provider) => jobCallbacks.reports(provider.key),
   });
   // Counted always (the same observations feed the warn lines); served only when enabled.
   const metrics = createGatewayMetrics();
   const trusted = config.server.persistedDocuments ? loadTrustedDocuments(config.server.persistedDocuments) : null;
   const keySockets = new KeySockets(config.subscriptions.maxSocketsPerKey);
   const keySubscriptions = new KeySubscriptions(config.subscriptions.maxPerKey);
-  const authenticateKey = (authorization: unknown, remoteAddress: string | undefined) => authenticate(tenants, authorization, remoteAddress, log);
+  const authenticateKey = createAuthenticator(tenants, log);
 
-  const yoga = createGatewayYoga({ config, live, log, metrics, trusted, keySubscriptions, graphiqlApiKey: options.graphiqlApiKey });
+  const yoga = createGatewayYoga({ config, live, log, metrics, trusted, keySubscriptions });
+  const graphiql = config.server.graphiql ? await loadGraphiQL(GRAPHQL_PATH, options.graphiqlApiKey) : null;
   const http = createHttpServer({
     config,
     yoga,
     watcher: live.watcher,
+    jobCallbacks,
     metrics,
     log,
     authenticate: authenticateKey,
     onRequest: (req, res) => telemetry.trackStream(req, res),
     unavailableDependencies: async () => (live.redis && !(await live.redis.answers()) ? ['redis'] : []),
-    graphiqlApiKey: options.graphiqlApiKey,
+    graphiql,
+    demoApiKey: options.graphiqlApiKey,
   });
   const ws = attachGraphqlWs(http.server, { config, yoga, keySockets, trusted, authenticate: authenticateKey, log });
   const telemetry = observeGateway({ metrics, provider: (key) => tenants.provider(key), jobs: live.jobs, watcher: live.watcher, wsServer: ws.wsServer });

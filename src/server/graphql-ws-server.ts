@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { GatewayConfig } from '../infrastructure/config.js';
 import { requestIdFrom, runInRequestScope, type Logger } from '../infrastructure/logger.js';
 import type { Principal } from '../providers/access.js';
+import type { Authenticate } from './authentication.js';
 import { framedSubscriber } from './graphql-ws-framing.js';
 import type { KeySockets } from './plugins/use-subscription-budgets.js';
 import type { TrustedDocuments } from './plugins/use-trusted-documents.js';
@@ -24,7 +25,7 @@ export interface GraphqlWsDependencies {
   yoga: GatewayYoga;
   keySockets: KeySockets;
   trusted: TrustedDocuments | null;
-  authenticate(authorization: unknown, remoteAddress: string | undefined): Principal | null;
+  authenticate: Authenticate;
   log: Logger;
 }
 
@@ -48,7 +49,7 @@ export function attachGraphqlWs(server: http.Server, deps: GraphqlWsDependencies
       connectionInitWaitTimeout: config.subscriptions.connectionInitTimeoutMs,
       onConnect: (ctx) => {
         const extra = ctx.extra as unknown as WsContextExtra & { request?: http.IncomingMessage };
-        const principal = deps.authenticate(ctx.connectionParams?.authorization, extra.request?.socket.remoteAddress);
+        const principal = deps.authenticate(ctx.connectionParams?.authorization, extra.request?.socket.remoteAddress, requestIdFrom(extra.request?.headers['x-request-id']));
         if (!principal || !keySockets.admit(principal.keyHash, extra.socket)) return false;
         extra.principal = principal;
         // The upgrade request (headers and all) is not needed once the socket is accepted: with

@@ -12,8 +12,6 @@ export interface AdmissionOptions {
   /** The principal of an Authorization header; `null` for no key of ours. */
   authenticate(authorization: string | undefined): Principal | null;
   maxBodyBytes: number;
-  /** GraphiQL is on: its page (a GET asking for HTML) is served without a key. */
-  graphiql: boolean;
 }
 
 function refuse(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): null {
@@ -23,17 +21,12 @@ function refuse(res: ServerResponse, status: number, code: string, message: stri
   return null;
 }
 
-/** Is this a browser asking for the GraphiQL page? */
-export function asksForGraphiQL(req: IncomingMessage): boolean {
-  return req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
-}
-
 /**
  * The principal of an admitted request; `null` when the request was answered here (401, 411, 413).
- * `undefined` principal with a `true` result: admitted without a key (GraphiQL page, CORS preflight).
+ * A `null` principal in the result: admitted without a key (a CORS preflight).
  */
 export function admit(req: IncomingMessage, res: ServerResponse, options: AdmissionOptions): { principal: Principal | null } | null {
-  if (req.method === 'OPTIONS' || (options.graphiql && asksForGraphiQL(req))) return { principal: null };
+  if (req.method === 'OPTIONS') return { principal: null };
   const principal = options.authenticate(req.headers.authorization);
   if (!principal) {
     return refuse(res, 401, 'UNAUTHENTICATED', 'A valid API key is required: send `Authorization: Bearer <key>`', { 'www-authenticate': 'Bearer' });
@@ -46,17 +39,4 @@ export function admit(req: IncomingMessage, res: ServerResponse, options: Admiss
     }
   }
   return { principal };
-}
-
-/** A request a browser sent on behalf of another site (a page there fetching or framing this one). */
-export function isCrossOrigin(req: IncomingMessage): boolean {
-  const site = req.headers['sec-fetch-site'];
-  if (site === 'cross-site' || site === 'same-site') return true;
-  const origin = req.headers.origin;
-  if (!origin) return false;
-  try {
-    return new URL(origin).host !== req.headers.host;
-  } catch {
-    return true;
-  }
 }

@@ -2,12 +2,14 @@ import http from 'node:http';
 import type { GatewayConfig } from '../infrastructure/config.js';
 import { requestIdFrom, runInRequestScope, type Logger } from '../infrastructure/logger.js';
 import type { GatewayMetrics } from '../infrastructure/metrics.js';
-import { JOB_CALLBACK_PREFIX, receiveJobCallback } from '../live/job-callbacks.js';
+import type { JobCallbacks } from '../live/job-callbacks.js';
 import type { StatusWatcher } from '../live/watcher.js';
-import type { Principal } from '../providers/access.js';
+import type { Authenticate } from './authentication.js';
 import { serveConsole } from './console.js';
-import { admit, asksForGraphiQL, isCrossOrigin } from './http-admission.js';
+import type { GraphiQL } from './graphiql.js';
+import { admit } from './http-admission.js';
 import { METRICS_PATH, serveMetrics } from './metrics-endpoint.js';
+import { boundedResponse, cutStalledWrites } from './slow-readers.js';
 import type { GatewayYoga } from './yoga.js';
 
 /**
@@ -20,15 +22,18 @@ export interface HttpServerDependencies {
   config: GatewayConfig;
   yoga: GatewayYoga;
   watcher: StatusWatcher;
+  jobCallbacks: JobCallbacks;
   metrics: GatewayMetrics;
   log: Logger;
-  authenticate(authorization: string | undefined, remoteAddress: string | undefined): Principal | null;
+  authenticate: Authenticate;
   /** Each GraphQL request, before it runs (metrics count SSE streams). */
   onRequest(req: http.IncomingMessage, res: http.ServerResponse): void;
   /** The shared dependencies that do not answer now (`redis`), for readiness. */
   unavailableDependencies(): Promise<string[]>;
-  /** Demo mode: GraphiQL holds this key, so its page is served to its own origin only. */
-  graphiqlApiKey?: string;
+  /** GraphiQL's page and assets, when it is on. */
+  graphiql: GraphiQL | null;
+  /** Demo mode: the console holds this key, so its page is served to its own origin only. */
+  demoApiKey?: string;
 }
 
 export interface GatewayHttpServer {
@@ -50,6 +55,7 @@ export function createHttpServer(deps: HttpServerDependencies): GatewayHttpServe
       headersTimeout: limits.headersTimeoutMs,
       // Node checks the two timeouts above only this often (30 s by default).
       connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+      ServerResponse: boundedResponse(limits.maxBufferedBytes, () => metrics.slowReadersCut.inc({ reason: 'write_buffer' })),
     },
     (req, res) => {
       if (req.url === '/healthz') {
@@ -64,23 +70,15 @@ export function createHttpServer(deps: HttpServerDependencies): GatewayHttpServe
         serveMetrics(req, res, metrics.registry, config.server.metrics.token);
         return;
       }
-      if (config.server.console && serveConsole(req, res, deps.graphiqlApiKey)) return;
-      if (req.url?.startsWith(JOB_CALLBACK_PREFIX)) {
-        receiveJobCallback(req, res, watcher, log);
-        return;
-      }
+      if (config.server.console && serveConsole(req, res, deps.demoApiKey)) return;
+      if (deps.graphiql?.serve(req, res)) return;
+      if (deps.jobCallbacks.receive(req, res, watcher, log)) return;
       const requestId = requestIdFrom(req.headers['x-request-id']);
       res.setHeader('x-request-id', requestId);
-      // The demo's GraphiQL page holds its key: no other site may read or frame it.
       res.setHeader('cross-origin-resource-policy', 'same-origin');
-      if (deps.graphiqlApiKey && asksForGraphiQL(req) && isCrossOrigin(req)) {
-        res.writeHead(403, { 'content-type': 'text/plain' }).end('GraphiQL is served to its own origin only');
-        return;
-      }
       const admitted = admit(req, res, {
-        authenticate: (authorization) => deps.authenticate(authorization, req.socket.remoteAddress),
+        authenticate: (authorization) => deps.authenticate(authorization, req.socket.remoteAddress, requestId),
         maxBodyBytes: limits.maxBodyBytes,
-        graphiql: config.server.graphiql,
       });
       if (!admitted) return;
       deps.onRequest(req, res);
@@ -98,6 +96,7 @@ export function createHttpServer(deps: HttpServerDependencies): GatewayHttpServe
     },
   );
   server.maxConnections = limits.maxConnections;
+  cutStalledWrites(server, limits.writeTimeoutMs, () => metrics.slowReadersCut.inc({ reason: 'write_timeout' }));
 
   /** 503 while draining or while a dependency every request needs (Redis) does not answer, naming it. */
   async function answerReadiness(res: http.ServerResponse): Promise<void> {

@@ -7,7 +7,6 @@ import type { LiveStatus } from '../live/live.js';
 import type { Principal } from '../providers/access.js';
 import { createRequestContext, type GatewayContext } from '../schema/context.js';
 import { schema } from '../schema/index.js';
-import { graphiqlSettings } from './graphiql.js';
 import { auditLogger, useAuditLog } from './plugins/use-audit-log.js';
 import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
@@ -22,6 +21,7 @@ import { useRateLimits } from './plugins/use-rate-limits.js';
 import { useScopes } from './plugins/use-scopes.js';
 import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
 import type { KeySubscriptions } from './plugins/use-subscription-budgets.js';
+import { useSuggestionPolicy } from './plugins/use-suggestion-policy.js';
 import { useTracing } from './plugins/use-tracing.js';
 import type { TrustedDocuments } from './plugins/use-trusted-documents.js';
 
@@ -41,7 +41,6 @@ export interface YogaDependencies {
   metrics: GatewayMetrics;
   trusted: TrustedDocuments | null;
   keySubscriptions: KeySubscriptions;
-  graphiqlApiKey?: string;
 }
 
 function unauthenticated(): GraphQLError {
@@ -51,7 +50,7 @@ function unauthenticated(): GraphQLError {
 }
 
 /** Yoga with the gateway's plugins, in the order they must see an operation, and its request context. */
-export function createGatewayYoga({ config, live, log, metrics, trusted, keySubscriptions, graphiqlApiKey }: YogaDependencies) {
+export function createGatewayYoga({ config, live, log, metrics, trusted, keySubscriptions }: YogaDependencies) {
   const { limits } = config.server;
   const audit = auditLogger(log);
   return createYoga<RequestServerContext, GatewayContext>({
@@ -67,15 +66,17 @@ export function createGatewayYoga({ config, live, log, metrics, trusted, keySubs
     maskedErrors: errorMasking(log),
     // No CORS headers unless origins are configured: yoga's default reflects any origin.
     cors: config.server.cors.origins.length > 0 ? { origin: config.server.cors.origins, credentials: false } : false,
-    ...graphiqlSettings(config.server.graphiql, graphiqlApiKey),
+    // GraphiQL is served before yoga (graphiql.ts): yoga's would inline 9 MB per request.
+    graphiql: false,
     plugins: [
       useCsrfPrevention(),
       ...(trusted ? [trusted.plugin] : []),
-      useOperationLimits(limits, config.server.fieldSuggestions),
+      useOperationLimits(limits),
+      useSuggestionPolicy(config.server.fieldSuggestions && config.server.introspection),
       useIntrospectionPolicy(config.server.introspection),
       // In this order: the audit sees every refusal of the checks after it; cost is counted before
       // the rate limiter spends it; budgets count only subscriptions that passed everything else.
-      useAuditLog(),
+      useAuditLog(audit),
       useScopes(),
       useQueryCost(limits),
       useRateLimits(config.rateLimits, live.redis),
@@ -90,7 +91,7 @@ export function createGatewayYoga({ config, live, log, metrics, trusted, keySubs
       ...useMetrics(metrics),
     ],
     context: (initial: YogaInitialContext & RequestServerContext) => {
-      // The GraphiQL page and CORS preflights come this far without a principal, and run no operation.
+      // CORS preflights come this far without a principal, and run no operation.
       const principal = initial.principal;
       if (!principal) throw unauthenticated();
       return createRequestContext({

@@ -22,10 +22,10 @@ describe('the gateway serves health, plain HTTP and SSE, and drains before it st
     }
   });
 
-  it('serves GraphiQL to a browser without a key, with no data in it', async () => {
+  it('has no GraphiQL unless configured: a browser asking for the page without a key gets a 401', async () => {
     const response = await fetch(stack.gateway.graphqlUrl, { headers: { accept: 'text/html' } });
-    expect(response.status).toBe(200);
-    expect(await response.text()).toContain('<title>backupgraph</title>');
+    expect(response.status).toBe(401);
+    expect(await response.text()).not.toContain('<title>');
   });
 
   it('answers a query over SSE (Accept: text/event-stream) with a next and a complete event', async () => {

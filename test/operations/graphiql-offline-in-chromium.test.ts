@@ -12,7 +12,11 @@ describe('GraphiQL works without internet access: demo key in its headers, the d
 
   it('loads nothing from another host, renders the editor, and runs the demo query', async () => {
     const { gateway } = demo;
-    const { page, elsewhere } = await offlinePage(demo.browser, gateway.url, { width: 1600, height: 900 });
+    const { page, elsewhere, pageErrors } = await offlinePage(demo.browser, gateway.url, { width: 1600, height: 900 });
+    const refusedByPolicy: string[] = [];
+    page.on('console', (message) => message.text().includes('Content Security Policy') && refusedByPolicy.push(message.text()));
+    const workers: string[] = [];
+    page.on('worker', (worker) => workers.push(worker.url()));
     // Monaco draws spaces as no-break spaces.
     const text = async (selector: string) => (await page.locator(selector).innerText()).replace(/\u00a0/g, ' ');
 
@@ -29,6 +33,11 @@ describe('GraphiQL works without internet access: demo key in its headers, the d
 
     await page.screenshot({ path: `${ARTIFACTS}/graphiql-demo-query.png` });
     expect(elsewhere).toEqual([]);
+    // Everything ran under the page's CSP (no inline script, no eval), Monaco's workers from the gateway's files.
+    expect(refusedByPolicy).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    expect(workers.length).toBeGreaterThan(0);
+    expect(workers.every((url) => url.startsWith(`${gateway.url}/graphiql/assets/`))).toBe(true);
     const html = await (await fetch(gateway.graphqlUrl, { headers: { accept: 'text/html' } })).text();
     expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="https?:/);
   }, 60_000);

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { failNextVolumeListing, VENDOR_CODE } from './faults.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/providers/tenancy.js';
@@ -59,6 +60,28 @@ describe('logs at the default level: one line per operation, refused keys and up
     expect(warnings).toHaveLength(2);
     for (const warning of warnings) expect(warning).toMatchObject({ level: WARN, remoteAddress: '127.0.0.1', reason: 'unknown key' });
     expect(stack.logs.slice(mark).join('')).not.toContain('not-a-key');
+  });
+
+  it('logs refused keys with their request id, a few lines per source address and minute however many knock', async () => {
+    const mark = stack.logs.length;
+    // From an address of its own (127.0.0.2), so that the tests before have not used up its lines.
+    const knock = (n: number) =>
+      new Promise<number>((resolve, reject) => {
+        const url = new URL(stack.gateway.graphqlUrl);
+        request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: '127.0.0.2', headers: { authorization: 'Bearer guess', 'content-type': 'application/json', 'content-length': 2, 'x-request-id': `knock-${n}` } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        })
+          .on('error', reject)
+          .end('{}');
+      });
+    const statuses: number[] = [];
+    for (let n = 1; n <= 120; n += 1) statuses.push(await knock(n));
+    expect(new Set(statuses)).toEqual(new Set([401]));
+    await expect.poll(() => since(mark).filter((line) => line.msg === 'API key refused' && line.remoteAddress === '127.0.0.2').length).toBe(7);
+    const warnings = since(mark).filter((line) => line.msg === 'API key refused' && line.remoteAddress === '127.0.0.2');
+    // The first five in full, then at the 10th and the 100th, each with its own request id.
+    expect(warnings.map((line) => [line.requestId, line.refusedThisMinute])).toEqual([1, 2, 3, 4, 5, 10, 100].map((n) => [`knock-${n}`, n]));
   });
 });
 

@@ -18,7 +18,7 @@ describe('only JSON POSTs run operations; no other site may call the gateway or 
     mutation = `mutation { createVolumeBackup(input: { volumeId: "${volumeId}", backupStorageId: "${storageId}", name: "csrf" }) { __typename } }`;
     const logger = createLogger({ level: 'silent' });
     withCors = await createGateway(parseConfig({ ...stack.rawConfig, server: { port: 0, host: '127.0.0.1', cors: { origins: ['https://console.example'] } } }, stack.env), { logger });
-    demo = await createGateway(parseConfig(stack.rawConfig, stack.env), { logger, graphiqlApiKey: DEMO_KEY });
+    demo = await createGateway(parseConfig({ ...stack.rawConfig, server: { port: 0, host: '127.0.0.1', graphiql: true, console: true } }, stack.env), { logger, graphiqlApiKey: DEMO_KEY });
   });
   afterAll(async () => {
     await Promise.all([withCors.close(), demo.close()]);
@@ -63,10 +63,31 @@ describe('only JSON POSTs run operations; no other site may call the gateway or 
     expect(own.status).toBe(200);
     expect(own.headers.get('cross-origin-resource-policy')).toBe('same-origin');
     expect(await own.text()).toContain(DEMO_KEY);
-    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }] as Record<string, string>[]) {
+    const framed = { 'sec-fetch-dest': 'iframe', 'sec-fetch-site': 'cross-site' };
+    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }, framed] as Record<string, string>[]) {
       const foreign = await fetch(demo.graphqlUrl, { headers: { accept: 'text/html', ...headers } });
       expect(foreign.status).toBe(403);
       expect(await foreign.text()).not.toContain(DEMO_KEY);
+    }
+  });
+
+  it('serves the console and GraphiQL pages under a CSP without inline scripts, unframeable, and the demo ones not into another site', async () => {
+    for (const url of [`${demo.url}/console`, demo.graphqlUrl]) {
+      const own = await fetch(url, { headers: { accept: 'text/html' } });
+      expect(own.status).toBe(200);
+      const csp = own.headers.get('content-security-policy')!;
+      expect(csp).toMatch(/script-src 'self'(;|$)/);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(own.headers.get('x-frame-options')).toBe('DENY');
+      expect(own.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(own.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(own.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+      // Inline scripts would not run under that policy: the pages have none.
+      for (const tag of (await own.text()).match(/<script[^>]*>/g) ?? []) expect(tag).toMatch(/ src="|type="application\/json"/);
+
+      const framed = await fetch(url, { headers: { accept: 'text/html', 'sec-fetch-dest': 'iframe', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' } });
+      expect(framed.status).toBe(403);
+      expect(await framed.text()).not.toContain(DEMO_KEY);
     }
   });
 });

@@ -23,6 +23,26 @@ describe('with introspection off, the schema is not disclosed; bad cursors are t
     }
   });
 
+  it('suggests no enum value, field, argument or type, whether the mistake is a literal, a variable or nested in an input', async () => {
+    const mistakes: [string, Record<string, unknown>?][] = [
+      ['{ backups(first: 1, filter: { statuses: [AVAILABL] }) { edges { node { id } } } }'],
+      ['query($s: [BackupStatus!]) { backups(first: 1, filter: { statuses: $s }) { edges { node { id } } } }', { s: ['AVAILABL'] }],
+      ['query($f: BackupFilter) { backups(first: 1, filter: $f) { edges { node { id } } } }', { f: { statuses: ['AVAILABL'] } }],
+      ['query($f: BackupFilter) { backups(first: 1, filter: $f) { edges { node { id } } } }', { f: { statusez: ['AVAILABLE'] } }],
+      ['{ backups(first: 1, filter: { statusez: [AVAILABLE] }) { edges { node { id } } } }'],
+      ['{ backups(firts: 1) { edges { node { id } } } }'],
+      ['{ backupz(first: 1) { edges { node { id } } } }'],
+      ['query($f: BackupFiltr) { backups(first: 1, filter: $f) { edges { node { id } } } }', { f: {} }],
+    ];
+    for (const [query, variables] of mistakes) {
+      const response = await stack.graphql(query, variables);
+      expect(response.body.errors?.length).toBeGreaterThan(0);
+      const text = JSON.stringify(response.body);
+      expect(text).not.toContain('Did you mean');
+      expect(text).not.toMatch(/AVAILABLE"\?|"statuses"|"first"|"backups"|"BackupFilter"/);
+    }
+  });
+
   it('answers _service to the federation router’s key', async () => {
     const response = await stack.graphql<{ _service: { sdl: string } }>('{ _service { sdl } }', undefined, { apiKey: 'key-router' });
     expect(response.body.data?._service.sdl).toContain('type Query');

@@ -45,6 +45,8 @@ export interface StackOptions {
   endpoints?: Partial<Record<StackProviderName, string>>;
   /** Per-provider `upstream` overrides (circuit, retry, queues). */
   providerUpstream?: Partial<Record<StackProviderName, Record<string, unknown>>>;
+  /** More environment for secret references in `extra` (`{ env: NAME }`). */
+  env?: Record<string, string>;
   /** More config to merge at the top level (server limits ...). */
   extra?: Partial<ConfigFile>;
   /** More API keys of the first tenant, with their scopes and labels. */
@@ -89,7 +91,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       : null,
   ]);
 
-  const env = { ZS_PASSWORD: ZSTACK_PASSWORD, HW_AK: HUAWEI_KEYS.accessKey, HW_SK: HUAWEI_KEYS.secretKey };
+  const env = { ZS_PASSWORD: ZSTACK_PASSWORD, HW_AK: HUAWEI_KEYS.accessKey, HW_SK: HUAWEI_KEYS.secretKey, ...options.env };
   const huaweiAuth = { accessKey: { env: 'HW_AK' }, secretKey: { env: 'HW_SK' } };
   const timeoutMs = (name: StackProviderName) => options.providerTimeoutMs?.[name] ?? options.timeoutMs ?? 5_000;
   const endpoint = (name: StackProviderName, simulatorUrl: string) => options.endpoints?.[name] ?? simulatorUrl;

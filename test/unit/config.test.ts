@@ -130,7 +130,16 @@ describe('the config file is validated in full before anything starts', () => {
     expect(problemsOf(tenant([{ sha256: KEY_HASH, label: 'bad\nlabel' }]))).toEqual([expect.stringMatching(/^tenants\[0\]\.apiKeys\[0\]\.label:/)]);
     const config = parseConfig(tenant([{ sha256: KEY_HASH }]), {});
     expect(config.server.limits).toEqual({ maxDepth: 12, maxAliases: 30, maxTokens: 5_000, maxCost: 1_000, maxIds: 100, maxFilterLength: 128 });
-    expect(config.server.http).toEqual({ maxBodyBytes: 1_048_576, requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, maxConnections: 10_000 });
+    expect(config.server.http).toEqual({
+      maxBodyBytes: 1_048_576,
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      maxConnections: 10_000,
+      maxBufferedBytes: 4 * 1_048_576,
+      writeTimeoutMs: 15_000,
+    });
+    // GraphiQL only when chosen (the demo chooses it), as Apollo Router keeps its Sandbox to dev mode.
+    expect(config.server.graphiql).toBe(false);
     expect(config.server.cors).toEqual({ origins: [] });
     expect(config.rateLimits).toEqual({ mutationsPerSecond: 10, costPerSecond: 5_000 });
     expect(config.subscriptions).toMatchObject({ maxPerKey: 500, maxSocketsPerKey: 50, maxPayloadBytes: 65_536 });

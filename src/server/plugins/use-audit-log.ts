@@ -2,18 +2,22 @@ import { errorTypeMap } from '@pothos/plugin-errors';
 import { GraphQLError, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../../schema/context.js';
-import { operationOf, rootFieldsOf } from '../../providers/access.js';
+import { operationOf, rootFieldsOf, type Principal } from '../../providers/access.js';
 import { NotFoundError, ValidationError, VendorError } from '../../domain/errors.js';
 import { parseResourceId } from '../../domain/ids.js';
 import type { Logger } from '../../infrastructure/logger.js';
 import type { JobRecord } from '../../domain/provider.js';
+import { mutationFieldsOf } from './refused-before-execution.js';
 
 /**
  * One line per mutation attempt on the `audit` channel, at info whatever the gateway's log level:
  * who (tenant, key label; never the key), what (operation, target global ids), what came of it
  * (accepted with the vendor job id, refused and why, the vendor's error code) and the request id
- * (added by the logger). Refusals before execution (scope, rate, cost) are logged from the
- * operation's result; attempts that ran are logged from their resolver's own result.
+ * (added by the logger). Attempts that ran are logged from their resolver's own result; refusals
+ * just before execution (scope, rate, cost) from the operation's result; refusals before that
+ * (invalid, too deep, several operations and no name, GET, a body that is not JSON) from the
+ * response, with the mutation fields the document names (or no operation when the body was never
+ * read as GraphQL).
  */
 
 type Outcome =
@@ -27,16 +31,54 @@ export function auditLogger(log: Logger): Logger {
   return log.child({ channel: 'audit' }, { level: 'info' });
 }
 
-function write(ctx: GatewayContext, operation: string, targets: string[], outcome: Outcome): void {
-  ctx.audit.info({ tenant: ctx.principal.tenant.name, key: ctx.principal.label, operation, targets, ...outcome }, 'mutation');
+function write(audit: Logger, principal: Principal, operation: string | null, targets: string[], outcome: Outcome): void {
+  audit.info({ tenant: principal.tenant.name, key: principal.label, operation, targets, ...outcome }, 'mutation');
+}
+
+/** Refusals whose status says more than their errors' code (yoga answers a GET mutation BAD_REQUEST). */
+const REASON_BY_STATUS: Record<number, string> = { 405: 'METHOD_NOT_ALLOWED', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+
+interface Seen {
+  params?: { query?: string; operationName?: string | null; variables?: unknown };
+  /** Reached execution: the hooks there write its line. */
+  executed?: boolean;
+  code?: string;
 }
 
 // The schema object is shared by every gateway of the process: its resolvers are wrapped once, and
 // write to the audit logger of the request's own gateway.
 const wrapped = new WeakSet<GraphQLSchema>();
 
-export function useAuditLog(): Plugin<GatewayContext> {
+export function useAuditLog(audit: Logger): Plugin<GatewayContext & { principal?: Principal | null }> {
+  const seen = new WeakMap<Request, Seen>();
+  const of = (request: Request) => seen.get(request) ?? (seen.set(request, {}), seen.get(request)!);
   return {
+    onParams({ request, params }) {
+      of(request).params = params;
+    },
+    onContextBuilding({ context }) {
+      // WebSocket operations have no HTTP request: nothing of theirs is seen by onResponse.
+      if (context.request) of(context.request).executed = true;
+    },
+    onResultProcess({ request, result }) {
+      const first = (Array.isArray(result) ? result[0] : result) as { errors?: readonly { extensions?: Record<string, unknown> }[] } | undefined;
+      const code = first?.errors?.[0]?.extensions?.code;
+      if (typeof code === 'string') of(request).code = code;
+    },
+    onResponse({ request, response, serverContext }) {
+      const principal = (serverContext as { principal?: Principal | null }).principal;
+      const state = seen.get(request) ?? {};
+      if (!principal || state.executed || (response.status < 400 && !state.code)) return;
+      const reason = REASON_BY_STATUS[response.status] ?? state.code ?? `HTTP_${response.status}`;
+      if (!state.params?.query) {
+        // Never read as GraphQL (a body that is not JSON): what it asked is unknown, the refusal is recorded.
+        if (request.method === 'POST') write(audit, principal, null, [], { outcome: 'refused', reason });
+        return;
+      }
+      const fields = mutationFieldsOf(state.params.query, state.params.operationName);
+      const targets = globalIdsIn(state.params.variables ?? {});
+      for (const name of fields ?? []) write(audit, principal, name, targets, { outcome: 'refused', reason });
+    },
     onSchemaChange({ schema }) {
       if (wrapped.has(schema)) return;
       wrapped.add(schema);
@@ -51,10 +93,10 @@ export function useAuditLog(): Plugin<GatewayContext> {
           const targets = globalIdsIn(args);
           try {
             const result = await resolve(root, args, ctx, info);
-            write(ctx, field.name, targets, outcomeOf(result));
+            write(ctx.audit, ctx.principal, field.name, targets, outcomeOf(result));
             return result;
           } catch (error) {
-            write(ctx, field.name, targets, error instanceof GraphQLError && error.extensions.code ? { outcome: 'refused', reason: String(error.extensions.code) } : { outcome: 'failed' });
+            write(ctx.audit, ctx.principal, field.name, targets, error instanceof GraphQLError && error.extensions.code ? { outcome: 'refused', reason: String(error.extensions.code) } : { outcome: 'failed' });
             throw error;
           }
         };
@@ -71,7 +113,7 @@ export function useAuditLog(): Plugin<GatewayContext> {
           const ctx = args.contextValue as GatewayContext;
           const targets = globalIdsIn(args.variableValues ?? {});
           for (const name of rootFieldsOf(args.document, operation)) {
-            if (name !== '__typename') write(ctx, name, targets, { outcome: 'refused', reason });
+            if (name !== '__typename') write(ctx.audit, ctx.principal, name, targets, { outcome: 'refused', reason });
           }
         },
       };

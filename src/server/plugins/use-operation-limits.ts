@@ -8,7 +8,7 @@ import type { Plugin } from 'graphql-yoga';
  * own messages, which all begin with a misleading "Syntax Error:". What an operation costs
  * upstream is counted by use-query-cost.ts, with its variables.
  */
-export function useOperationLimits(limits: { maxDepth: number; maxAliases: number; maxTokens: number }, fieldSuggestions: boolean): Plugin {
+export function useOperationLimits(limits: { maxDepth: number; maxAliases: number; maxTokens: number }): Plugin {
   const refuse = (code: string, message: string) => (context: ValidationContext | null) => {
     const error = new GraphQLError(message, { extensions: { code } });
     // Token counting runs inside the parser, which has no validation context to report to.
@@ -21,7 +21,7 @@ export function useOperationLimits(limits: { maxDepth: number; maxAliases: numbe
     maxTokens: { n: limits.maxTokens, propagateOnRejection: false, onReject: [refuse('TOKEN_LIMIT', `The operation is longer than ${limits.maxTokens} tokens`)] },
     maxDirectives: { n: 50, propagateOnRejection: false, onReject: [refuse('DIRECTIVE_LIMIT', 'The operation uses more than 50 directives')] },
     costLimit: { enabled: false },
-    // Suggestions ("did you mean ...") would map the schema for someone who may not introspect it.
-    blockFieldSuggestion: { enabled: !fieldSuggestions },
+    // Suggestions are use-suggestion-policy.ts's: armor's masking misses enum values.
+    blockFieldSuggestion: { enabled: false },
   }) as Plugin;
 }

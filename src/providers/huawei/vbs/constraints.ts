@@ -26,6 +26,8 @@ const NAME_MAX = 64;
 const DESCRIPTION_MAX = 64;
 const TAG_KEY_MAX = 36;
 const TAG_VALUE_MAX = 43;
+// The notes give 10 per resource for Huawei's backup services (VolumeBackup.0050 past it).
+const TAGS_MAX = 10;
 // ASCII 0-31 and = * < > \ , | /
 const TAG_FORBIDDEN = /[\u0000-\u001f=*<>\\,|/]/;
 
@@ -83,6 +85,7 @@ function descriptionBreak(description: string | null): VbsRuleBreak | null {
 }
 
 function tagsBreak(tags: { key: string; value: string }[]): VbsRuleBreak | null {
+  if (tags.length > TAGS_MAX) return { field: 'tags', rule: 'maxItems', message: `at most ${TAGS_MAX} tags`, vendorCode: 'VolumeBackup.0050' };
   for (const [index, tag] of tags.entries()) {
     const field = `tags[${index}]`;
     if (tag.key === '' || tag.key.length > TAG_KEY_MAX) {
