@@ -95,8 +95,10 @@ export interface PolicyCapability {
   sharedWeekdays: boolean;
   maxBackups: { min: number; max: number } | null;
   retentionDays: { min: number; max: number } | null;
-  /** Policies can be switched off. */
+  /** Policies can be switched off (disabled, deleted, their targets detached). */
   canDisable: boolean;
+  /** Each resource has its own one policy (TaurusDB): none is created or attached. */
+  perInstance: boolean;
 }
 
 export const POLICY_CAPABILITIES: Record<ProviderKind, PolicyCapability> = {
@@ -109,6 +111,7 @@ export const POLICY_CAPABILITIES: Record<ProviderKind, PolicyCapability> = {
     maxBackups: { min: 1, max: 2_147_483_647 },
     retentionDays: { min: 1, max: 2_147_483_647 },
     canDisable: true,
+    perInstance: false,
   },
   // huawei.md A.9: whole UTC hours, frequency 1–14 anchored to the month, one week_frequency list,
   // rentention_num 2–99 (the create page; the modify page says 14), rentention_day 2–99999.
@@ -120,6 +123,7 @@ export const POLICY_CAPABILITIES: Record<ProviderKind, PolicyCapability> = {
     maxBackups: { min: 2, max: 99 },
     retentionDays: { min: 2, max: 99_999 },
     canDisable: true,
+    perInstance: false,
   },
   // huawei.md B.8: one hh:00-(hh+1):00 UTC window, weekday digits, keep_days 1–732, always on.
   HUAWEI_TAURUSDB: {
@@ -130,6 +134,7 @@ export const POLICY_CAPABILITIES: Record<ProviderKind, PolicyCapability> = {
     maxBackups: null,
     retentionDays: { min: 1, max: 732 },
     canDisable: false,
+    perInstance: true,
   },
 };
 

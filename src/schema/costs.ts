@@ -130,6 +130,10 @@ export const FIELD_COSTS: Record<string, Cost> = {
     return { field: filter.ids ? capped(filter.ids, 'filter.ids', ctx) : ctx.providers };
   },
   'Subscription.jobUpdated': load,
+  // A page of policies per provider, plus one policy read per row where the vendor has no bulk read
+  // (TaurusDB: one GET per instance); the other vendors read a page in one or a few calls.
+  'Query.backupPolicies': (args, ctx) => ({ field: ctx.providers + pageOf(args), multiplier: pageOf(args) }),
+  'BackupPolicy.targets': { field: 1, multiplier: ASSUMED_LIST_LENGTH },
 };
 
 /** Every mutation costs its vendor call and the lookups before it. */
@@ -153,7 +157,20 @@ export function applyCosts(schema: GraphQLSchema): void {
   }
 }
 
-const VENDOR_TYPES = new Set(['Volume', 'Snapshot', 'Backup', 'BackupGroup', 'BackupStorage', 'DatabaseInstance', 'Job', 'Node', 'BackupSource', '_Entity']);
+const VENDOR_TYPES = new Set([
+  'Volume',
+  'Snapshot',
+  'Backup',
+  'BackupGroup',
+  'BackupStorage',
+  'DatabaseInstance',
+  'BackupPolicy',
+  'Job',
+  'Node',
+  'BackupSource',
+  'PolicyTarget',
+  '_Entity',
+]);
 
 function reachesVendor(type: GraphQLOutputType): boolean {
   const named = getNamedType(type);
@@ -175,5 +192,8 @@ export function unpricedFields(schema: GraphQLSchema): string[] {
   return unpriced;
 }
 
-/** Fields of a vendor type that read only what their parent already holds (a mutation's job comes from the tracker). */
-const isFree = (name: string) => name === 'BackupStatusEvent.backup' || /Success\.job$/.test(name);
+/**
+ * Fields of a vendor type that read only what their parent already holds (a mutation's job comes
+ * from the tracker, a policy mutation answers with the policy the vendor now holds).
+ */
+const isFree = (name: string) => name === 'BackupStatusEvent.backup' || /Success\.(job|policy)$/.test(name);

@@ -6,6 +6,7 @@ import { applyCosts } from './costs.js';
 import { resolveNodeIdsInPlace } from './sync-global-ids.js';
 import {
   BackupGroupRef,
+  BackupPolicyRef,
   BackupRef,
   BackupStorageRef,
   DatabaseInstanceRef,
@@ -23,6 +24,8 @@ import './backup.js';
 import './backup-group.js';
 import './backup-storage.js';
 import './database-instance.js';
+import './backup-policy.js';
+import './backup-policy-mutations.js';
 import './recovery.js';
 import './job.js';
 
@@ -50,6 +53,7 @@ entity(BackupRef);
 entity(BackupGroupRef);
 entity(BackupStorageRef);
 entity(DatabaseInstanceRef);
+entity(BackupPolicyRef);
 
 export const schema: GraphQLSchema = resolveNodeIdsInPlace(
   builder.toSubGraphSchema({

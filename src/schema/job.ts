@@ -7,6 +7,7 @@ import { deliver } from './backup.js';
 import { builder } from './builder.js';
 import {
   BackupGroupRef,
+  BackupPolicyRef,
   BackupRef,
   BackupStorageRef,
   DatabaseInstanceRef,
@@ -24,6 +25,7 @@ const REFS_BY_TYPE = {
   BackupGroup: BackupGroupRef,
   BackupStorage: BackupStorageRef,
   DatabaseInstance: DatabaseInstanceRef,
+  BackupPolicy: BackupPolicyRef,
 } satisfies Record<ResourceType, unknown>;
 
 /**

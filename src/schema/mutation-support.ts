@@ -89,16 +89,8 @@ export async function startJob<R extends object>(
     try {
       return { started: await run(request) };
     } catch (error) {
-      // The upstream layer has logged the failure already (one warn line, no stack).
-      if (error instanceof UpstreamRejection) {
-        throw new VendorError(provider.key, error.code, null, `${provider.name}: ${error.message}; nothing was sent, so a retry is safe`);
-      }
-      if (!(error instanceof TransportError)) throw error;
-      if (options.atMostOnce && error.maybeSent) return { unanswered: { timedOut: error.timedOut } };
-      const outcome = error.maybeSent
-        ? 'the operation may have started upstream, so retry with the same idempotencyKey'
-        : 'nothing reached it, so a retry is safe';
-      throw new VendorError(provider.key, error.timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', null, `${provider.name} did not answer; ${outcome}`);
+      if (options.atMostOnce && error instanceof TransportError && error.maybeSent) return { unanswered: { timedOut: error.timedOut } };
+      throw asVendorError(provider, error);
     }
   };
   const key = (request as { idempotencyKey?: string | null }).idempotencyKey;
@@ -114,6 +106,22 @@ export async function startJob<R extends object>(
     );
   }
   return ctx.jobs.track(provider, outcome.started);
+}
+
+/**
+ * A vendor call that failed, as the client sees it: a refusal before sending or an upstream that did
+ * not answer becomes a VendorError saying whether a retry is safe; anything else stays as it is.
+ * The upstream layer has logged the failure already (one warn line, no stack).
+ */
+export function asVendorError(provider: BackupProvider, error: unknown): unknown {
+  if (error instanceof UpstreamRejection) {
+    return new VendorError(provider.key, error.code, null, `${provider.name}: ${error.message}; nothing was sent, so a retry is safe`);
+  }
+  if (!(error instanceof TransportError)) return error;
+  const outcome = error.maybeSent
+    ? 'the operation may have started upstream, so retry with the same idempotencyKey'
+    : 'nothing reached it, so a retry is safe';
+  return new VendorError(provider.key, error.timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', null, `${provider.name} did not answer; ${outcome}`);
 }
 
 /** The local id of what a job makes, when it is of `type` and already known. */

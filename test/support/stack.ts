@@ -48,7 +48,7 @@ export interface StackOptions {
   /** More config to merge at the top level (server limits ...). */
   extra?: Partial<ConfigFile>;
   /** More API keys of the first tenant, with their scopes and labels. */
-  keys?: { key: string; label?: string; scopes?: ('read' | 'backup' | 'restore' | 'delete')[]; federationRouter?: boolean }[];
+  keys?: { key: string; label?: string; scopes?: ('read' | 'backup' | 'restore' | 'delete' | 'policy')[]; federationRouter?: boolean }[];
 }
 
 export interface GraphQLResponse<T> {

@@ -2,6 +2,7 @@ import type { HTTPMethod } from 'find-my-way';
 import { SimulatorServer, type SimHandler } from '../../kit/index.js';
 import { gatewayError, withGatewayAuth, type AccessKeyPair, type TokenValidator } from '../index.js';
 import { TaurusDbRestore } from './restore.js';
+import { TaurusDbPolicyRoutes } from './policy.js';
 import { dbsError, TaurusDbRoutes } from './routes.js';
 import { TaurusDbShapes } from './shapes.js';
 import { TaurusDbState, type SeedName } from './state.js';
@@ -70,6 +71,9 @@ export async function startTaurusDbSimulator(options: TaurusDbSimulatorOptions):
   route('GET', '/v3/:project_id/backups', routes.listBackups);
   route('DELETE', '/v3/:project_id/backups/:backup_id', routes.deleteBackup);
   route('GET', '/v3/:project_id/jobs', routes.getJob);
+  const policy = new TaurusDbPolicyRoutes(state);
+  route('GET', '/v3/:project_id/instances/:instance_id/backups/policy', policy.show);
+  route('PUT', '/v3/:project_id/instances/:instance_id/backups/policy/update', policy.update);
   const recovery = new TaurusDbRestore(state);
   route('POST', '/v3/:project_id/instances/restore', recovery.restore);
   route('GET', '/v3/:project_id/instances/:instance_id/restore-time', recovery.restoreTime);
