@@ -7,6 +7,9 @@ import { HOUR_MS, longestGap, nextRunAfter } from './schedule.js';
  * runs plus a grace of max(1 h, 10 % of the gap), since vendors start a run anywhere inside its hour.
  */
 
+/** Vendor pages of volumes or instances one protection report call reads at most before it answers with where to go on. */
+export const REPORT_SCAN_PAGES = 5;
+
 export type ProtectionState = 'PROTECTED' | 'STALE' | 'UNPROTECTED';
 
 export interface Protection {

@@ -26,6 +26,7 @@ import './backup-storage.js';
 import './database-instance.js';
 import './backup-policy.js';
 import './backup-policy-mutations.js';
+import './protection.js';
 import './recovery.js';
 import './job.js';
 

@@ -65,3 +65,31 @@ export class TaurusDbPolicyRoutes {
     return { status: 200, body: { status: 'COMPLETED', instance_id: instance.id, instance_name: instance.name } };
   };
 }
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * The automated runs whose window started in (`from`, `to`]: each makes a COMPLETED `auto` backup
+ * at its window's start, then the instance's automated backups older than `keep_days` go (B.8;
+ * manual backups stay). Returns how many were made.
+ */
+export function runDueSchedules(state: TaurusDbState, from: number, to: number): number {
+  let made = 0;
+  for (let hour = Math.floor(from / HOUR) * HOUR + HOUR; hour <= to; hour += HOUR) {
+    const utc = new Date(hour);
+    const isoWeekday = ((utc.getUTCDay() + 6) % 7) + 1;
+    for (const [instanceId, policy] of state.policies) {
+      if (policy.startHour !== utc.getUTCHours() || !policy.period.includes(isoWeekday)) continue;
+      const instance = state.instances.get(instanceId);
+      if (!instance) continue;
+      state.addBackup({ instanceId, name: `${instance.name}-auto-${utc.toISOString().slice(0, 13).replace(/[-T]/g, '')}`, type: 'auto', beginAt: hour });
+      made += 1;
+    }
+  }
+  for (const backup of [...state.backups.values()]) {
+    const policy = state.policies.get(backup.instanceId);
+    if (backup.type === 'auto' && policy && backup.beginAt < to - policy.keepDays * DAY) state.backups.delete(backup.id);
+  }
+  return made;
+}
