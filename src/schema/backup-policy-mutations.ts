@@ -11,7 +11,6 @@ import { parseResourceId } from '../domain/ids.js';
 import type { BackupProvider, ResourceRef, ResourceType } from '../domain/provider.js';
 import type { Weekday } from '../domain/schedule.js';
 import { findUnsafeText } from '../domain/text-hygiene.js';
-import { fingerprintOf, IDEMPOTENCY_TTL_MS } from '../infrastructure/idempotency.js';
 import { offsetMinutesAt } from '../infrastructure/wall-clock.js';
 import { WeekdayEnum } from './backup-policy.js';
 import { builder } from './builder.js';
@@ -180,7 +179,7 @@ recordMutation('updateBackupPolicy', {
 
 recordMutation('createBackupPolicy', {
   scope: 'policy',
-  description: 'Creates a policy on one provider, attached to `targetIds` at once; with an idempotencyKey a retry finishes what a failed attempt started.',
+  description: 'Creates a policy on one provider, attached to `targetIds` at once.',
   input: CreateBackupPolicyInput,
   answers: { field: 'policy', type: BackupPolicyRef },
   resolve: async (input, ctx) => {
@@ -202,10 +201,9 @@ recordMutation('createBackupPolicy', {
       wholeVm: input.wholeVm ?? false,
       idempotencyKey: input.idempotencyKey ?? null,
     };
-    const run = () => vendorCall(provider, () => create(request));
-    if (!request.idempotencyKey) return run();
-    // The fingerprint is the input, not the request: the plan's offset and write time differ between a call and its retry.
-    return ctx.idempotency.once(`${provider.key}:createBackupPolicy:${request.idempotencyKey}`, fingerprintOf(input), IDEMPOTENCY_TTL_MS, run);
+    // The idempotencyKey reaches the adapter: a vendor that takes several calls to make a policy
+    // (ZStack) derives its resourceUuids from it, so a retry finds what the first attempt made.
+    return vendorCall(provider, () => create(request));
   },
 });
 
@@ -223,31 +221,28 @@ recordMutation('deleteBackupPolicy', {
   },
 });
 
-recordMutation('attachBackupPolicy', {
-  scope: 'policy',
-  input: AttachBackupPolicyInput,
-  answers: { field: 'policy', type: BackupPolicyRef },
-  resolve: async (input, ctx) => {
-    const policy = resolveTarget(ctx, String(input.policyId), 'BackupPolicy');
-    refusePerInstance(policy.provider, 'policyId');
-    const attach = requirePolicyMethod(policy.provider, 'attachBackupPolicy', 'policyId');
-    const targets = input.targetIds.map((id) => targetRef(ctx, String(id), policy, 'targetIds'));
-    return found(await vendorCall(policy.provider, () => attach({ policyId: policy.vendorId, targets, move: input.move ?? false })), String(input.policyId));
-  },
-});
+/** Attach and detach: the same lookups, each refused where the vendor keeps its own rule. */
+function targetsMutation(
+  name: 'attachBackupPolicy' | 'detachBackupPolicy',
+  input: typeof AttachBackupPolicyInput | typeof DetachBackupPolicyInput,
+  refuse: (provider: BackupProvider, field: string) => void,
+): void {
+  recordMutation(name, {
+    scope: 'policy',
+    input,
+    answers: { field: 'policy', type: BackupPolicyRef },
+    resolve: async (given: { policyId: string | number; targetIds: (string | number)[]; move?: boolean | null }, ctx) => {
+      const policy = resolveTarget(ctx, String(given.policyId), 'BackupPolicy');
+      refuse(policy.provider, 'policyId');
+      const write = requirePolicyMethod(policy.provider, name, 'policyId');
+      const targets = given.targetIds.map((id) => targetRef(ctx, String(id), policy, 'targetIds'));
+      return found(await vendorCall(policy.provider, () => write({ policyId: policy.vendorId, targets, move: given.move ?? false })), String(given.policyId));
+    },
+  });
+}
 
-recordMutation('detachBackupPolicy', {
-  scope: 'policy',
-  input: DetachBackupPolicyInput,
-  answers: { field: 'policy', type: BackupPolicyRef },
-  resolve: async (input, ctx) => {
-    const policy = resolveTarget(ctx, String(input.policyId), 'BackupPolicy');
-    refuseSwitchOff(policy.provider, 'policyId');
-    const detach = requirePolicyMethod(policy.provider, 'detachBackupPolicy', 'policyId');
-    const targets = input.targetIds.map((id) => targetRef(ctx, String(id), policy, 'targetIds'));
-    return found(await vendorCall(policy.provider, () => detach({ policyId: policy.vendorId, targets, move: false })), String(input.policyId));
-  },
-});
+targetsMutation('attachBackupPolicy', AttachBackupPolicyInput, refusePerInstance);
+targetsMutation('detachBackupPolicy', DetachBackupPolicyInput, refuseSwitchOff);
 
 function providerOf(ctx: GatewayContext, providerId: string): BackupProvider {
   let provider: BackupProvider | undefined;
