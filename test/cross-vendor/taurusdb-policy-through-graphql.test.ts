@@ -110,6 +110,36 @@ describe('TaurusDB automated backup policy through GraphQL', () => {
     expect(stack.taurusDb!.state.policies.get(instanceId)).toEqual({ keepDays: 30, startHour: 17, period: [3, 7] });
   });
 
+  it('converts at the offset in force when written: Europe/Berlin 02:00 is 01:00 UTC in winter and 00:00 UTC in summer', async () => {
+    const write = async (at: string) => {
+      clock.time = Date.parse(at);
+      const response = await stack.graphql<{ updateBackupPolicy: { policy: { schedule: { utcTimesOfDay: string[] }; nextRunAt: string } } }>(UPDATE, {
+        input: { id: policyId, schedule: { timesOfDay: ['02:00'], timeZone: 'Europe/Berlin' } },
+      });
+      return response.body.data!.updateBackupPolicy.policy;
+    };
+    try {
+      expect(await write('2027-03-27T12:00:00Z')).toMatchObject({ schedule: { utcTimesOfDay: ['01:00'] }, nextRunAt: '2027-03-28T01:00:00.000Z' });
+      // The vendor keeps 01:00 UTC: after the change on 2027-03-28 that run starts at 03:00 Berlin time.
+      expect(await write('2027-03-28T12:00:00Z')).toMatchObject({ schedule: { utcTimesOfDay: ['00:00'] }, nextRunAt: '2027-03-29T00:00:00.000Z' });
+      expect(stack.taurusDb!.server.requests({ method: 'PUT' }).map((r) => JSON.parse(r.body).backup_policy.start_time)).toEqual(['01:00-02:00', '00:00-01:00']);
+    } finally {
+      clock.time = Date.parse('2026-12-07T10:00:00Z');
+    }
+  });
+
+  it('a window that starts at 23:00 UTC crosses midnight and shifts the weekdays back a day', async () => {
+    const response = await stack.graphql<{ updateBackupPolicy: { policy: Record<string, unknown> } }>(`mutation {
+      updateBackupPolicy(input: { id: "${policyId}", schedule: { timesOfDay: ["07:00"], daysOfWeek: [MONDAY], timeZone: "Asia/Shanghai" } }) {
+        ... on UpdateBackupPolicySuccess { policy { nextRunAt schedule { daysOfWeek utcTimesOfDay } } }
+      }
+    }`);
+    // Monday 07:00 in Shanghai is Sunday 23:00 UTC; the gateway's clock is Monday 2026-12-07 10:00 UTC.
+    expect(response.body.data!.updateBackupPolicy.policy).toEqual({ nextRunAt: '2026-12-13T23:00:00.000Z', schedule: { daysOfWeek: ['SUNDAY'], utcTimesOfDay: ['23:00'] } });
+    const put = stack.taurusDb!.server.requests({ method: 'PUT' })[0]!;
+    expect(JSON.parse(put.body).backup_policy).toMatchObject({ start_time: '23:00-00:00', period: '7' });
+  });
+
   it('a retention-only update reads the rest first (the vendor takes all three fields)', async () => {
     const response = await stack.graphql<{ updateBackupPolicy: Record<string, unknown> }>(UPDATE, { input: { id: policyId, retention: { retentionDays: 14 } } });
     expect(response.body.data!.updateBackupPolicy).toMatchObject({ policy: { retention: { retentionDays: 14 }, schedule: { utcTimesOfDay: ['19:00'] } } });
