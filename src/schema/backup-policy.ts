@@ -1,12 +1,12 @@
 import { brandWithType } from '@pothos/core';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { BackupPolicyRecord, BackupRetention } from '../domain/backup-policy.js';
-import { localId } from '../domain/ids.js';
 import { chainedConnection } from '../domain/paging.js';
 import type { BackupStorageRecord, DatabaseInstanceRecord, ResourceRef, VolumeRecord } from '../domain/provider.js';
 import { nextRunAfter, WEEKDAYS } from '../domain/schedule.js';
 import { builder } from './builder.js';
 import type { GatewayContext } from './context.js';
-import { reportFailuresOf } from './loading.js';
+import { referenceTo, reportFailuresOf } from './loading.js';
 import { selectProviders } from './provider.js';
 import { BackupPolicyConnection, BackupPolicyRef, BackupStorageRef, DatabaseInstanceRef, ProviderRef, VolumeRef } from './refs.js';
 
@@ -50,13 +50,17 @@ export const PolicyTargetUnion = builder.unionType('PolicyTarget', { types: [Vol
 type PolicyTargetRecord = VolumeRecord | DatabaseInstanceRecord | BackupStorageRecord;
 const TARGET_REFS = { Volume: VolumeRef, DatabaseInstance: DatabaseInstanceRef, BackupStorage: BackupStorageRef } as const;
 
-/** The targets' records, each loaded through its type's DataLoader (batched with the rest of the request). */
-async function loadTargets(ctx: GatewayContext, providerKey: string, targets: ResourceRef[]): Promise<PolicyTargetRecord[]> {
+/**
+ * The targets' records, each loaded through its type's DataLoader (batched with the rest of the
+ * request), or only their keys when the selection asks for nothing more (`targets { ... on Volume { id } }`).
+ */
+async function loadTargets(ctx: GatewayContext, info: GraphQLResolveInfo, providerKey: string, targets: ResourceRef[]): Promise<PolicyTargetRecord[]> {
   const records = await Promise.all(
     targets.map(async (target) => {
       const ref = TARGET_REFS[target.type as keyof typeof TARGET_REFS];
       if (!ref) return null;
-      const record: PolicyTargetRecord | null = await ref.getDataloader(ctx).load(localId(providerKey, target.vendorId));
+      const key = referenceTo<PolicyTargetRecord>(info, providerKey, target.vendorId);
+      const record: PolicyTargetRecord | null = typeof key === 'object' ? key : await ref.getDataloader(ctx).load(key);
       if (record) brandWithType(record, ref);
       return record;
     }),
@@ -78,7 +82,7 @@ BackupPolicyRef.implement({
       nullable: false,
       description:
         'What it backs up: volumes (ZStack, VBS) or an instance (TaurusDB). VBS has no API that lists the disks of a policy: its targets are those the vendor has named in the policy\'s backup tasks, so a disk attached elsewhere and not yet backed up by the policy is missing.',
-      resolve: (p, _args, ctx) => loadTargets(ctx, p.providerKey, p.targets),
+      resolve: (p, _args, ctx, info) => loadTargets(ctx, info, p.providerKey, p.targets),
     }),
     nextRunAt: t.field({
       type: 'DateTime',

@@ -24,7 +24,7 @@ export type StackProviderName = 'zs' | 'vbs' | 'tdb';
 
 export interface StackOptions {
   zstack?: ZStackSimulatorOptions | false;
-  vbs?: { jobDurationMs?: number; seed?: 'demo' | 'empty' } | false;
+  vbs?: { jobDurationMs?: number; seed?: 'demo' | 'empty'; now?: () => number } | false;
   taurusDb?: { jobDurationMs?: number; seed?: 'demo' | 'empty'; now?: () => number } | false;
   /** Tenant name; its API key is `key-<tenant>`. */
   tenant?: string;
