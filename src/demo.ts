@@ -41,6 +41,9 @@ export async function startDemo(options: { port: number; host: string; apiKey?: 
     startVbsSimulator({ projectId: HUAWEI_PROJECT_ID, credentials: [huaweiCredentials], jobDurationMs, seed: 'demo' }),
     startTaurusDbSimulator({ projectId: HUAWEI_PROJECT_ID, credentials: huaweiCredentials, jobDurationMs, seed: 'demo' }),
   ]);
+  // Backup policies: VBS backs up db-01-data nightly (its other disks are in no policy); every
+  // TaurusDB instance has its automated policy.
+  vbs.policies.seedDemo(Date.now());
   const huaweiAuth = { accessKey: { env: SECRET_ENV.huaweiAccessKey }, secretKey: { env: SECRET_ENV.huaweiSecretKey } };
 
   const config = parseConfig(

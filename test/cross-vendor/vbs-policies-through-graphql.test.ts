@@ -42,7 +42,6 @@ describe('VBS backup policies through GraphQL', () => {
   beforeEach(() => {
     clock.time = Date.parse('2026-12-07T10:00:00Z');
     stack.vbs!.server.reset();
-    stack.vbs!.runSchedules();
     disks = [...stack.vbs!.state.volumes.values()].filter((v) => v.status === 'available' || v.status === 'in-use').map((v) => v.id);
     stack.clearUpstreamRequests();
   });
@@ -158,5 +157,20 @@ describe('VBS backup policies through GraphQL', () => {
     expect(await mutate(DELETE, { id: second.policy!.id })).toEqual({ __typename: 'DeleteBackupPolicySuccess', id: second.policy!.id });
     expect(await mutate(DELETE, { id: second.policy!.id })).toEqual({ __typename: 'NotFoundError', id: second.policy!.id });
     expect(calls()).toEqual(['DELETE /backuppolicy/:id', 'DELETE /backuppolicy/:id']);
+  });
+
+  it("the demo's policy protects db-01-data; the report lists the other disks as UNPROTECTED, reading policies and backups once", async () => {
+    stack.vbs!.policies.seedDemo(clock.time);
+    stack.clearUpstreamRequests();
+    const report = await stack.graphql<{ protectionReport: { edges: { node: { name: string; protection: { state: string; lastBackupAt: string | null } } }[] } }>(
+      `query($states: [ProtectionState!]) { protectionReport(states: $states) { edges { node { ... on Volume { name protection { state lastBackupAt } } } } } }`,
+      { states: ['PROTECTED', 'UNPROTECTED'] },
+    );
+    expect(report.body.errors).toBeUndefined();
+    const rows = report.body.data!.protectionReport.edges.map((e) => [e.node.name, e.node.protection.state, e.node.protection.lastBackupAt]);
+    expect(rows).toContainEqual(['db-01-data', 'PROTECTED', '2026-12-06T18:00:00.000Z']);
+    expect(rows.filter(([, state]) => state === 'UNPROTECTED').map(([name]) => name)).toContain('scratch');
+    // One volume page, the policies and their tasks, one page of newest backups: nothing per disk.
+    expect(calls().sort()).toEqual(['GET /backuppolicy', 'GET /backuppolicy/:id/backuptasks', 'GET /backups/detail', 'GET /cloudvolumes/detail']);
   });
 });

@@ -47,6 +47,25 @@ export class VbsPolicies {
     this.tasks.clear();
   }
 
+  /**
+   * The demo's policy: `db-01-data` backed up every day at 18:00 UTC (02:00 in UTC+08:00), keeping
+   * seven, with the run before `now` already made; every other disk is in no policy.
+   */
+  seedDemo(now: number): void {
+    const disk = [...this.state.volumes.values()].find((volume) => volume.name === 'db-01-data');
+    if (!disk) return;
+    const policy: SimVbsPolicy = {
+      id: newId(),
+      name: 'db-nightly',
+      scheduled: { start_time: '18:00', frequency: 1, rentention_num: 7, remain_first_backup_of_curMonth: 'N', status: 'ON' },
+      timeZone: 'UTC+08:00',
+      disks: new Set([disk.id]),
+    };
+    this.policies.set(policy.id, policy);
+    const lastRun = Math.floor((now - 18 * 3_600_000) / 86_400_000) * 86_400_000 + 18 * 3_600_000;
+    this.runDue(lastRun - 1, lastRun);
+  }
+
   /** The first rule `scheduled_policy` breaks; on create every required field must be there. */
   private refuse(body: Record<string, unknown>, creating: boolean): SimResponse | null {
     const name = body.backup_policy_name;
