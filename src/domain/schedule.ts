@@ -11,7 +11,6 @@ export type Weekday = (typeof WEEKDAYS)[number];
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
-export const WEEK_MS = 7 * DAY_MS;
 const MINUTES_PER_DAY = 24 * 60;
 
 /**

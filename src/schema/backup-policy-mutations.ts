@@ -95,7 +95,7 @@ const DetachBackupPolicyInput = builder.inputType('DetachBackupPolicyInput', {
 });
 
 /** The schedule checked against the vendor and converted at the zone's offset now. */
-export function planOf(provider: BackupProvider, input: ScheduleInput, ctx: GatewayContext, field = 'schedule'): PlannedSchedule {
+function planOf(provider: BackupProvider, input: ScheduleInput, ctx: GatewayContext, field = 'schedule'): PlannedSchedule {
   const now = ctx.live.now();
   const offset = offsetMinutesAt(now, input.timeZone);
   if (offset === null) throw new ValidationError(`${field}.timeZone`, 'iana-zone', `"${input.timeZone}" is not an IANA time zone`);
@@ -103,7 +103,7 @@ export function planOf(provider: BackupProvider, input: ScheduleInput, ctx: Gate
   return planSchedule(schedule, provider.kind, offset, now, field);
 }
 
-export function retentionOf(provider: BackupProvider, input: RetentionInput, field = 'retention'): BackupRetention {
+function retentionOf(provider: BackupProvider, input: RetentionInput, field = 'retention'): BackupRetention {
   const retention: BackupRetention = { maxBackups: input.maxBackups ?? null, retentionDays: input.retentionDays ?? null, ...NO_LONG_TERM };
   for (const longTerm of ['daily', 'weekly', 'monthly', 'yearly'] as const) retention[longTerm] = input[longTerm] ?? null;
   checkRetention(retention, provider.kind, field);
@@ -117,7 +117,7 @@ function checkName(name: string, field = 'name'): void {
 }
 
 /** Runs the vendor calls; failures that are the upstream's become VendorError. */
-export async function vendorCall<T>(provider: BackupProvider, call: () => Promise<T>): Promise<T> {
+async function vendorCall<T>(provider: BackupProvider, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
@@ -152,7 +152,6 @@ function requirePolicyMethod<K extends 'createBackupPolicy' | 'updateBackupPolic
   if (!found) throw new ValidationError(field, 'unsupported-by-provider', `${provider.name} (${provider.kind}) has no ${method}`);
   return found.bind(provider) as NonNullable<BackupProvider[K]>;
 }
-
 
 recordMutation('updateBackupPolicy', {
   scope: 'policy',

@@ -31,7 +31,7 @@ async function readAllPolicies(provider: BackupProvider): Promise<BackupPolicyRe
 
 const policyReads = createContextCache(() => new Map<BackupProvider, Promise<BackupPolicyRecord[]>>());
 
-export function policiesOf(ctx: GatewayContext, provider: BackupProvider): Promise<BackupPolicyRecord[]> {
+function policiesOf(ctx: GatewayContext, provider: BackupProvider): Promise<BackupPolicyRecord[]> {
   const reads = policyReads(ctx);
   let read = reads.get(provider);
   if (!read) {

@@ -79,7 +79,7 @@ function keepDaysOf(wire: WireBackupPolicy): number {
   return typeof wire.keep_days === 'number' ? wire.keep_days : Number.parseInt(wire.keep_days, 10);
 }
 
-export function toPolicyRecord(providerKey: ProviderKey, instanceId: string, wire: WireBackupPolicy): BackupPolicyRecord {
+function toPolicyRecord(providerKey: ProviderKey, instanceId: string, wire: WireBackupPolicy): BackupPolicyRecord {
   const start = WINDOW_START.exec(wire.start_time ?? '');
   const minutes = start ? minutesOf(start[1]!) : null;
   const utcMinutes = minutes === null ? [] : [minutes];

@@ -193,7 +193,7 @@ function ianaZoneOf(offsetMinutes: number): string {
   return `Etc/GMT${offsetMinutes > 0 ? '-' : '+'}${Math.abs(offsetMinutes / 60)}`;
 }
 
-export function toPolicyRecord(providerKey: ProviderKey, policy: VbsPolicy, diskIds: string[]): BackupPolicyRecord {
+function toPolicyRecord(providerKey: ProviderKey, policy: VbsPolicy, diskIds: string[]): BackupPolicyRecord {
   const scheduled = policy.scheduled_policy;
   const utcMinutes = scheduled.start_time.split(',').map((time) => minutesOf(time.trim())).filter((m): m is number => m !== null);
   const offset = offsetOf(policy.time_zone);

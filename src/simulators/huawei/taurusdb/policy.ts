@@ -25,7 +25,7 @@ const INVALID_PERIOD = () => dbsError(400, 'DBS.280251', 'Invalid backup cycle.'
 const INVALID_KEEP_DAYS = () => dbsError(400, 'DBS.280250', 'Invalid retention days.');
 const NO_INSTANCE = () => dbsError(404, 'DBS.200002', 'The DB instance does not exist.');
 
-export function windowOf(policy: SimBackupPolicy): string {
+function windowOf(policy: SimBackupPolicy): string {
   const hh = String(policy.startHour).padStart(2, '0');
   const HH = String((policy.startHour + 1) % 24).padStart(2, '0');
   return `${hh}:00-${HH}:00`;
