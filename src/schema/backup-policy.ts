@@ -81,7 +81,7 @@ BackupPolicyRef.implement({
       type: [PolicyTargetUnion],
       nullable: false,
       description:
-        'What it backs up: volumes (ZStack, VBS) or an instance (TaurusDB). VBS has no API that lists the disks of a policy: its targets are those the vendor has named in the policy\'s backup tasks, so a disk attached elsewhere and not yet backed up by the policy is missing.',
+        "What it backs up: volumes (ZStack, VBS) or an instance (TaurusDB). VBS has no API that lists a policy's disks: there this holds the disks the policy's backup tasks name (and, in the answer to createBackupPolicy or attachBackupPolicy, the disks just attached). A disk attached but not yet backed up by the policy is missing, and its protection shows UNPROTECTED until the policy's first run.",
       resolve: (p, _args, ctx, info) => loadTargets(ctx, info, p.providerKey, p.targets),
     }),
     nextRunAt: t.field({
