@@ -11,6 +11,7 @@ import { parseResourceId } from '../domain/ids.js';
 import type { BackupProvider, ResourceRef, ResourceType } from '../domain/provider.js';
 import type { Weekday } from '../domain/schedule.js';
 import { findUnsafeText } from '../domain/text-hygiene.js';
+import { fingerprintOf, IDEMPOTENCY_TTL_MS } from '../infrastructure/idempotency.js';
 import { offsetMinutesAt } from '../infrastructure/wall-clock.js';
 import { WeekdayEnum } from './backup-policy.js';
 import { builder } from './builder.js';
@@ -178,7 +179,7 @@ recordMutation('updateBackupPolicy', {
 
 recordMutation('createBackupPolicy', {
   scope: 'policy',
-  description: 'Creates a policy on one provider, attached to `targetIds` at once.',
+  description: 'Creates a policy on one provider, attached to `targetIds` at once; a repeat with the same idempotencyKey answers with the first one\'s policy.',
   input: CreateBackupPolicyInput,
   answers: { field: 'policy', type: BackupPolicyRef },
   resolve: async (input, ctx) => {
@@ -200,9 +201,12 @@ recordMutation('createBackupPolicy', {
       wholeVm: input.wholeVm ?? false,
       idempotencyKey: input.idempotencyKey ?? null,
     };
-    // The idempotencyKey reaches the adapter: a vendor that takes several calls to make a policy
-    // (ZStack) derives its resourceUuids from it, so a retry finds what the first attempt made.
-    return vendorCall(provider, () => create(request));
+    const run = () => vendorCall(provider, () => create(request));
+    if (!request.idempotencyKey) return run();
+    // VBS takes no client token: the first call with a key creates, a repeat gets its answer (as for
+    // backups, mutation-support.ts). The fingerprint is the input: the plan's offset and write time
+    // differ between a call and its retry.
+    return ctx.idempotency.once(`${provider.key}:createBackupPolicy:${request.idempotencyKey}`, fingerprintOf(input), IDEMPOTENCY_TTL_MS, run);
   },
 });
 

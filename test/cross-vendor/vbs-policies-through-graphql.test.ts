@@ -86,6 +86,15 @@ describe('VBS backup policies through GraphQL', () => {
     expect(bodies('/backuppolicy')[0].scheduled_policy).toMatchObject({ start_time: '17:00,18:00', week_frequency: ['SUN'] });
   });
 
+  it('a repeated create with one idempotencyKey makes one policy; the same key with other input is refused', async () => {
+    const input = { provider: providerIdOf('vbs'), name: 'once', schedule: { timesOfDay: ['02:00'], timeZone: 'UTC' }, retention: { retentionDays: 7 }, idempotencyKey: 'policy-once-1' };
+    const [a, b] = await Promise.all([mutate(CREATE, input), mutate(CREATE, input)]);
+    expect(a.policy!.id).toBe(b.policy!.id);
+    expect(stack.vbs!.server.requests({ method: 'POST', pathIncludes: '/backuppolicy' })).toHaveLength(1);
+    expect(await mutate(CREATE, { ...input, name: 'other' })).toMatchObject({ __typename: 'ValidationError', field: 'idempotencyKey', rule: 'same-input' });
+    expect(stack.vbs!.policies.policies.size).toBe(1);
+  });
+
   it('refuses what VBS cannot hold, with nothing sent', async () => {
     const refusals = [
       await create('x', null, { timesOfDay: ['02:30'], timeZone: 'UTC' }),
