@@ -91,7 +91,7 @@ function outcomeOf(result: unknown): Outcome {
   if (errorType === VendorError) return { outcome: 'vendor-error', vendorCode: (result as VendorError).vendorCode };
   const answer = result as { job?: JobRecord; policy?: { vendorId: string }; id?: string } | null;
   if (answer?.job) return { outcome: 'accepted', vendorJobId: answer.job.vendorId };
-  // Mutations that answer with the changed record (backup policies): the vendor id of what changed.
+  // Mutations that answer with the changed record (backup policies): its vendor id, or the global id a delete names.
   const changed = answer?.policy?.vendorId ?? answer?.id;
   return changed ? { outcome: 'accepted', changed } : { outcome: 'failed' };
 }
