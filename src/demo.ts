@@ -57,6 +57,9 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     startTaurusDbSimulator({ projectId: HUAWEI_PROJECT_ID, credentials: huaweiCredentials, jobDurationMs, seed: 'demo' }),
   ]);
   const dataDir = mkdtempSync(join(tmpdir(), 'backupgraph-demo-'));
+  // Backup policies: VBS backs up db-01-data nightly (its other disks are in no policy); every
+  // TaurusDB instance has its automated policy.
+  vbs.policies.seedDemo(Date.now());
   const huaweiAuth = { accessKey: { env: SECRET_ENV.huaweiAccessKey }, secretKey: { env: SECRET_ENV.huaweiSecretKey } };
 
   const config = parseConfig(

@@ -235,6 +235,7 @@ export type JobStatusQueryVariables = Exact<{
 export type JobStatusQuery = { job: { id: string, vendorId: string, operation: string, status: JobStatus, progress: number | null, createdAt: string | null, finishedAt: string | null, resource:
       | { __typename: 'Backup', name: string, status: BackupStatus, id: string }
       | { __typename: 'BackupGroup', status: BackupStatus, id: string, backups: Array<{ status: BackupStatus }> }
+      | { __typename: 'BackupPolicy', id: string }
       | { __typename: 'BackupStorage', id: string }
       | { __typename: 'DatabaseInstance', id: string, instanceStatus: string | null }
       | { __typename: 'Job', id: string }
@@ -313,6 +314,7 @@ export type RestorePointsQueryVariables = Exact<{
 export type RestorePointsQuery = { node:
     | { __typename: 'Backup', id: string }
     | { __typename: 'BackupGroup', id: string }
+    | { __typename: 'BackupPolicy', id: string }
     | { __typename: 'BackupStorage', id: string }
     | { __typename: 'DatabaseInstance', name: string | null, status: string | null, id: string, restorableTimeRanges: Array<{ start: string, end: string }>, backups: { edges: Array<{ node: { id: string, name: string, status: BackupStatus, createdAt: string | null } | null }> } }
     | { __typename: 'Job', id: string }
@@ -331,6 +333,7 @@ export type RestoreBackupMutation = { restoreBackup:
     | { __typename: 'RestoreBackupSuccess', job: { id: string, vendorId: string, operation: string, status: JobStatus, progress: number | null, createdAt: string | null, finishedAt: string | null, resource:
           | { __typename: 'Backup', id: string }
           | { __typename: 'BackupGroup', id: string }
+          | { __typename: 'BackupPolicy', id: string }
           | { __typename: 'BackupStorage', id: string }
           | { __typename: 'DatabaseInstance', id: string }
           | { __typename: 'Job', id: string }

@@ -179,3 +179,55 @@ export async function newestFirstConnection<T extends NewestFirstItem>(
   }));
   return connection(edges, merged.length > first, cursor !== null, null);
 }
+
+/** One listing of a filtered chain: a provider's volumes, say, under a key the cursor names. */
+export interface ListingSource<T> {
+  key: string;
+  provider: BackupProvider;
+  list(page: OffsetPage): Promise<Page<T>>;
+}
+
+/**
+ * Like the chained connection, for rows kept or dropped only once read (a state computed per row):
+ * each listing is read in vendor pages of MAX_PAGE_SIZE from the cursor's offset, `keep` decides for
+ * a whole page at once (so its lookups batch), and the cursor names the listing and the offset after
+ * the last row given. It reads until it has one kept row past the page (so hasNextPage is exact), or
+ * until it has read `maxPages` vendor pages: then hasNextPage is true and endCursor, past the last
+ * edge if there is none, is where the next call goes on reading.
+ */
+export async function filteredChainedConnection<T>(
+  sources: readonly ListingSource<T>[],
+  args: ConnectionArgs,
+  keep: (rows: T[], source: ListingSource<T>) => Promise<boolean[]>,
+  onFailure: ProviderFailureHandler,
+  maxPages: number,
+): Promise<Connection<T>> {
+  const first = pageSize(args.first);
+  const start = args.after ? decodeCursor(args.after, chainedCursor) : null;
+  let index = start ? sources.findIndex((s) => s.key === start.p) : 0;
+  if (index < 0) throw new GraphQLError('after is not a cursor of this connection', { extensions: { code: 'BAD_USER_INPUT' } });
+  let offset = start?.o ?? 0;
+  const edges: Edge<T>[] = [];
+  for (let pages = 0; index < sources.length; pages += 1) {
+    if (pages === maxPages) {
+      const page = connection(edges, true, start !== null, null);
+      return { ...page, pageInfo: { ...page.pageInfo, endCursor: encodeCursor({ p: sources[index]!.key, o: offset }) } };
+    }
+    const source = sources[index]!;
+    const page = await orEmpty(source.provider, source.list({ offset, limit: MAX_PAGE_SIZE }), { items: [], total: null }, onFailure);
+    const kept = page.items.length ? await orEmpty(source.provider, keep(page.items, source), [], onFailure) : [];
+    for (const [i, node] of page.items.entries()) {
+      if (!kept[i]) continue;
+      if (edges.length === first) return connection(edges, true, start !== null, null);
+      edges.push({ node, cursor: encodeCursor({ p: source.key, o: offset + i + 1 }) });
+    }
+    const exhausted = page.items.length < MAX_PAGE_SIZE || (page.total !== null && offset + page.items.length >= page.total);
+    if (exhausted) {
+      index += 1;
+      offset = 0;
+    } else {
+      offset += page.items.length;
+    }
+  }
+  return connection(edges, false, start !== null, null);
+}

@@ -6,7 +6,7 @@
  * Records are plain JSON (ISO strings for times, numbers for byte sizes): they cross the Redis
  * pubsub unchanged and never carry class instances.
  */
-
+import type { AttachBackupPolicyRequest, BackupPolicyRecord, CreateBackupPolicyRequest, UpdateBackupPolicyRequest } from './backup-policy.js';
 
 export type ProviderKind = 'ZSTACK' | 'HUAWEI_VBS' | 'HUAWEI_TAURUSDB';
 export type BackupStatus = 'CREATING' | 'AVAILABLE' | 'FAILED' | 'DELETING' | 'DELETED' | 'RESTORING' | 'UNKNOWN';
@@ -100,7 +100,7 @@ export interface BackupStorageRecord extends VendorRecord {
   availableCapacityBytes: number | null;
 }
 
-export type ResourceType = 'Volume' | 'Snapshot' | 'Backup' | 'BackupGroup' | 'BackupStorage' | 'DatabaseInstance';
+export type ResourceType = 'Volume' | 'Snapshot' | 'Backup' | 'BackupGroup' | 'BackupStorage' | 'DatabaseInstance' | 'BackupPolicy';
 
 export interface ResourceRef {
   type: ResourceType;
@@ -368,6 +368,20 @@ export interface BackupProvider {
   restoreDatabaseToPointInTime?(request: PointInTimeRestoreRequest): Promise<StartedJob>;
   /** The windows a point-in-time restore of this instance may name, oldest first. */
   restorableTimeRanges?(instanceId: string): Promise<TimeRange[]>;
+
+  /**
+   * Backup policies (domain/backup-policy.ts), written in the vendor's terms after the gateway has
+   * refused what the vendor cannot hold. Writes answer with the policy as the vendor now holds it,
+   * or null when the vendor has no policy of that id.
+   */
+  getBackupPolicies?(ids: readonly string[]): Promise<(BackupPolicyRecord | null)[]>;
+  listBackupPolicies?(page: OffsetPage): Promise<Page<BackupPolicyRecord>>;
+  createBackupPolicy?(request: CreateBackupPolicyRequest): Promise<BackupPolicyRecord>;
+  updateBackupPolicy?(request: UpdateBackupPolicyRequest): Promise<BackupPolicyRecord | null>;
+  /** False when the vendor has no policy of that id. */
+  deleteBackupPolicy?(id: string): Promise<boolean>;
+  attachBackupPolicy?(request: AttachBackupPolicyRequest): Promise<BackupPolicyRecord | null>;
+  detachBackupPolicy?(request: AttachBackupPolicyRequest): Promise<BackupPolicyRecord | null>;
 
   /**
    * Asks the vendor where a job stands; `null` when the vendor no longer knows it. The adapter gets

@@ -83,7 +83,7 @@ const taurusDbProvider = z
 const provider = z.discriminatedUnion('kind', [zstackProvider, vbsProvider, taurusDbProvider]);
 
 /** What a key may do (see core/access.ts); a key with no `scopes` may do all of it, as before scopes existed. */
-export const SCOPES = ['read', 'backup', 'restore', 'delete'] as const;
+export const SCOPES = ['read', 'backup', 'restore', 'delete', 'policy'] as const;
 
 const apiKey = z
   .object({

@@ -114,3 +114,12 @@ export function instantOf(clock: WallClock, timeZone: string): number {
   if (shows(later)) return later;
   return local - offsetBefore;
 }
+
+/** The zone's offset east of UTC at an instant, in whole minutes; null when the zone is not an IANA zone Intl knows. */
+export function offsetMinutesAt(epochMs: number, timeZone: string): number | null {
+  try {
+    return Math.round(offsetsOf(timeZone).offsetAt(epochMs) / 60_000);
+  } catch {
+    return null;
+  }
+}

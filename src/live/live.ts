@@ -39,6 +39,8 @@ export interface LiveStatusOptions {
 
 /** What a request sees of live status. */
 export interface LiveView {
+  /** Epoch ms on the gateway's clock: what schedules' next runs and protection are computed at. */
+  now(): number;
   /** Reports records a query read: the moving ones among them are watched until they settle. */
   saw: WatchRegistry['saw'];
   backupEvents: Subscriptions['backupEvents'];
@@ -89,6 +91,7 @@ export function createLiveStatus({ config, log, clock, providers, hasJobCallback
 
   return {
     view: {
+      now: () => clock.now(),
       saw: (kind, records) => registry.saw(kind, records),
       backupEvents: (targets) => subscriptions.backupEvents(targets),
       jobEvents: (job) => subscriptions.jobEvents(job),

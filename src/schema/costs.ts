@@ -1,6 +1,7 @@
 import type { FieldComplexityValue } from '@pothos/plugin-complexity';
 import { GraphQLError, getNamedType, isListType, isNonNullType, isObjectType, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
-import { DEFAULT_PAGE_SIZE } from '../domain/paging.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/paging.js';
+import { REPORT_SCAN_PAGES } from '../domain/protection.js';
 import { unsafeCharacterIn } from '../domain/text-hygiene.js';
 
 /**
@@ -69,6 +70,7 @@ const childListing: Cost = (args) => ({ field: NEWEST_FIRST_PAGE, multiplier: pa
 /** A reference loaded by its DataLoader. */
 const load: Cost = 1;
 const MUTATION: Cost = 2;
+const PROTECTION: Cost = 2;
 
 export const FIELD_COSTS: Record<string, Cost> = {
   'Query.backups': (args, ctx) => {
@@ -130,6 +132,20 @@ export const FIELD_COSTS: Record<string, Cost> = {
     return { field: filter.ids ? capped(filter.ids, 'filter.ids', ctx) : ctx.providers };
   },
   'Subscription.jobUpdated': load,
+  // A page of policies per provider, plus one policy read per row where the vendor has no bulk read
+  // (TaurusDB: one GET per instance); the other vendors read a page in one or a few calls.
+  'Query.backupPolicies': (args, ctx) => ({ field: ctx.providers + pageOf(args), multiplier: pageOf(args) }),
+  'BackupPolicy.targets': { field: 1, multiplier: ASSUMED_LIST_LENGTH },
+  // A resource's protection: its provider's policies (read once per request, counted here once per
+  // resource as an upper bound) and its newest backup (one request alone, a shared walk in a list).
+  'Volume.protection': PROTECTION,
+  'DatabaseInstance.protection': PROTECTION,
+  // Up to REPORT_SCAN_PAGES vendor pages of resources, per provider the policies (TaurusDB: one read
+  // per instance of a page) and the newest-backup walks of both kinds, assumed ASSUMED_LIST_LENGTH pages each.
+  'Query.protectionReport': (args, ctx) => ({
+    field: REPORT_SCAN_PAGES + ctx.providers * (1 + MAX_PAGE_SIZE + 2 * ASSUMED_LIST_LENGTH),
+    multiplier: pageOf(args),
+  }),
 };
 
 /** Every mutation costs its vendor call and the lookups before it. */
@@ -153,7 +169,20 @@ export function applyCosts(schema: GraphQLSchema): void {
   }
 }
 
-const VENDOR_TYPES = new Set(['Volume', 'Snapshot', 'Backup', 'BackupGroup', 'BackupStorage', 'DatabaseInstance', 'Job', 'Node', 'BackupSource', '_Entity']);
+const VENDOR_TYPES = new Set([
+  'Volume',
+  'Snapshot',
+  'Backup',
+  'BackupGroup',
+  'BackupStorage',
+  'DatabaseInstance',
+  'BackupPolicy',
+  'Job',
+  'Node',
+  'BackupSource',
+  'PolicyTarget',
+  '_Entity',
+]);
 
 function reachesVendor(type: GraphQLOutputType): boolean {
   const named = getNamedType(type);
@@ -175,5 +204,9 @@ export function unpricedFields(schema: GraphQLSchema): string[] {
   return unpriced;
 }
 
-/** Fields of a vendor type that read only what their parent already holds (a mutation's job comes from the tracker). */
-const isFree = (name: string) => name === 'BackupStatusEvent.backup' || /Success\.job$/.test(name);
+/**
+ * Fields of a vendor type that read only what their parent already holds (a mutation's job comes
+ * from the tracker, a policy mutation answers with the policy the vendor now holds, a protection
+ * holds the policies it was computed from).
+ */
+const isFree = (name: string) => ['BackupStatusEvent.backup', 'Protection.policies'].includes(name) || /Success\.(job|policy)$/.test(name);

@@ -6,6 +6,7 @@ import { applyCosts } from './costs.js';
 import { resolveNodeIdsInPlace } from './sync-global-ids.js';
 import {
   BackupGroupRef,
+  BackupPolicyRef,
   BackupRef,
   BackupStorageRef,
   DatabaseInstanceRef,
@@ -23,6 +24,9 @@ import './backup.js';
 import './backup-group.js';
 import './backup-storage.js';
 import './database-instance.js';
+import './backup-policy.js';
+import './backup-policy-mutations.js';
+import './protection.js';
 import './recovery.js';
 import './job.js';
 import './viewer.js';
@@ -51,6 +55,7 @@ entity(BackupRef);
 entity(BackupGroupRef);
 entity(BackupStorageRef);
 entity(DatabaseInstanceRef);
+entity(BackupPolicyRef);
 
 export const schema: GraphQLSchema = resolveNodeIdsInPlace(
   builder.toSubGraphSchema({

@@ -17,8 +17,8 @@ import { JobRef } from './refs.js';
 type OperationMethod<Op extends JobOperation> = NonNullable<BackupProvider[Op]>;
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
-/** What a mutation does to data, for access rules: start backups, overwrite live data, or remove. */
-export type MutationScope = 'backup' | 'restore' | 'delete';
+/** What a mutation does to data, for access rules: start backups, overwrite live data, remove, or change schedules. */
+export type MutationScope = 'backup' | 'restore' | 'delete' | 'policy';
 
 /** The scope of every mutation, by field name: filled as each `jobMutation` is declared, so import it from `./index.js`, where all are. */
 export const MUTATION_SCOPES: Readonly<Record<string, MutationScope>> = {};
@@ -92,7 +92,7 @@ export function jobMutation<Op extends JobOperation, Input extends object, Reque
   const loose = spec as unknown as AnySpec;
   const send = loose.send ?? ((method: (request: object) => Promise<StartedJob>, request: object) => method(request));
   const Success = successType(operation, loose);
-  (MUTATION_SCOPES as Record<string, MutationScope>)[operation] = spec.scope;
+  declareScope(operation, spec.scope);
   builder.mutationField(operation, (t) =>
     t.field({
       type: Success,
@@ -119,6 +119,43 @@ export function jobMutation<Op extends JobOperation, Input extends object, Reque
         });
         return payloadOf(loose, { job, input, target, request, checked }, ctx);
       },
+    }) as never,
+  );
+}
+
+function declareScope(name: string, scope: MutationScope): void {
+  (MUTATION_SCOPES as Record<string, MutationScope>)[name] = scope;
+}
+
+/**
+ * The same skeleton for mutations whose vendor call answers with the changed record instead of a
+ * job (backup policies): the scope table, the `<Name>Result` union with the same errors and the
+ * `<Name>Success` type, so access rules and the audit log treat them like every other mutation.
+ */
+export interface RecordMutationSpec<Input extends object> {
+  scope: MutationScope;
+  description?: string;
+  input: InputObjectRef<Types, Input>;
+  /** The one field of the success type (`policy`, `id`) and its type: it holds what `resolve` answers. */
+  answers: { field: string; type: ObjectRef<Types, unknown, unknown> | 'ID' };
+  /** Refuses bad input (ValidationError, NotFoundError) before anything is sent, then makes the vendor calls. */
+  resolve: (input: Input, ctx: GatewayContext) => Promise<unknown>;
+}
+
+export function recordMutation<Input extends object>(name: string, spec: RecordMutationSpec<Input>): void {
+  declareScope(name, spec.scope);
+  const { field, type } = spec.answers;
+  const Success = builder.simpleObject(`${pascal(name)}Success`, {
+    fields: (t) => ({ [field]: t.field({ type: type as ObjectRef<Types, unknown, unknown>, nullable: false }) }),
+  });
+  builder.mutationField(name, (t) =>
+    t.field({
+      type: Success,
+      nullable: false,
+      description: spec.description,
+      errors: { types: MUTATION_ERRORS, union: { name: `${pascal(name)}Result` } },
+      args: { input: t.arg({ type: spec.input, required: true }) },
+      resolve: async (_root, args, ctx) => ({ [field]: await spec.resolve((args as { input: Input }).input, ctx) }) as never,
     }) as never,
   );
 }

@@ -8,6 +8,7 @@ import { deliver } from './backup.js';
 import { builder } from './builder.js';
 import {
   BackupGroupRef,
+  BackupPolicyRef,
   BackupRef,
   BackupStorageRef,
   DatabaseInstanceRef,
@@ -25,6 +26,7 @@ const REFS_BY_TYPE = {
   BackupGroup: BackupGroupRef,
   BackupStorage: BackupStorageRef,
   DatabaseInstance: DatabaseInstanceRef,
+  BackupPolicy: BackupPolicyRef,
 } satisfies Record<ResourceType, unknown>;
 
 /**

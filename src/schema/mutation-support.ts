@@ -95,18 +95,9 @@ export async function startJob<R extends object>(
     try {
       return { started: await run(earlier ? { ...request, earlierAttempt: earlier } : request) };
     } catch (error) {
-      // The upstream layer has logged the failure already (one warn line, no stack).
+      if (options.atMostOnce && error instanceof TransportError && error.maybeSent) return { unanswered: { timedOut: error.timedOut } };
       // After an earlier attempt, "nothing was sent" is only true of this one: the retry must keep the key.
-      const safeRetry = earlier ? 'retry with the same idempotencyKey' : 'a retry is safe';
-      if (error instanceof UpstreamRejection) {
-        throw new VendorError(provider.key, error.code, null, `${provider.name}: ${error.message}; nothing was sent, so ${safeRetry}`);
-      }
-      if (!(error instanceof TransportError)) throw error;
-      if (options.atMostOnce && error.maybeSent) return { unanswered: { timedOut: error.timedOut } };
-      const outcome = error.maybeSent
-        ? 'the operation may have started upstream, so retry with the same idempotencyKey'
-        : `nothing reached it, so ${safeRetry}`;
-      throw new VendorError(provider.key, error.timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', null, `${provider.name} did not answer; ${outcome}`);
+      throw asVendorError(provider, error, earlier ? 'retry with the same idempotencyKey' : 'a retry is safe');
     }
   };
   const key = (request as { idempotencyKey?: string | null }).idempotencyKey;
@@ -136,6 +127,22 @@ async function startOnce(ctx: GatewayContext, provider: BackupProvider, key: str
       `The first request with this idempotencyKey is still running on ${provider.name}; retry with the same idempotencyKey to get its result (nothing is sent twice)`,
     );
   }
+}
+
+/**
+ * A vendor call that failed, as the client sees it: a refusal before sending or an upstream that did
+ * not answer becomes a VendorError saying whether a retry is safe; anything else stays as it is.
+ * The upstream layer has logged the failure already (one warn line, no stack).
+ */
+export function asVendorError(provider: BackupProvider, error: unknown, safeRetry = 'a retry is safe'): unknown {
+  if (error instanceof UpstreamRejection) {
+    return new VendorError(provider.key, error.code, null, `${provider.name}: ${error.message}; nothing was sent, so ${safeRetry}`);
+  }
+  if (!(error instanceof TransportError)) return error;
+  const outcome = error.maybeSent
+    ? 'the operation may have started upstream, so retry with the same idempotencyKey'
+    : `nothing reached it, so ${safeRetry}`;
+  return new VendorError(provider.key, error.timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', null, `${provider.name} did not answer; ${outcome}`);
 }
 
 /** The local id of what a job makes, when it is of `type` and already known. */

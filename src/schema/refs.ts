@@ -1,5 +1,6 @@
 import type { ImplementableLoadableNodeRef } from '@pothos/plugin-dataloader';
 import { localId } from '../domain/ids.js';
+import type { BackupPolicyRecord } from '../domain/backup-policy.js';
 import type {
   BackupGroupRecord,
   BackupRecord,
@@ -52,6 +53,7 @@ export const BackupRef = loadableVendorNode<BackupRecord>('Backup', (p) => p.get
 export const BackupGroupRef = loadableVendorNode<BackupGroupRecord>('BackupGroup', (p) => p.getBackupGroups);
 export const BackupStorageRef = loadableVendorNode<BackupStorageRecord>('BackupStorage', (p) => p.getBackupStorages);
 export const DatabaseInstanceRef = loadableVendorNode<DatabaseInstanceRecord>('DatabaseInstance', (p) => p.getDatabaseInstances);
+export const BackupPolicyRef = loadableVendorNode<BackupPolicyRecord>('BackupPolicy', (p) => p.getBackupPolicies);
 
 export const ProviderRef = builder.objectRef<BackupProvider>('Provider');
 export const JobRef = builder.objectRef<JobRecord>('Job');
@@ -77,3 +79,4 @@ export const SnapshotConnection = connectionWithTotal('SnapshotConnection', Snap
 export const BackupConnection = connectionWithTotal('BackupConnection', BackupRef);
 export const BackupGroupConnection = connectionWithTotal('BackupGroupConnection', BackupGroupRef);
 export const DatabaseInstanceConnection = connectionWithTotal('DatabaseInstanceConnection', DatabaseInstanceRef);
+export const BackupPolicyConnection = connectionWithTotal('BackupPolicyConnection', BackupPolicyRef);

@@ -17,7 +17,7 @@ export function startThreeVendorStack(options: StackOptions = {}): Promise<Stack
   return startStack({ tenant: TENANT, vbs: {}, taurusDb: {}, ...options });
 }
 
-export type ResourceTypename = 'Volume' | 'Snapshot' | 'Backup' | 'BackupGroup' | 'BackupStorage' | 'DatabaseInstance';
+export type ResourceTypename = 'Volume' | 'Snapshot' | 'Backup' | 'BackupGroup' | 'BackupStorage' | 'DatabaseInstance' | 'BackupPolicy';
 
 export function idOf(typename: ResourceTypename, provider: StackProviderName, vendorId: string): string {
   return resourceGlobalId(typename, providerKeyOf(TENANT, provider), vendorId);

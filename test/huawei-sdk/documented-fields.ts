@@ -130,6 +130,9 @@ export const GAUSSDB = {
     backup: model(['id', 'name', 'description', 'begin_time', 'status', 'type', 'instance_id']),
   }),
   DeleteGaussMySqlBackupResponse: model(['backup_id', 'backup_name']),
+  /** huawei.md B.8: ShowGaussMySqlBackupPolicy / UpdateGaussMySqlBackupPolicy (GOV3 model_backup_policy.go, model_update_gauss_my_sql_backup_policy_response.go). */
+  ShowGaussMySqlBackupPolicyResponse: model(['backup_policy'], { backup_policy: model(['keep_days', 'start_time', 'period', 'retention_num_backup_level1']) }),
+  UpdateGaussMySqlBackupPolicyResponse: model(['status', 'instance_id', 'instance_name']),
   /** GetJobEntitiesInfoDetail declares no fields at all. */
   ShowGaussMySqlJobInfoResponse: model(['job'], {
     job: model(['id', 'name', 'status', 'created', 'ended', 'process', 'instance', 'entities', 'fail_reason'], {

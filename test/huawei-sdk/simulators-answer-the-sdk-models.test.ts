@@ -177,4 +177,18 @@ describe('TaurusDB answers the SDK-signed calls in the GaussDB v3 SDK models', (
     const zulu = await rejection(list({ begin_time: '2020-01-01T00:00:00Z', end_time: '2030-01-01T00:00:00Z' }));
     expect(zulu).toMatchObject({ httpStatusCode: 400, errorCode: 'DBS.280001' });
   });
+
+  it('reads and updates an instance backup policy in the ShowGaussMySqlBackupPolicy / UpdateGaussMySqlBackupPolicy models', async () => {
+    const [instance] = [...sim.state.instances.values()];
+    const path = '/v3/{project_id}/instances/{instance_id}/backups/policy';
+    const pathParams = { instance_id: instance!.id };
+    const shown = await call('GET', path, { pathParams });
+    expectDocumented(shown, GAUSSDB.ShowGaussMySqlBackupPolicyResponse);
+    const updated = await call('PUT', `${path}/update`, { pathParams, data: { backup_policy: { start_time: '21:00-22:00', keep_days: 9, period: '1,3,5' } } });
+    expectDocumented(updated, GAUSSDB.UpdateGaussMySqlBackupPolicyResponse);
+    expect(vendorBody(updated)).toEqual({ status: 'COMPLETED', instance_id: instance!.id, instance_name: instance!.name });
+    expect(vendorBody(await call('GET', path, { pathParams }))).toEqual({ backup_policy: { keep_days: 9, start_time: '21:00-22:00', period: '1,3,5' } });
+    const late = await rejection(call('PUT', `${path}/update`, { pathParams, data: { backup_policy: { start_time: '21:00-23:00', keep_days: 9, period: '1' } } }));
+    expect(late).toMatchObject({ httpStatusCode: 400, errorCode: 'DBS.280216' });
+  });
 });

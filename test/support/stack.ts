@@ -24,8 +24,8 @@ export type StackProviderName = 'zs' | 'vbs' | 'tdb';
 
 export interface StackOptions {
   zstack?: ZStackSimulatorOptions | false;
-  vbs?: { jobDurationMs?: number; seed?: 'demo' | 'empty' } | false;
-  taurusDb?: { jobDurationMs?: number; seed?: 'demo' | 'empty' } | false;
+  vbs?: { jobDurationMs?: number; seed?: 'demo' | 'empty'; now?: () => number } | false;
+  taurusDb?: { jobDurationMs?: number; seed?: 'demo' | 'empty'; now?: () => number } | false;
   /** Tenant name; its API key is `key-<tenant>`. */
   tenant?: string;
   jobsPollIntervalMs?: number;
@@ -50,7 +50,7 @@ export interface StackOptions {
   /** More config to merge at the top level (server limits ...). */
   extra?: Partial<ConfigFile>;
   /** More API keys of the first tenant, with their scopes and labels. */
-  keys?: { key: string; label?: string; scopes?: ('read' | 'backup' | 'restore' | 'delete')[]; federationRouter?: boolean }[];
+  keys?: { key: string; label?: string; scopes?: ('read' | 'backup' | 'restore' | 'delete' | 'policy')[]; federationRouter?: boolean }[];
 }
 
 export interface GraphQLResponse<T> {

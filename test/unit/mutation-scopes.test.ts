@@ -7,7 +7,7 @@ describe('every mutation declares what it does to data', () => {
     expect(Object.keys(MUTATION_SCOPES).sort()).toEqual(fields);
   });
 
-  it('is backup for creates and syncs, restore for restores and reverts, delete for deletes', () => {
+  it('is backup for creates and syncs, restore for restores and reverts, delete for deletes, policy for schedules', () => {
     expect(MUTATION_SCOPES).toEqual({
       createVolumeBackup: 'backup',
       createVmBackup: 'backup',
@@ -21,6 +21,11 @@ describe('every mutation declares what it does to data', () => {
       deleteBackup: 'delete',
       deleteVmBackup: 'delete',
       deleteSnapshot: 'delete',
+      createBackupPolicy: 'policy',
+      updateBackupPolicy: 'policy',
+      deleteBackupPolicy: 'policy',
+      attachBackupPolicy: 'policy',
+      detachBackupPolicy: 'policy',
     });
   });
 });

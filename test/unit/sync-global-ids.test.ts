@@ -7,7 +7,7 @@ describe('Node ids', () => {
   const nodeTypes = Object.values(schema.getTypeMap()).filter((type) => isObjectType(type) && type.getInterfaces().some((face) => face.name === 'Node'));
 
   it('cover every vendor node, the provider and the job', () => {
-    expect(nodeTypes.map((type) => type.name).sort()).toEqual(['Backup', 'BackupGroup', 'BackupStorage', 'DatabaseInstance', 'Job', 'Provider', 'Snapshot', 'Volume']);
+    expect(nodeTypes.map((type) => type.name).sort()).toEqual(['Backup', 'BackupGroup', 'BackupPolicy', 'BackupStorage', 'DatabaseInstance', 'Job', 'Provider', 'Snapshot', 'Volume']);
   });
 
   it('resolve synchronously to the relay global id of the type and the local id', () => {

@@ -22,6 +22,7 @@ import { mutationFieldsOf } from './refused-before-execution.js';
 
 type Outcome =
   | { outcome: 'accepted'; vendorJobId: string; jobId?: string }
+  | { outcome: 'accepted'; changed: string }
   | { outcome: 'refused'; reason: string; field?: string; rule?: string }
   | { outcome: 'vendor-error'; vendorCode: string | null }
   | { outcome: 'failed' };
@@ -130,8 +131,11 @@ function outcomeOf(result: unknown): Outcome {
   }
   if (errorType === NotFoundError) return { outcome: 'refused', reason: 'NOT_FOUND' };
   if (errorType === VendorError) return { outcome: 'vendor-error', vendorCode: (result as VendorError).vendorCode };
-  const job = (result as { job?: JobRecord } | null)?.job;
-  return job ? { outcome: 'accepted', vendorJobId: job.vendorId } : { outcome: 'failed' };
+  const answer = result as { job?: JobRecord; policy?: { vendorId: string }; id?: string } | null;
+  if (answer?.job) return { outcome: 'accepted', vendorJobId: answer.job.vendorId };
+  // Mutations that answer with the changed record (backup policies): its vendor id, or the global id a delete names.
+  const changed = answer?.policy?.vendorId ?? answer?.id;
+  return changed ? { outcome: 'accepted', changed } : { outcome: 'failed' };
 }
 
 /** Every resource global id among the arguments (input ids, id lists), however deep. */

@@ -31,6 +31,8 @@ import type { HuaweiAuth } from '../auth/index.js';
 import { MAX_PAGE_SIZE, TaurusDbClient, type BackupQuery } from './client.js';
 import { createBackupViolation, isBackupId, isInstanceId, isJobId } from './constraints.js';
 import { formatVendorTime, toBackupRecord, toDatabaseInstanceRecord, toJobState } from './mapping.js';
+import { TaurusDbPolicies } from './policies.js';
+import type { BackupPolicyRecord, UpdateBackupPolicyRequest } from '../../../domain/backup-policy.js';
 
 /**
  * Huawei GaussDB(for MySQL) / TaurusDB behind the provider port.
@@ -74,6 +76,7 @@ export class TaurusDbProvider implements BackupProvider {
   private readonly client: TaurusDbClient;
   private readonly throttle: LimitFunction;
   private readonly guard: UpstreamGuard;
+  private readonly policies: TaurusDbPolicies;
 
   constructor(options: TaurusDbProviderOptions) {
     this.key = options.key;
@@ -88,11 +91,14 @@ export class TaurusDbProvider implements BackupProvider {
       timeoutMs: options.timeoutMs,
     });
     this.throttle = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.policies = new TaurusDbPolicies(this.key, this.client, this.throttle, (page) => this.listDatabaseInstances(page));
   }
 
   isValidId(type: ResourceType, vendorId: string): boolean {
     if (type === 'DatabaseInstance') return isInstanceId(vendorId);
     if (type === 'Backup') return isBackupId(vendorId);
+    // An instance's one automated backup policy is named after it.
+    if (type === 'BackupPolicy') return isInstanceId(vendorId);
     return false;
   }
 
@@ -154,6 +160,18 @@ export class TaurusDbProvider implements BackupProvider {
       this.client.listInstances({ offset, limit }).then((r) => ({ items: r.instances, total: r.total_count })),
     );
     return { items: items.map((instance) => toDatabaseInstanceRecord(this.key, instance)), total };
+  }
+
+  getBackupPolicies(ids: readonly string[]): Promise<(BackupPolicyRecord | null)[]> {
+    return this.policies.get(ids);
+  }
+
+  listBackupPolicies(page: OffsetPage): Promise<Page<BackupPolicyRecord>> {
+    return this.policies.list(page);
+  }
+
+  updateBackupPolicy(request: UpdateBackupPolicyRequest): Promise<BackupPolicyRecord | null> {
+    return this.policies.update(request);
   }
 
   async listBackups(request: BackupListRequest): Promise<BackupRecord[]> {

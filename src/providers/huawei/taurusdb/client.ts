@@ -5,6 +5,8 @@ import type { ProviderKey } from '../../../domain/provider.js';
 import { closeAuth, huaweiIdentity, huaweiRequest, type HuaweiAuth, type HuaweiCall } from '../auth/index.js';
 import type {
   WireBackupList,
+  WireBackupPolicy,
+  WireBackupPolicyUpdate,
   WireCreateBackupRequest,
   WireCreateBackupResponse,
   WireDeleteBackupResponse,
@@ -33,6 +35,8 @@ export const MAX_PAGE_SIZE = 100;
 
 /** DBS.200543: "The job does not exist." (huawei.md B.4). */
 const UNKNOWN_JOB = 'DBS.200543';
+/** DBS.200002: "The DB instance does not exist." */
+const UNKNOWN_INSTANCE = 'DBS.200002';
 
 export interface InstanceQuery {
   offset: number;
@@ -81,6 +85,25 @@ export class TaurusDbClient {
 
   restoreTimes(instanceId: string): Promise<WireRestoreTimes> {
     return this.call<WireRestoreTimes>({ method: 'GET', path: `${this.base}/instances/${encodeURIComponent(instanceId)}/restore-time` });
+  }
+
+  /** `null` when the instance does not exist. */
+  async getBackupPolicy(instanceId: string): Promise<WireBackupPolicy | null> {
+    try {
+      const answer = await this.call<{ backup_policy: WireBackupPolicy }>({ method: 'GET', path: this.policyPath(instanceId) });
+      return answer.backup_policy;
+    } catch (error) {
+      if (error instanceof VendorError && error.vendorCode === UNKNOWN_INSTANCE) return null;
+      throw error;
+    }
+  }
+
+  updateBackupPolicy(instanceId: string, policy: WireBackupPolicyUpdate): Promise<{ status: string }> {
+    return this.call<{ status: string }>({ method: 'PUT', path: `${this.policyPath(instanceId)}/update`, body: { backup_policy: policy } });
+  }
+
+  private policyPath(instanceId: string): string {
+    return `${this.base}/instances/${encodeURIComponent(instanceId)}/backups/policy`;
   }
 
   /** `null` when the service does not know the job (any more: it keeps a month of tasks). */

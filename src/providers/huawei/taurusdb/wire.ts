@@ -91,3 +91,20 @@ export interface WireRestoreRequest {
 export interface WireRestoreTimes {
   restore_times: { start_time: number | string; end_time: number | string }[];
 }
+
+/**
+ * The automated backup policy (huawei.md B.8.1): `start_time` `hh:mm-HH:MM` UTC and `period` weekday
+ * digits are optional on the read side; `keep_days` may come as a string (`"7,"` in a doc example).
+ */
+export interface WireBackupPolicy {
+  keep_days: number | string;
+  start_time?: string;
+  period?: string;
+}
+
+/** B.8.2: all three fields, every time. */
+export interface WireBackupPolicyUpdate {
+  keep_days: number;
+  start_time: string;
+  period: string;
+}

@@ -6,6 +6,8 @@ import { huaweiIdentity } from '../auth/index.js';
 import { deletedBackupOf, startDeletion } from '../deletion-jobs.js';
 import { UpstreamGuard, type CircuitStatus } from '../../../infrastructure/upstream-guard.js';
 import { createOnce, lookupOf, madeBy, pollLookup, type CreateLookup } from '../unconfirmed-creates.js';
+import type { AttachBackupPolicyRequest, BackupPolicyRecord, CreateBackupPolicyRequest, UpdateBackupPolicyRequest } from '../../../domain/backup-policy.js';
+import { VbsPolicies } from './policies.js';
 import type {
   BackupListFilter,
   BackupListRequest,
@@ -64,6 +66,7 @@ export class VbsProvider implements BackupProvider {
   private readonly client: VbsClient;
   private readonly limitGets = pLimit(GET_CONCURRENCY);
   private readonly guard: UpstreamGuard;
+  private readonly policies: VbsPolicies;
 
   constructor(options: VbsProviderOptions) {
     this.key = options.key;
@@ -73,10 +76,11 @@ export class VbsProvider implements BackupProvider {
     const vbs = new UpstreamHttp(options.endpoint, http);
     const evs = options.evsEndpoint && options.evsEndpoint !== options.endpoint ? new UpstreamHttp(options.evsEndpoint, http) : vbs;
     this.client = new VbsClient({ providerKey: options.key, projectId: options.projectId, auth: options.auth, vbs, evs });
+    this.policies = new VbsPolicies(this.key, this.client, this.limitGets);
   }
 
   isValidId(type: ResourceType, vendorId: string): boolean {
-    return (type === 'Volume' || type === 'Backup' || type === 'Snapshot') && isUuid(vendorId);
+    return (type === 'Volume' || type === 'Backup' || type === 'Snapshot' || type === 'BackupPolicy') && isUuid(vendorId);
   }
 
   circuit(): CircuitStatus {
@@ -90,6 +94,34 @@ export class VbsProvider implements BackupProvider {
     } catch {
       return false;
     }
+  }
+
+  getBackupPolicies(ids: readonly string[]): Promise<(BackupPolicyRecord | null)[]> {
+    return this.policies.get(ids);
+  }
+
+  listBackupPolicies(page: OffsetPage): Promise<Page<BackupPolicyRecord>> {
+    return this.policies.list(page);
+  }
+
+  createBackupPolicy(request: CreateBackupPolicyRequest): Promise<BackupPolicyRecord> {
+    return this.policies.create(request);
+  }
+
+  updateBackupPolicy(request: UpdateBackupPolicyRequest): Promise<BackupPolicyRecord | null> {
+    return this.policies.update(request);
+  }
+
+  deleteBackupPolicy(id: string): Promise<boolean> {
+    return this.policies.remove(id);
+  }
+
+  attachBackupPolicy(request: AttachBackupPolicyRequest): Promise<BackupPolicyRecord | null> {
+    return this.policies.attach(request);
+  }
+
+  detachBackupPolicy(request: AttachBackupPolicyRequest): Promise<BackupPolicyRecord | null> {
+    return this.policies.detach(request);
   }
 
   async getBackups(ids: readonly string[]): Promise<(BackupRecord | null)[]> {

@@ -40,6 +40,37 @@ export interface VbsJob {
   fail_reason?: string | null;
 }
 
+/** A backup policy as VBS lists it (huawei.md A.9; `rentention_*` is the wire's spelling). */
+export interface VbsPolicy {
+  backup_policy_id: string;
+  backup_policy_name: string;
+  scheduled_policy: VbsScheduledPolicy;
+  policy_resource_count?: number;
+  /** `UTC+08:00`: a fixed offset. */
+  time_zone?: string;
+}
+
+export interface VbsScheduledPolicy {
+  start_time: string;
+  frequency?: number;
+  week_frequency?: string[];
+  rentention_num?: number;
+  rentention_day?: number;
+  remain_first_backup_of_curMonth: 'Y' | 'N';
+  status: 'ON' | 'OFF';
+}
+
+export interface VbsPolicyWrite {
+  backup_policy_name: string;
+  scheduled_policy: Partial<VbsScheduledPolicy>;
+  time_zone?: string;
+}
+
+export interface VbsResourceAnswer {
+  success_resources: { resource_id: string }[];
+  fail_resources: { resource_id: string; code?: string; message?: string }[];
+}
+
 export interface EvsVolume {
   id: string;
   name: string | null;
@@ -161,6 +192,39 @@ export class VbsClient {
     return { snapshots: result.snapshots, count: result.count ?? null };
   }
 
+  /** Every backup policy of the project: the only read, no filters, no paging (huawei.md A.9). */
+  async listBackupPolicies(): Promise<VbsPolicy[]> {
+    return (await this.vbs<{ backup_policies: VbsPolicy[] }>('GET', `/v2/${this.pid}/backuppolicy`)).backup_policies;
+  }
+
+  async createBackupPolicy(body: VbsPolicyWrite): Promise<string> {
+    return (await this.vbs<{ backup_policy_id: string }>('POST', `/v2/${this.pid}/backuppolicy`, { body })).backup_policy_id;
+  }
+
+  async updateBackupPolicy(id: string, body: Partial<VbsPolicyWrite>): Promise<void> {
+    await this.vbs('PUT', `/v2/${this.pid}/backuppolicy/${encodeURIComponent(id)}`, { body });
+  }
+
+  async deleteBackupPolicy(id: string): Promise<void> {
+    await this.vbs('DELETE', `/v2/${this.pid}/backuppolicy/${encodeURIComponent(id)}`);
+  }
+
+  associate(policyId: string, diskIds: readonly string[]): Promise<VbsResourceAnswer> {
+    const resources = diskIds.map((id) => ({ resource_id: id, resource_type: 'volume' }));
+    return this.vbs<VbsResourceAnswer>('POST', `/v2/${this.pid}/backuppolicyresources`, { body: { backup_policy_id: policyId, resources } });
+  }
+
+  disassociate(policyId: string, diskIds: readonly string[]): Promise<VbsResourceAnswer> {
+    const resources = diskIds.map((id) => ({ resource_id: id }));
+    return this.vbs<VbsResourceAnswer>('POST', `/v2/${this.pid}/backuppolicyresources/${encodeURIComponent(policyId)}/deleted_resources`, { body: { resources } });
+  }
+
+  /** The newest runs of a policy: each names the disk it backed up. */
+  async backupTasks(policyId: string, limit: number): Promise<{ resource_id: string }[]> {
+    const path = `/v2/${this.pid}/backuppolicy/${encodeURIComponent(policyId)}/backuptasks`;
+    return (await this.vbs<{ tasks: { resource_id: string }[] }>('GET', path, { query: { limit: String(limit), sort_dir: 'desc' } })).tasks;
+  }
+
   async close(): Promise<void> {
     await this.options.vbs.close();
     if (this.options.evs !== this.options.vbs) await this.options.evs.close();
@@ -171,7 +235,7 @@ export class VbsClient {
     return this.options.projectId;
   }
 
-  private vbs<T>(method: 'GET' | 'POST' | 'DELETE', path: string, extra: { query?: Record<string, string | undefined>; body?: unknown } = {}): Promise<T> {
+  private vbs<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, extra: { query?: Record<string, string | undefined>; body?: unknown } = {}): Promise<T> {
     return this.call<T>(this.options.vbs, method, path, extra);
   }
 
@@ -181,7 +245,7 @@ export class VbsClient {
 
   private async call<T>(
     http: UpstreamHttp,
-    method: 'GET' | 'POST' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     extra: { query?: Record<string, string | undefined>; body?: unknown },
   ): Promise<T> {

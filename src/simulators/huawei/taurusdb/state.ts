@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { SimBackupPolicy } from './policy.js';
 
 /**
  * What the simulated TaurusDB knows: instances, backups and tasks, with the task state machine
@@ -82,6 +83,8 @@ export class TaurusDbState {
   readonly instances = new Map<string, SimInstance>();
   readonly backups = new Map<string, SimBackup>();
   readonly jobs = new Map<string, SimJob>();
+  /** Every instance's automated backup policy, by instance id (huawei.md B.8: one each, always on). */
+  readonly policies = new Map<string, SimBackupPolicy>();
   /** How long a backup task takes from creation to its end. */
   jobDurationMs: number;
   private counter = 0;
@@ -101,6 +104,7 @@ export class TaurusDbState {
     this.instances.clear();
     this.backups.clear();
     this.jobs.clear();
+    this.policies.clear();
     this.pendingFailures = [];
     this.counter = 0;
     if (this.seed === 'demo') this.seedDemo();
@@ -120,6 +124,8 @@ export class TaurusDbState {
       ...fields,
     };
     this.instances.set(instance.id, instance);
+    // A new instance backs up daily in its default window and keeps seven days (huawei.md B.8 [I]).
+    this.policies.set(instance.id, { keepDays: 7, startHour: 19, period: [1, 2, 3, 4, 5, 6, 7] });
     return instance;
   }
 

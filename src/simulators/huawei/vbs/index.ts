@@ -7,6 +7,7 @@ import { refuseCreateBackup } from './rules.js';
 import { backupJson, links, snapshotJson, snapshotListItem, volumeJson } from './shapes.js';
 import { cinderFault, vbsError } from './errors.js';
 import { registerRestoreRoutes } from './restore.js';
+import { registerPolicyRoutes, VbsPolicies } from './policies.js';
 import {
   autobkSnapshot,
   cinderTime,
@@ -36,6 +37,8 @@ export interface VbsSimulatorOptions {
   seed?: 'demo' | 'empty';
   /** Backups one disk may have (VolumeBackup.0040); default 20, as the OTC docs say. */
   perDiskBackupLimit?: number;
+  /** The service's clock for scheduled policy runs (epoch ms); the process clock by default. */
+  now?: () => number;
   port?: number;
 }
 
@@ -55,6 +58,10 @@ export interface VbsSimulator {
   /** Makes the next restore job end in FAIL with this code and reason. */
   failNextRestore(failure: VbsJobFailure): void;
   addVolume(fields?: Partial<SimVolume>): SimVolume;
+  /** Backup policies, their disks and tasks (huawei.md A.9). */
+  policies: VbsPolicies;
+  /** Makes the policy runs whose start passed since the last look (on the service's clock). */
+  runSchedules(): number;
   close(): Promise<void>;
 }
 
@@ -112,6 +119,14 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
   }));
   server.route('DELETE', '/v2/:project_id/backups/:backup_id', authed((request) => deleteBackup(request.params.backup_id ?? '')));
   registerRestoreRoutes({ server, state, authed, jobDurationMs, failures: pendingRestoreFailures });
+  const policies = new VbsPolicies(state);
+  registerPolicyRoutes(server, authed, policies);
+  const now = options.now ?? Date.now;
+  let scheduledUpTo = now();
+  const runSchedules = () => policies.runDue(scheduledUpTo, (scheduledUpTo = Math.max(scheduledUpTo, now())));
+  const checkSchedules = () => (runSchedules(), server.later(30_000, checkSchedules));
+  server.later(30_000, checkSchedules);
+  server.onReset(() => (policies.reset(), (scheduledUpTo = now())));
 
   // --- EVS ---------------------------------------------------------------------------------------
   server.route('GET', '/v2/:project_id/cloudvolumes/detail', authed((request) => listVolumes(request)));
@@ -334,6 +349,8 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
     failNextRestore: (failure) => {
       pendingRestoreFailures.push(failure);
     },
+    policies,
+    runSchedules,
     addVolume: (fields = {}) => {
       const volume = makeVolume(fields);
       state.volumes.set(volume.id, volume);

@@ -1,0 +1,270 @@
+import {
+  checkRetention,
+  NO_LONG_TERM,
+  planSchedule,
+  POLICY_CAPABILITIES,
+  type BackupRetention,
+  type PlannedSchedule,
+} from '../domain/backup-policy.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { parseResourceId } from '../domain/ids.js';
+import type { BackupProvider, ResourceRef, ResourceType } from '../domain/provider.js';
+import type { Weekday } from '../domain/schedule.js';
+import { findUnsafeText } from '../domain/text-hygiene.js';
+import { requireWithinCaps } from '../domain/input-caps.js';
+import { fingerprintOf, IDEMPOTENCY_TTL_MS } from '../infrastructure/idempotency.js';
+import { offsetMinutesAt } from '../infrastructure/wall-clock.js';
+import { WeekdayEnum } from './backup-policy.js';
+import { builder } from './builder.js';
+import type { GatewayContext } from './context.js';
+import { recordMutation } from './job-mutation.js';
+import { asVendorError, resolveSibling, resolveTarget, type Target } from './mutation-support.js';
+import { providerFromId } from './provider.js';
+import { BackupPolicyRef } from './refs.js';
+
+/**
+ * createBackupPolicy, updateBackupPolicy, deleteBackupPolicy, attachBackupPolicy and
+ * detachBackupPolicy (scope `policy`). Everything a vendor cannot hold is refused here, from the one
+ * capability table (domain/backup-policy.ts), before any vendor call.
+ */
+
+interface ScheduleInput {
+  timesOfDay: string[];
+  daysOfWeek?: Weekday[] | null;
+  intervalDays?: number | null;
+  timeZone: string;
+}
+
+type RetentionInput = { [K in keyof BackupRetention]?: number | null };
+
+const BackupScheduleInput = builder.inputType('BackupScheduleInput', {
+  fields: (t) => ({
+    timesOfDay: t.stringList({ required: true }),
+    daysOfWeek: t.field({ type: [WeekdayEnum] }),
+    intervalDays: t.int(),
+    timeZone: t.string({ required: true, description: 'IANA zone the times are written in, e.g. Europe/Berlin.' }),
+  }),
+});
+
+const BackupRetentionInput = builder.inputType('BackupRetentionInput', {
+  fields: (t) => ({
+    maxBackups: t.int(),
+    retentionDays: t.int(),
+    daily: t.int(),
+    weekly: t.int(),
+    monthly: t.int(),
+    yearly: t.int(),
+  }),
+});
+
+const UpdateBackupPolicyInput = builder.inputType('UpdateBackupPolicyInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    name: t.string(),
+    schedule: t.field({ type: BackupScheduleInput }),
+    retention: t.field({ type: BackupRetentionInput }),
+    enabled: t.boolean(),
+    backupStorageId: t.id(),
+  }),
+});
+
+const DeleteBackupPolicyInput = builder.inputType('DeleteBackupPolicyInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
+
+const CreateBackupPolicyInput = builder.inputType('CreateBackupPolicyInput', {
+  fields: (t) => ({
+    provider: t.id({ required: true }),
+    name: t.string({ required: true }),
+    schedule: t.field({ type: BackupScheduleInput, required: true }),
+    retention: t.field({ type: BackupRetentionInput, required: true }),
+    enabled: t.boolean(),
+    targetIds: t.idList({ description: 'Attach at once.' }),
+    backupStorageId: t.id({ description: 'ZStack: where scheduled volume backups go.' }),
+    wholeVm: t.boolean({ description: 'ZStack: a root-volume target backs up its whole VM.' }),
+    idempotencyKey: t.string(),
+  }),
+});
+
+const AttachBackupPolicyInput = builder.inputType('AttachBackupPolicyInput', {
+  fields: (t) => ({
+    policyId: t.id({ required: true }),
+    targetIds: t.idList({ required: true }),
+    move: t.boolean({ description: 'VBS keeps a disk in one policy: move it here from the one it is in.' }),
+  }),
+});
+
+const DetachBackupPolicyInput = builder.inputType('DetachBackupPolicyInput', {
+  fields: (t) => ({ policyId: t.id({ required: true }), targetIds: t.idList({ required: true }) }),
+});
+
+/** The schedule checked against the vendor and converted at the zone's offset now. */
+function planOf(provider: BackupProvider, input: ScheduleInput, ctx: GatewayContext, field = 'schedule'): PlannedSchedule {
+  const now = ctx.live.now();
+  const offset = offsetMinutesAt(now, input.timeZone);
+  if (offset === null) throw new ValidationError(`${field}.timeZone`, 'iana-zone', `"${input.timeZone}" is not an IANA time zone`);
+  const schedule = { timesOfDay: input.timesOfDay, daysOfWeek: input.daysOfWeek ?? null, intervalDays: input.intervalDays ?? null, timeZone: input.timeZone };
+  return planSchedule(schedule, provider.kind, offset, now, field);
+}
+
+function retentionOf(provider: BackupProvider, input: RetentionInput, field = 'retention'): BackupRetention {
+  const retention: BackupRetention = { maxBackups: input.maxBackups ?? null, retentionDays: input.retentionDays ?? null, ...NO_LONG_TERM };
+  for (const longTerm of ['daily', 'weekly', 'monthly', 'yearly'] as const) retention[longTerm] = input[longTerm] ?? null;
+  checkRetention(retention, provider.kind, field);
+  return retention;
+}
+
+function checkName(name: string, field = 'name'): void {
+  const unsafe = findUnsafeText({ [field]: name });
+  if (unsafe) throw new ValidationError(unsafe.field, 'no-control-characters', `${field} holds ${unsafe.character}, an invisible, control or text-direction character`);
+  if (name.length === 0 || name.length > 64) throw new ValidationError(field, 'length:1-64', `${field} must be 1 to 64 characters`);
+}
+
+/** Runs the vendor calls; failures that are the upstream's become VendorError. */
+async function vendorCall<T>(provider: BackupProvider, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw asVendorError(provider, error);
+  }
+}
+
+/** The vendor's answer to a write of a policy it does not have: null or false. */
+function found<T>(answer: T | null | false, globalId: string): T {
+  if (answer === null || answer === false) throw new NotFoundError(globalId, `No BackupPolicy with id ${globalId}`);
+  return answer;
+}
+
+function refuseSwitchOff(provider: BackupProvider, field: string): void {
+  if (!POLICY_CAPABILITIES[provider.kind].canDisable) {
+    throw new ValidationError(field, 'cannot-switch-off', `${provider.kind} cannot switch automated backups off`);
+  }
+}
+
+function refusePerInstance(provider: BackupProvider, field: string): void {
+  if (POLICY_CAPABILITIES[provider.kind].perInstance) {
+    throw new ValidationError(field, 'one-policy-per-instance', `${provider.kind} keeps one policy per instance: change it with updateBackupPolicy`);
+  }
+}
+
+function requirePolicyMethod<K extends 'createBackupPolicy' | 'updateBackupPolicy' | 'deleteBackupPolicy' | 'attachBackupPolicy' | 'detachBackupPolicy'>(
+  provider: BackupProvider,
+  method: K,
+  field: string,
+): NonNullable<BackupProvider[K]> {
+  const found = provider[method];
+  if (!found) throw new ValidationError(field, 'unsupported-by-provider', `${provider.name} (${provider.kind}) has no ${method}`);
+  return found.bind(provider) as NonNullable<BackupProvider[K]>;
+}
+
+recordMutation('updateBackupPolicy', {
+  scope: 'policy',
+  description: 'Changes a policy: what the input leaves out stays as it is.',
+  input: UpdateBackupPolicyInput,
+  answers: { field: 'policy', type: BackupPolicyRef },
+  resolve: async (input, ctx) => {
+    const policy = resolveTarget(ctx, String(input.id), 'BackupPolicy');
+    const { provider } = policy;
+    const update = requirePolicyMethod(provider, 'updateBackupPolicy', 'id');
+    if (input.enabled === false) refuseSwitchOff(provider, 'enabled');
+    if (input.name !== null && input.name !== undefined) checkName(input.name);
+    const request = {
+      id: policy.vendorId,
+      name: input.name ?? null,
+      enabled: input.enabled ?? null,
+      plan: input.schedule ? planOf(provider, input.schedule, ctx) : null,
+      retention: input.retention ? retentionOf(provider, input.retention) : null,
+      backupStorageId: input.backupStorageId ? resolveSibling(ctx, String(input.backupStorageId), 'BackupStorage', policy, 'backupStorageId') : null,
+    };
+    return found(await vendorCall(provider, () => update(request)), String(input.id));
+  },
+});
+
+recordMutation('createBackupPolicy', {
+  scope: 'policy',
+  description: 'Creates a policy on one provider, attached to `targetIds` at once; a repeat with the same idempotencyKey answers with the first one\'s policy.',
+  input: CreateBackupPolicyInput,
+  answers: { field: 'policy', type: BackupPolicyRef },
+  resolve: async (input, ctx) => {
+    const provider = providerOf(ctx, String(input.provider));
+    refusePerInstance(provider, 'provider');
+    const create = requirePolicyMethod(provider, 'createBackupPolicy', 'provider');
+    checkName(input.name);
+    const plan = planOf(provider, input.schedule, ctx);
+    const retention = retentionOf(provider, input.retention);
+    const self: Target = { provider, vendorId: '' };
+    const targets = (input.targetIds ?? []).map((id) => targetRef(ctx, String(id), self, 'targetIds'));
+    const request = {
+      name: input.name,
+      enabled: input.enabled ?? true,
+      plan,
+      retention,
+      targets,
+      backupStorageId: input.backupStorageId ? resolveSibling(ctx, String(input.backupStorageId), 'BackupStorage', self, 'backupStorageId') : null,
+      wholeVm: input.wholeVm ?? false,
+      idempotencyKey: input.idempotencyKey ?? null,
+    };
+    requireWithinCaps(request);
+    const run = () => vendorCall(provider, () => create(request));
+    if (!request.idempotencyKey) return run();
+    // VBS takes no client token: the first call with a key creates, a repeat gets its answer (as for
+    // backups, mutation-support.ts). The fingerprint is the input: the plan's offset and write time
+    // differ between a call and its retry.
+    return ctx.idempotency.once(`${provider.key}:createBackupPolicy:${request.idempotencyKey}`, fingerprintOf(input), IDEMPOTENCY_TTL_MS, run);
+  },
+});
+
+recordMutation('deleteBackupPolicy', {
+  scope: 'policy',
+  description: 'Deletes a policy; the backups it made stay.',
+  input: DeleteBackupPolicyInput,
+  answers: { field: 'id', type: 'ID' },
+  resolve: async (input, ctx) => {
+    const policy = resolveTarget(ctx, String(input.id), 'BackupPolicy');
+    refuseSwitchOff(policy.provider, 'id');
+    const remove = requirePolicyMethod(policy.provider, 'deleteBackupPolicy', 'id');
+    found(await vendorCall(policy.provider, () => remove(policy.vendorId)), String(input.id));
+    return String(input.id);
+  },
+});
+
+/** Attach and detach: the same lookups, each refused where the vendor keeps its own rule. */
+function targetsMutation(
+  name: 'attachBackupPolicy' | 'detachBackupPolicy',
+  input: typeof AttachBackupPolicyInput | typeof DetachBackupPolicyInput,
+  refuse: (provider: BackupProvider, field: string) => void,
+): void {
+  recordMutation(name, {
+    scope: 'policy',
+    input,
+    answers: { field: 'policy', type: BackupPolicyRef },
+    resolve: async (given: { policyId: string | number; targetIds: (string | number)[]; move?: boolean | null }, ctx) => {
+      const policy = resolveTarget(ctx, String(given.policyId), 'BackupPolicy');
+      refuse(policy.provider, 'policyId');
+      const write = requirePolicyMethod(policy.provider, name, 'policyId');
+      const targets = given.targetIds.map((id) => targetRef(ctx, String(id), policy, 'targetIds'));
+      return found(await vendorCall(policy.provider, () => write({ policyId: policy.vendorId, targets, move: given.move ?? false })), String(given.policyId));
+    },
+  });
+}
+
+targetsMutation('attachBackupPolicy', AttachBackupPolicyInput, refusePerInstance);
+targetsMutation('detachBackupPolicy', DetachBackupPolicyInput, refuseSwitchOff);
+
+function providerOf(ctx: GatewayContext, providerId: string): BackupProvider {
+  let provider: BackupProvider | undefined;
+  try {
+    provider = providerFromId(ctx, providerId);
+  } catch {
+    provider = undefined;
+  }
+  if (!provider) throw new NotFoundError(providerId, `No provider with id ${providerId}`);
+  return provider;
+}
+
+const TARGET_TYPES = new Set<ResourceType>(['Volume', 'DatabaseInstance', 'BackupStorage']);
+
+/** A volume, instance or vault of the policy's own provider. */
+function targetRef(ctx: GatewayContext, globalId: string, of: Target, field: string): ResourceRef {
+  const typename = parseResourceId(globalId)?.typename as ResourceType | undefined;
+  if (!typename || !TARGET_TYPES.has(typename)) throw new NotFoundError(globalId, `No Volume or DatabaseInstance with id ${globalId}`);
+  return { type: typename, vendorId: resolveSibling(ctx, globalId, typename, of, field) };
+}
