@@ -140,6 +140,7 @@ export type RevertVolumeToSnapshotInput = {
 export type Scope =
   | 'BACKUP'
   | 'DELETE'
+  | 'POLICY'
   | 'READ'
   | 'RESTORE';
 
