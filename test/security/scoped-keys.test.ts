@@ -41,7 +41,7 @@ describe('each API key does only what its scopes allow', () => {
     const deleter = await stack.graphql('query Viewer { viewer { scopes label } }', undefined, { apiKey: 'key-deleter' });
     expect(deleter.body).toEqual({ data: { viewer: { scopes: ['READ', 'DELETE'], label: 'janitor' } } });
     const everything = await stack.graphql('{ viewer { scopes } }');
-    expect(everything.body.data).toEqual({ viewer: { scopes: ['READ', 'BACKUP', 'RESTORE', 'DELETE'] } });
+    expect(everything.body.data).toEqual({ viewer: { scopes: ['READ', 'BACKUP', 'RESTORE', 'DELETE', 'POLICY'] } });
     expect(stack.upstreamRequests()).toEqual([]);
   });
 
