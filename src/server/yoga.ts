@@ -23,6 +23,7 @@ import { useScopes } from './plugins/use-scopes.js';
 import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
 import type { KeySubscriptions } from './plugins/use-subscription-budgets.js';
 import { useTracing } from './plugins/use-tracing.js';
+import { useCostReport, useUpstreamBudget } from './plugins/use-upstream-budget.js';
 import type { TrustedDocuments } from './plugins/use-trusted-documents.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -75,6 +76,7 @@ export function createGatewayYoga({ config, live, log, metrics, trusted, keySubs
       useIntrospectionPolicy(config.server.introspection),
       // In this order: the audit sees every refusal of the checks after it; cost is counted before
       // the rate limiter spends it; budgets count only subscriptions that passed everything else.
+      useCostReport(),
       useAuditLog(),
       useScopes(),
       useQueryCost(limits),
@@ -83,6 +85,7 @@ export function createGatewayYoga({ config, live, log, metrics, trusted, keySubs
       usePartialFailures(),
       useSharedSubscriptionResults<GatewayContext>((context) => context.tenant),
       useCompiledExecution(),
+      useUpstreamBudget(),
       useRequestIdsOnErrors(),
       // After the plugins that change results, so that spans, log lines and metrics see the final one.
       useTracing(),

@@ -51,7 +51,11 @@ export function useQueryCost(limits: CostContext['limits'] & { maxCost: number }
   const check = (args: ExecutionArgs): { errors: GraphQLError[] } | null => {
     const ctx = args.contextValue as GatewayContext;
     const counted = operationCost(args, { providers: ctx.tenant.providers.length, limits }, limits.maxCost);
-    if ('errors' in counted) return counted;
+    if ('errors' in counted) {
+      const refusedAt = counted.errors[0]?.extensions.cost;
+      if (typeof refusedAt === 'number') ctx.cost = refusedAt;
+      return counted;
+    }
     ctx.cost = counted.cost;
     return null;
   };

@@ -7,8 +7,11 @@ import type { RedisConnections } from '../../infrastructure/redis.js';
 import { refuseBeforeRunning } from './refuse-before-running.js';
 
 /**
- * Per API key: so many mutations a second, and so much query cost (the upstream requests counted
- * by use-query-cost.ts, which runs first) a second. With Redis the counters are shared by every
+ * Per API key: so many mutations a second, and so many upstream requests a second. A query is
+ * admitted when the key's second still holds its requested cost (counted by use-query-cost.ts,
+ * which runs first), and once it has run it is charged what it actually spent (the rest is given
+ * back, as Shopify's leaky bucket refunds the difference): a dashboard priced 356 that makes 3
+ * requests costs the key 3, so honest clients are not throttled by the worst case they were priced at. With Redis the counters are shared by every
  * replica; if Redis fails, each replica goes on counting on its own (rate-limiter-flexible's
  * insurance limiter) rather than refusing everything or nothing. Over the limit: RATE_LIMITED with
  * retryAfterMs, and nothing is sent upstream.
@@ -28,6 +31,19 @@ export function useRateLimits(limits: RateLimits, redis: RedisConnections | null
   const mutations = limiter(limits.mutationsPerSecond, 'mutations', redis);
   const cost = limiter(limits.costPerSecond, 'cost', redis);
 
+  /** What each admitted query holds of its key's second until it has run. */
+  const heldFor = new WeakMap<GatewayContext, number>();
+  /**
+   * Charges what an admitted query spent instead of what it was held for: the rest is given back,
+   * and a login it had to make on the way (a write the budget never refuses) is added.
+   */
+  const settle = (ctx: GatewayContext, held: number) => {
+    const unspent = held - (ctx.upstreamBudget?.spent ?? 0);
+    const settled = unspent > 0 ? cost.reward(ctx.principal.keyHash, unspent) : unspent < 0 ? cost.penalty(ctx.principal.keyHash, -unspent) : null;
+    // A counter store that fails here leaves the hold in place: the key is charged too much for one second, never too little.
+    void settled?.catch(() => undefined);
+  };
+
   const check = async (args: ExecutionArgs): Promise<{ errors: GraphQLError[] } | null> => {
     const ctx = args.contextValue as GatewayContext;
     const operation = operationOf(args.document, args.operationName);
@@ -40,6 +56,7 @@ export function useRateLimits(limits: RateLimits, redis: RedisConnections | null
     if (points === 0) return null;
     try {
       await bucket.consume(ctx.principal.keyHash, points);
+      if (bucket === cost) heldFor.set(ctx, points);
       return null;
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
@@ -57,5 +74,18 @@ export function useRateLimits(limits: RateLimits, redis: RedisConnections | null
       };
     }
   };
-  return refuseBeforeRunning(check);
+  const gate = refuseBeforeRunning(check);
+  return {
+    onSubscribe: gate.onSubscribe,
+    async onExecute(payload) {
+      await gate.onExecute!(payload);
+      return {
+        onExecuteDone({ args }) {
+          const ctx = args.contextValue as GatewayContext;
+          const held = heldFor.get(ctx);
+          if (held !== undefined) settle(ctx, held);
+        },
+      };
+    },
+  };
 }
