@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DashboardDocument } from '../../schema/client/graphql.js';
+import { DEMO } from '../../src/simulators/zstack/index.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+/**
+ * What an operation costs is what the vendors are asked, bounded while it runs: the attacks of the
+ * security review, with vendor requests counted in the simulators' request logs.
+ */
+
+interface Cost {
+  requested: number;
+  actual: number;
+}
+
+const costOf = (response: { body: object }) => (response.body as { extensions?: { cost?: Cost } }).extensions?.cost;
+
+/** 30 aliases of a rare-status listing of one backup: priced 4 requests each. */
+const UNKNOWN_LITERAL = `{ ${Array.from({ length: 30 }, (_, i) => `a${i}: backups(first: 1, filter: { statuses: [UNKNOWN] }) { edges { node { id } } }`).join(' ')} }`;
+const UNKNOWN_VARIABLES = `query Rare($first: Int, $filter: BackupFilter) { ${Array.from({ length: 30 }, (_, i) => `a${i}: backups(first: $first, filter: $filter) { edges { node { id } } }`).join(' ')} }`;
+
+describe('a backup filter ZStack can apply is sent to ZStack, so a rare status costs one request per alias', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ jobsPollIntervalMs: 60_000, extra: { watcher: { minIntervalMs: 60_000, maxIntervalMs: 600_000 } } });
+    const storages = [...stack.zstack!.state.backupStorages.keys()];
+    // 1,400 Ready backups: one alias walked them one request per backup before.
+    stack.zstack!.state.addVolumeBackups(1_400, { volumeUuid: DEMO.vmDbData, backupStorageUuids: storages });
+    await stack.graphql('{ providers { healthy } }');
+  });
+  afterAll(() => stack.close());
+
+  it.each([
+    ['literals', UNKNOWN_LITERAL, undefined],
+    ['variables', UNKNOWN_VARIABLES, { first: 1, filter: { statuses: ['UNKNOWN'] } }],
+  ])('30 aliases of statuses: [UNKNOWN] with %s make 30 requests, not 4,115', async (_how, query, variables) => {
+    stack.clearUpstreamRequests();
+    const response = await stack.graphql(query, variables);
+    expect(response.body.errors).toBeUndefined();
+    const made = stack.upstreamRequests();
+    expect(made).toHaveLength(30);
+    expect(made.every((r) => r.query.getAll('q').includes('status!?=Creating,Ready,Deleted,Downloading'))).toBe(true);
+    expect(costOf(response)).toEqual({ requested: 60, actual: 30 });
+  });
+
+  it('still finds the backup whose vendor status is outside the table, and leaves out the known ones', async () => {
+    const [odd] = stack.zstack!.state.addVolumeBackups(1, { volumeUuid: DEMO.vmDbData, backupStorageUuids: [DEMO.imageStoreMain] });
+    stack.zstack!.state.volumeBackups.set(odd!.uuid, { ...odd!, status: 'Exporting' });
+    const response = await stack.graphql<{ backups: { edges: { node: { vendorId: string; status: string } }[] } }>(
+      'query($f: BackupFilter) { backups(first: 5, filter: $f) { edges { node { vendorId status } } } }',
+      { f: { statuses: ['UNKNOWN', 'CREATING'] } },
+    );
+    expect(response.body.data!.backups.edges.map((e) => e.node)).toEqual([{ vendorId: odd!.uuid, status: 'UNKNOWN' }]);
+    stack.zstack!.state.volumeBackups.delete(odd!.uuid);
+  });
+});
+
+describe('the upstream layer stops an operation at its cost', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ zstack: false, taurusDb: { seed: 'empty' }, jobsPollIntervalMs: 60_000, extra: { watcher: { minIntervalMs: 60_000, maxIntervalMs: 600_000 } } });
+    const state = stack.taurusDb!.state;
+    const instance = state.addInstance({ name: 'orders' });
+    const start = Date.now() - 3_000_000;
+    for (let i = 0; i < 2_250; i += 1) state.addBackup({ instanceId: instance.id, name: `b${i}`, beginAt: start + i * 1_000 });
+    await stack.graphql('{ providers { healthy } }');
+  });
+  afterAll(() => stack.close());
+
+  it('backups(first: 1) on TaurusDB makes at most the requests it was priced at (23 before), and says COST_LIMIT where it stopped', async () => {
+    stack.clearUpstreamRequests();
+    const response = await stack.graphql('query($n: Int) { backups(first: $n) { edges { node { id } } } }', { n: 1 });
+    const made = stack.upstreamRequests().filter((r) => r.vendor === 'taurusdb').length;
+    const cost = costOf(response)!;
+    expect(made).toBeLessThanOrEqual(cost.requested);
+    // A page already sent when another was refused may still be on its way into the simulator's log.
+    expect(cost.actual).toBeGreaterThanOrEqual(made);
+    expect(cost.actual).toBeLessThanOrEqual(cost.requested);
+    const stopped = response.body.errors?.find((e) => e.extensions?.code === 'COST_LIMIT');
+    if (stopped) expect(stopped.extensions).toMatchObject({ code: 'COST_LIMIT', provider: 'tdb' });
+    else expect(response.body.data).toMatchObject({ backups: { edges: [expect.anything()] } });
+  });
+});
+
+describe('a key is charged what its operations spent', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    // The shipped defaults (config.ts): 10 mutations and 5,000 upstream requests a second per key.
+    stack = await startStack({ jobsPollIntervalMs: 60_000, extra: { rateLimits: { mutationsPerSecond: 10, costPerSecond: 5_000 } } });
+    await stack.graphql('{ providers { healthy } }');
+  });
+  afterAll(() => stack.close());
+
+  it('reports extensions.cost on every response: the price, and the requests the simulators saw', async () => {
+    stack.clearUpstreamRequests();
+    const dashboard = await stack.graphql(DashboardDocument, { first: 50 });
+    expect(dashboard.body.errors).toBeUndefined();
+    expect(costOf(dashboard)).toEqual({ requested: expect.any(Number), actual: stack.upstreamRequests().length });
+    expect(costOf(dashboard)!.requested).toBeGreaterThan(300);
+    expect(stack.upstreamRequests().length).toBeLessThanOrEqual(3);
+
+    const refused = await stack.graphql('{ backups(first: 100) { edges { node { volume { backups(first: 100) { edges { node { volume { id } } } } } } } } }');
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('COST_LIMIT');
+    expect(costOf(refused)).toEqual({ requested: refused.body.errors![0]!.extensions!.cost, actual: 0 });
+  });
+
+  it('serves 300 dashboards, 10 at a time, without RATE_LIMITED (14 a second passed before)', async () => {
+    const statuses: number[] = [];
+    for (let round = 0; round < 30; round += 1) {
+      const responses = await Promise.all(Array.from({ length: 10 }, () => stack.graphql(DashboardDocument, { first: 50 })));
+      statuses.push(...responses.map((r) => r.status));
+    }
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  });
+});
