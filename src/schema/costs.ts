@@ -175,5 +175,27 @@ export function unpricedFields(schema: GraphQLSchema): string[] {
   return unpriced;
 }
 
+/**
+ * Fields that read a vendor listing (a priced connection or list of records) — `Volume.backups`,
+ * `BackupGroup.backups` ...: they need the `read` scope wherever they appear, a mutation's success
+ * payload included, so that a key that may only create or delete cannot list through it.
+ */
+export function listingFields(schema: GraphQLSchema): Set<string> {
+  const listings = new Set<string>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const name = `${type.name}.${field.name}`;
+      const unwrapped = isNonNullType(field.type) ? field.type.ofType : field.type;
+      const lists = getNamedType(field.type).name.endsWith('Connection') || (isListType(unwrapped) && isObjectType(getNamedType(field.type)));
+      if (lists && FIELD_COSTS[name] !== undefined && !isFreeOfRequests(FIELD_COSTS[name])) listings.add(name);
+    }
+  }
+  return listings;
+}
+
+/** A cost that sends nothing itself (the copies a backup record already holds, the configured providers). */
+const isFreeOfRequests = (cost: Cost) => typeof cost === 'object' && cost.field === 0;
+
 /** Fields of a vendor type that read only what their parent already holds (a mutation's job comes from the tracker). */
 const isFree = (name: string) => name === 'BackupStatusEvent.backup' || /Success\.job$/.test(name);
