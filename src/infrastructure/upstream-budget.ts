@@ -20,7 +20,14 @@ export class UpstreamBudget {
   private reads = 0;
   private writes = 0;
 
-  constructor(readonly limit: number) {}
+  /**
+   * @param allowance Also spends each read from a longer-lived budget (a subscription event's from
+   *   its key's per-second budget); rejects with the refusal when that budget is spent.
+   */
+  constructor(
+    readonly limit: number,
+    private readonly allowance?: (providerName: string) => Promise<void>,
+  ) {}
 
   /** Upstream requests made so far, reads and writes. */
   get spent(): number {
@@ -28,10 +35,10 @@ export class UpstreamBudget {
   }
 
   /** Counts one attempt, or refuses a read that would go past the limit (nothing is sent then). */
-  charge(kind: 'read' | 'write', providerName: string): void {
+  charge(kind: 'read' | 'write', providerName: string): void | Promise<void> {
     if (kind === 'write') {
       this.writes += 1;
-      return;
+      return undefined;
     }
     if (this.reads >= this.limit) {
       throw new UpstreamRejection(
@@ -40,6 +47,7 @@ export class UpstreamBudget {
       );
     }
     this.reads += 1;
+    return this.allowance?.(providerName);
   }
 }
 
@@ -56,6 +64,6 @@ export function outsideBudget<T>(fn: () => T): T {
 }
 
 /** Called by the upstream layer before each attempt; outside an operation nothing is counted. */
-export function chargeUpstreamCall(kind: 'read' | 'write', providerName: string): void {
-  current.getStore()?.charge(kind, providerName);
+export function chargeUpstreamCall(kind: 'read' | 'write', providerName: string): void | Promise<void> {
+  return current.getStore()?.charge(kind, providerName);
 }

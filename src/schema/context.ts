@@ -31,6 +31,8 @@ export interface GatewayContext {
   partialFailures: GraphQLError[];
   /** Upstream requests this operation may cost at most, counted before it runs (plugins/use-query-cost.ts). */
   cost?: number;
+  /** A subscription's: upstream requests one event's payload may cost (plugins/use-query-cost.ts). */
+  eventCost?: number;
   /** What the operation has spent upstream while it runs (plugins/use-upstream-budget.ts). */
   upstreamBudget?: UpstreamBudget;
 }

@@ -19,6 +19,12 @@ export interface CostContext {
   /** Providers of the tenant: a listing of all of them costs one request each. */
   providers: number;
   limits: { maxIds: number; maxFilterLength: number };
+  /**
+   * Price one event of a subscription instead of its start: the subscription's root field (the
+   * watch and its current state, read once) is free then, and what the payload selects below the
+   * event record is what every event costs.
+   */
+  perEvent?: boolean;
 }
 
 type Args = Record<string, unknown>;
@@ -126,10 +132,12 @@ export const FIELD_COSTS: Record<string, Cost> = {
   'Subscription.backupStatusChanged': (args, ctx) => {
     const filter = (args.filter ?? {}) as Args;
     capped(filter.providers, 'filter.providers', ctx);
+    if (ctx.perEvent) return 0;
     // The current state of the watched backups: one listing per provider, or one lookup per id.
     return { field: filter.ids ? capped(filter.ids, 'filter.ids', ctx) : ctx.providers };
   },
-  'Subscription.jobUpdated': load,
+  // The job as it stands, once; each event then carries the job itself.
+  'Subscription.jobUpdated': (_args, ctx) => (ctx.perEvent ? 0 : 1),
 };
 
 /** Every mutation costs its vendor call and the lookups before it. */

@@ -18,8 +18,9 @@ import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useOperationLog } from './plugins/use-operation-log.js';
 import { usePartialFailures } from './plugins/use-partial-failures.js';
 import { useQueryCost } from './plugins/use-query-cost.js';
-import { useRateLimits } from './plugins/use-rate-limits.js';
+import { KeyRates } from './plugins/use-rate-limits.js';
 import { useScopes } from './plugins/use-scopes.js';
+import { useSubscriptionEventCosts } from './plugins/use-subscription-event-costs.js';
 import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
 import type { KeySubscriptions } from './plugins/use-subscription-budgets.js';
 import { useTracing } from './plugins/use-tracing.js';
@@ -55,6 +56,7 @@ function unauthenticated(): GraphQLError {
 export function createGatewayYoga({ config, live, log, metrics, trusted, keySubscriptions, graphiqlApiKey }: YogaDependencies) {
   const { limits } = config.server;
   const audit = auditLogger(log);
+  const keyRates = new KeyRates(config.rateLimits, live.redis);
   return createYoga<RequestServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -80,8 +82,9 @@ export function createGatewayYoga({ config, live, log, metrics, trusted, keySubs
       useAuditLog(),
       useScopes(),
       useQueryCost(limits),
-      useRateLimits(config.rateLimits, live.redis),
+      keyRates.plugin(),
       keySubscriptions.plugin(),
+      useSubscriptionEventCosts((keyHash, providerName) => keyRates.spendOnEvent(keyHash, providerName)),
       usePartialFailures(),
       useSharedSubscriptionResults<GatewayContext>((context) => context.tenant),
       useCompiledExecution(),
