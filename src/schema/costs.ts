@@ -61,10 +61,21 @@ function checkFilterString(value: unknown, argument: string, ctx: CostContext): 
 
 /**
  * Requests of one provider's newest-first page: ZStack sorts by whole seconds only, so a page whose
- * last second is cut costs a second request for that second's rows (providers/zstack/keyset.ts).
- * A filter ZStack cannot push down may take more rounds than this; the budget does not bound those.
+ * last second is cut costs a second request for that second's rows (providers/zstack/keyset.ts);
+ * TaurusDB lists in no promised order, and narrows its time window once (taurusdb/newest-backups.ts).
  */
 const NEWEST_FIRST_PAGE = 2;
+
+/**
+ * Requests of one provider's page under a filter some vendor cannot apply itself (statuses and
+ * name on TaurusDB, most statuses on VBS): the gateway reads rows and keeps the matches, a scan of
+ * up to this many vendor pages (1,000 to 10,000 rows). The operation's upstream budget stops a
+ * longer scan with COST_LIMIT (infrastructure/upstream-budget.ts).
+ */
+export const SCAN_PAGES = 10;
+
+/** Filters that at least one vendor leaves to the gateway. */
+const scansIn = (filter: Args) => (Array.isArray(filter.statuses) && filter.statuses.length > 0) || (typeof filter.nameContains === 'string' && filter.nameContains !== '');
 
 /** An offset listing across the tenant's providers: one request each, the page of results below it. */
 const listing: Cost = (args, ctx) => ({ field: ctx.providers, multiplier: pageOf(args) });
@@ -81,6 +92,7 @@ export const FIELD_COSTS: Record<string, Cost> = {
     const filter = (args.filter ?? {}) as Args;
     checkFilterString(filter.nameContains, 'filter.nameContains', ctx);
     capped(filter.providers, 'filter.providers', ctx);
+    if (scansIn(filter)) return { field: SCAN_PAGES * ctx.providers, multiplier: pageOf(args) };
     return newestFirstListing(args, ctx) as FieldComplexityValue;
   },
   'Query.volumes': listing,

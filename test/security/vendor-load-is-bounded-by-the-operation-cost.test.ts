@@ -15,7 +15,7 @@ interface Cost {
 
 const costOf = (response: { body: object }) => (response.body as { extensions?: { cost?: Cost } }).extensions?.cost;
 
-/** 30 aliases of a rare-status listing of one backup: priced 4 requests each. */
+/** 30 aliases of a rare-status listing of one backup: priced as a scan, 10 requests each on one provider. */
 const UNKNOWN_LITERAL = `{ ${Array.from({ length: 30 }, (_, i) => `a${i}: backups(first: 1, filter: { statuses: [UNKNOWN] }) { edges { node { id } } }`).join(' ')} }`;
 const UNKNOWN_VARIABLES = `query Rare($first: Int, $filter: BackupFilter) { ${Array.from({ length: 30 }, (_, i) => `a${i}: backups(first: $first, filter: $filter) { edges { node { id } } }`).join(' ')} }`;
 
@@ -41,7 +41,7 @@ describe('a backup filter ZStack can apply is sent to ZStack, so a rare status c
     const made = stack.upstreamRequests();
     expect(made).toHaveLength(30);
     expect(made.every((r) => r.query.getAll('q').includes('status!?=Creating,Ready,Deleted,Downloading'))).toBe(true);
-    expect(costOf(response)).toEqual({ requested: 60, actual: 30 });
+    expect(costOf(response)).toEqual({ requested: 300, actual: 30 });
   });
 
   it('still finds the backup whose vendor status is outside the table, and leaves out the known ones', async () => {
