@@ -8,17 +8,18 @@ import { UpstreamRejection } from '../domain/errors.js';
  * COST_LIMIT instead of walking the vendor. Every attempt counts, retries included: each is a
  * request the vendor serves.
  *
- * Only reads are refused. A write is the vendor call a mutation exists for (priced by the mutation
- * rate, not by this budget), and a login or token request is shared by every operation after it;
- * refusing either halfway would leave a mutation half done or a session unopened. They are counted
- * all the same, so `actual` is what the vendors were asked.
+ * Only a read's first attempt is refused. A write is the vendor call a mutation exists for (priced
+ * by the mutation rate, not by this budget), a login or token request is shared by every operation
+ * after it, and a retry (at most `retry.maxAttempts` - 1, after a transient failure) finishes a read
+ * already admitted; refusing any of them halfway would leave a mutation half done, a session
+ * unopened or a read lost. They are counted all the same, so `actual` is what the vendors were asked.
  *
  * Kept apart from the lanes and the circuit (upstream-guard.ts): it is a count per operation, they
  * are per provider.
  */
 export class UpstreamBudget {
   private reads = 0;
-  private writes = 0;
+  private others = 0;
 
   /**
    * @param allowance Also spends each read from a longer-lived budget (a subscription event's from
@@ -29,15 +30,15 @@ export class UpstreamBudget {
     private readonly allowance?: (providerName: string) => Promise<void>,
   ) {}
 
-  /** Upstream requests made so far, reads and writes. */
+  /** Upstream requests made so far, every attempt. */
   get spent(): number {
-    return this.reads + this.writes;
+    return this.reads + this.others;
   }
 
   /** Counts one attempt, or refuses a read that would go past the limit (nothing is sent then). */
-  charge(kind: 'read' | 'write', providerName: string): void | Promise<void> {
-    if (kind === 'write') {
-      this.writes += 1;
+  charge(attempt: UpstreamAttempt, providerName: string): void | Promise<void> {
+    if (attempt !== 'read') {
+      this.others += 1;
       return undefined;
     }
     if (this.reads >= this.limit) {
@@ -50,6 +51,9 @@ export class UpstreamBudget {
     return this.allowance?.(providerName);
   }
 }
+
+/** A read's first attempt; anything else (a write, a retry) is counted and never refused. */
+export type UpstreamAttempt = 'read' | 'write' | 'retry';
 
 const current = new AsyncLocalStorage<UpstreamBudget>();
 
@@ -64,6 +68,6 @@ export function outsideBudget<T>(fn: () => T): T {
 }
 
 /** Called by the upstream layer before each attempt; outside an operation nothing is counted. */
-export function chargeUpstreamCall(kind: 'read' | 'write', providerName: string): void | Promise<void> {
-  return current.getStore()?.charge(kind, providerName);
+export function chargeUpstreamCall(attempt: UpstreamAttempt, providerName: string): void | Promise<void> {
+  return current.getStore()?.charge(attempt, providerName);
 }

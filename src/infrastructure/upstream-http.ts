@@ -83,7 +83,7 @@ export class UpstreamHttp {
       let response: UpstreamResponse | undefined;
       let failure: unknown;
       // Refused past the operation's budget before anything is sent; not the vendor's failure, so not reported.
-      const charged = chargeUpstreamCall(kind, this.guard.providerName);
+      const charged = chargeUpstreamCall(attempt > 1 ? 'retry' : kind, this.guard.providerName);
       if (charged) await charged;
       try {
         response = await this.guard.attempt(kind, deadline, () => this.send(request, deadline));

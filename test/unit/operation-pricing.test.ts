@@ -44,12 +44,12 @@ describe('what an operation is priced at', () => {
 });
 
 describe('the upstream budget of an operation', () => {
-  it('refuses the read past the limit with COST_LIMIT, never a write, and counts both', () => {
+  it('refuses the read past the limit with COST_LIMIT, never a write or a retry, and counts them all', () => {
     const budget = new UpstreamBudget(2);
     budget.charge('read', 'zs');
     budget.charge('write', 'zs');
     budget.charge('read', 'zs');
-    budget.charge('write', 'zs');
+    budget.charge('retry', 'zs');
     expect(() => budget.charge('read', 'zs')).toThrow(UpstreamRejection);
     expect(() => budget.charge('read', 'zs')).toThrow(expect.objectContaining({ code: 'COST_LIMIT' }));
     expect(budget.spent).toBe(4);

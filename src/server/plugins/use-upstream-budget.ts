@@ -42,7 +42,7 @@ export function useCostReport(): Plugin<GatewayContext> {
   };
 }
 
-export interface CostReport {
+interface CostReport {
   requested: number;
   actual: number;
 }
