@@ -115,6 +115,10 @@ describe('a key is charged what its operations spent', () => {
     const refused = await stack.graphql('{ backups(first: 100) { edges { node { volume { backups(first: 100) { edges { node { volume { id } } } } } } } } }');
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('COST_LIMIT');
     expect(costOf(refused)).toEqual({ requested: refused.body.errors![0]!.extensions!.cost, actual: 0 });
+
+    const invalid = await stack.graphql('{ backups(first: 1) { edges { node { noSuchField } } } }');
+    expect(invalid.status).toBe(400);
+    expect(costOf(invalid)).toEqual({ requested: 0, actual: 0 });
   });
 
   it('serves 300 dashboards, 10 at a time, without RATE_LIMITED (14 a second passed before)', async () => {

@@ -23,10 +23,10 @@ export function useUpstreamBudget(): Plugin<GatewayContext> {
 }
 
 /**
- * `extensions.cost { requested, actual }` on every operation's response, as Shopify's API reports
- * it: `requested` is what the operation was priced at before it ran, `actual` the upstream requests
- * it made. Refused operations report an actual of 0. Placed before the checks that may refuse, so
- * that their refusals carry it too.
+ * `extensions.cost { requested, actual }` on every response, as Shopify's API reports it:
+ * `requested` is what the operation was priced at before it ran, `actual` the upstream requests it
+ * made. Placed before the checks that may refuse, so that their refusals carry it too (an actual
+ * of 0); an operation that never ran (it did not parse or validate) reports 0 and 0.
  */
 export function useCostReport(): Plugin<GatewayContext> {
   return {
@@ -39,8 +39,14 @@ export function useCostReport(): Plugin<GatewayContext> {
         },
       };
     },
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result) || isAsyncIterable(result) || (result.extensions as { cost?: unknown } | undefined)?.cost) return;
+      setResult(withCost(result, NOTHING_RAN));
+    },
   };
 }
+
+const NOTHING_RAN: CostReport = Object.freeze({ requested: 0, actual: 0 });
 
 interface CostReport {
   requested: number;
