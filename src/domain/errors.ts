@@ -47,9 +47,11 @@ export class NotFoundError extends Error {
 
 /**
  * UPSTREAM_BUSY: the provider's queue for this kind of call was full or the call waited in it past
- * the queue timeout; nothing was sent, and a retry later may pass.
+ * the queue timeout; nothing was sent, and a retry later may pass. COST_LIMIT: the operation had
+ * made every upstream request its cost allows (infrastructure/upstream-budget.ts); nothing more was sent.
+ * RATE_LIMITED: a subscription event's read found its key's per-second budget spent.
  */
-export type UpstreamErrorCode = 'UPSTREAM_TIMEOUT' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_ERROR' | 'UPSTREAM_BUSY';
+export type UpstreamErrorCode = 'UPSTREAM_TIMEOUT' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_ERROR' | 'UPSTREAM_BUSY' | 'COST_LIMIT' | 'RATE_LIMITED';
 
 /** A query field's upstream failed; the extensions tell which provider and what the vendor said. */
 export class UpstreamError extends GraphQLError {
@@ -119,13 +121,15 @@ export class TransportError extends Error {
   readonly maybeSent: boolean;
 }
 
-export type RejectionReason = 'CIRCUIT_OPEN' | 'QUEUE_FULL' | 'QUEUE_TIMEOUT' | 'DEADLINE_EXCEEDED';
+export type RejectionReason = 'CIRCUIT_OPEN' | 'QUEUE_FULL' | 'QUEUE_TIMEOUT' | 'DEADLINE_EXCEEDED' | 'COST_LIMIT' | 'RATE_LIMITED';
 
 const REJECTION_CODES: Record<RejectionReason, UpstreamErrorCode> = {
   CIRCUIT_OPEN: 'UPSTREAM_UNAVAILABLE',
   QUEUE_FULL: 'UPSTREAM_BUSY',
   QUEUE_TIMEOUT: 'UPSTREAM_BUSY',
   DEADLINE_EXCEEDED: 'UPSTREAM_TIMEOUT',
+  COST_LIMIT: 'COST_LIMIT',
+  RATE_LIMITED: 'RATE_LIMITED',
 };
 
 /** The gateway refused to send an upstream call (circuit open, queue full, deadline spent): nothing reached the vendor. */

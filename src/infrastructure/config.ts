@@ -188,7 +188,10 @@ export const configSchema = z
     rateLimits: z
       .object({
         mutationsPerSecond: z.number().int().min(1).max(100_000).default(10),
-        /** Query cost (upstream calls, see `server.limits.maxCost`) per second. */
+        /**
+         * Upstream requests per second: a query is admitted while the second holds its price and is
+         * charged what it actually made; subscription events spend each read as they make it.
+         */
         costPerSecond: z.number().int().min(1).max(10_000_000).default(5_000),
       })
       .strict()

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { outsideBudget } from './upstream-budget.js';
 
 /**
  * One pino logger for the gateway, with the paths that could hold credentials censored before
@@ -43,10 +44,10 @@ export function upstreamCallsSoFar(): number {
 
 /**
  * Runs `fn` outside any request's scope: background work that a request merely set off (the status
- * watcher's next tick) must not inherit that request's id or its deadline.
+ * watcher's next tick) must not inherit that request's id, its deadline or its upstream budget.
  */
 export function outsideRequestScope<T>(fn: () => T): T {
-  return requestScope.exit(fn);
+  return requestScope.exit(() => outsideBudget(fn));
 }
 
 /** The deadline of the request being served; `undefined` outside a request (the status watcher). */

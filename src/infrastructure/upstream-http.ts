@@ -2,6 +2,7 @@ import { ExponentialBackoff, fullJitterGenerator, type IBackoff } from 'cockatie
 import { Pool, errors as undiciErrors } from 'undici';
 import { TransportError, UpstreamRejection } from '../domain/errors.js';
 import { currentDeadline } from './logger.js';
+import { chargeUpstreamCall } from './upstream-budget.js';
 import { DEFAULT_UPSTREAM_SETTINGS, isTransientResponse, MIN_ATTEMPT_MS, UpstreamGuard, type CallKind } from './upstream-guard.js';
 import { routeTemplate, vendorCodeOf } from './upstream-log.js';
 import { startUpstreamCall, type UpstreamIdentity } from './upstream-telemetry.js';
@@ -81,6 +82,9 @@ export class UpstreamHttp {
     for (let attempt = 1; ; attempt += 1) {
       let response: UpstreamResponse | undefined;
       let failure: unknown;
+      // Refused past the operation's budget before anything is sent; not the vendor's failure, so not reported.
+      const charged = chargeUpstreamCall(attempt > 1 ? 'retry' : kind, this.guard.providerName);
+      if (charged) await charged;
       try {
         response = await this.guard.attempt(kind, deadline, () => this.send(request, deadline));
       } catch (error) {

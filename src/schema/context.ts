@@ -6,6 +6,7 @@ import type { LiveView } from '../live/live.js';
 import type { Logger } from '../infrastructure/logger.js';
 import type { Tenant } from '../providers/tenancy.js';
 import type { Principal } from '../providers/access.js';
+import type { UpstreamBudget } from '../infrastructure/upstream-budget.js';
 
 /**
  * What every resolver sees: the tenant the API key names (the only way to reach a provider), the
@@ -30,6 +31,10 @@ export interface GatewayContext {
   partialFailures: GraphQLError[];
   /** Upstream requests this operation may cost at most, counted before it runs (plugins/use-query-cost.ts). */
   cost?: number;
+  /** A subscription's: upstream requests one event's payload may cost (plugins/use-query-cost.ts). */
+  eventCost?: number;
+  /** What the operation has spent upstream while it runs (plugins/use-upstream-budget.ts). */
+  upstreamBudget?: UpstreamBudget;
 }
 
 export function createRequestContext(

@@ -20,6 +20,12 @@ export interface CostContext {
   /** Providers of the tenant: a listing of all of them costs one request each. */
   providers: number;
   limits: { maxIds: number; maxFilterLength: number };
+  /**
+   * Price one event of a subscription instead of its start: the subscription's root field (the
+   * watch and its current state, read once) is free then, and what the payload selects below the
+   * event record is what every event costs.
+   */
+  perEvent?: boolean;
 }
 
 type Args = Record<string, unknown>;
@@ -56,10 +62,21 @@ function checkFilterString(value: unknown, argument: string, ctx: CostContext): 
 
 /**
  * Requests of one provider's newest-first page: ZStack sorts by whole seconds only, so a page whose
- * last second is cut costs a second request for that second's rows (providers/zstack/keyset.ts).
- * A filter ZStack cannot push down may take more rounds than this; the budget does not bound those.
+ * last second is cut costs a second request for that second's rows (providers/zstack/keyset.ts);
+ * TaurusDB lists in no promised order, and narrows its time window once (taurusdb/newest-backups.ts).
  */
 const NEWEST_FIRST_PAGE = 2;
+
+/**
+ * Requests of one provider's page under a filter some vendor cannot apply itself (statuses and
+ * name on TaurusDB, most statuses on VBS): the gateway reads rows and keeps the matches, a scan of
+ * up to this many vendor pages (1,000 to 10,000 rows). The operation's upstream budget stops a
+ * longer scan with COST_LIMIT (infrastructure/upstream-budget.ts).
+ */
+export const SCAN_PAGES = 10;
+
+/** Filters that at least one vendor leaves to the gateway. */
+const scansIn = (filter: Args) => (Array.isArray(filter.statuses) && filter.statuses.length > 0) || (typeof filter.nameContains === 'string' && filter.nameContains !== '');
 
 /** An offset listing across the tenant's providers: one request each, the page of results below it. */
 const listing: Cost = (args, ctx) => ({ field: ctx.providers, multiplier: pageOf(args) });
@@ -77,6 +94,7 @@ export const FIELD_COSTS: Record<string, Cost> = {
     const filter = (args.filter ?? {}) as Args;
     checkFilterString(filter.nameContains, 'filter.nameContains', ctx);
     capped(filter.providers, 'filter.providers', ctx);
+    if (scansIn(filter)) return { field: SCAN_PAGES * ctx.providers, multiplier: pageOf(args) };
     return newestFirstListing(args, ctx) as FieldComplexityValue;
   },
   'Query.volumes': listing,
@@ -128,10 +146,12 @@ export const FIELD_COSTS: Record<string, Cost> = {
   'Subscription.backupStatusChanged': (args, ctx) => {
     const filter = (args.filter ?? {}) as Args;
     capped(filter.providers, 'filter.providers', ctx);
+    if (ctx.perEvent) return 0;
     // The current state of the watched backups: one listing per provider, or one lookup per id.
     return { field: filter.ids ? capped(filter.ids, 'filter.ids', ctx) : ctx.providers };
   },
-  'Subscription.jobUpdated': load,
+  // The job as it stands, once; each event then carries the job itself.
+  'Subscription.jobUpdated': (_args, ctx) => (ctx.perEvent ? 0 : 1),
   // A page of policies per provider, plus one policy read per row where the vendor has no bulk read
   // (TaurusDB: one GET per instance); the other vendors read a page in one or a few calls.
   'Query.backupPolicies': (args, ctx) => ({ field: ctx.providers + pageOf(args), multiplier: pageOf(args) }),
@@ -203,6 +223,28 @@ export function unpricedFields(schema: GraphQLSchema): string[] {
   }
   return unpriced;
 }
+
+/**
+ * Fields that read a vendor listing (a priced connection or list of records) — `Volume.backups`,
+ * `BackupGroup.backups` ...: they need the `read` scope wherever they appear, a mutation's success
+ * payload included, so that a key that may only create or delete cannot list through it.
+ */
+export function listingFields(schema: GraphQLSchema): Set<string> {
+  const listings = new Set<string>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const name = `${type.name}.${field.name}`;
+      const unwrapped = isNonNullType(field.type) ? field.type.ofType : field.type;
+      const lists = getNamedType(field.type).name.endsWith('Connection') || (isListType(unwrapped) && isObjectType(getNamedType(field.type)));
+      if (lists && FIELD_COSTS[name] !== undefined && !isFreeOfRequests(FIELD_COSTS[name])) listings.add(name);
+    }
+  }
+  return listings;
+}
+
+/** A cost that sends nothing itself (the copies a backup record already holds, the configured providers). */
+const isFreeOfRequests = (cost: Cost) => typeof cost === 'object' && cost.field === 0;
 
 /**
  * Fields of a vendor type that read only what their parent already holds (a mutation's job comes

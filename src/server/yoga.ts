@@ -17,12 +17,14 @@ import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { useOperationLog } from './plugins/use-operation-log.js';
 import { usePartialFailures } from './plugins/use-partial-failures.js';
 import { useQueryCost } from './plugins/use-query-cost.js';
-import { useRateLimits } from './plugins/use-rate-limits.js';
+import { KeyRates } from './plugins/use-rate-limits.js';
 import { useScopes } from './plugins/use-scopes.js';
+import { useSubscriptionEventCosts } from './plugins/use-subscription-event-costs.js';
 import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
 import type { KeySubscriptions } from './plugins/use-subscription-budgets.js';
 import { useSuggestionPolicy } from './plugins/use-suggestion-policy.js';
 import { useTracing } from './plugins/use-tracing.js';
+import { useCostReport, useUpstreamBudget } from './plugins/use-upstream-budget.js';
 import type { TrustedDocuments } from './plugins/use-trusted-documents.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -53,6 +55,7 @@ function unauthenticated(): GraphQLError {
 export function createGatewayYoga({ config, live, log, metrics, trusted, keySubscriptions }: YogaDependencies) {
   const { limits } = config.server;
   const audit = auditLogger(log);
+  const keyRates = new KeyRates(config.rateLimits, live.redis);
   return createYoga<RequestServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -76,14 +79,17 @@ export function createGatewayYoga({ config, live, log, metrics, trusted, keySubs
       useIntrospectionPolicy(config.server.introspection),
       // In this order: the audit sees every refusal of the checks after it; cost is counted before
       // the rate limiter spends it; budgets count only subscriptions that passed everything else.
+      useCostReport(),
       useAuditLog(audit),
       useScopes(),
       useQueryCost(limits),
-      useRateLimits(config.rateLimits, live.redis),
+      keyRates.plugin(),
       keySubscriptions.plugin(),
+      useSubscriptionEventCosts((keyHash, providerName) => keyRates.spendOnEvent(keyHash, providerName)),
       usePartialFailures(),
       useSharedSubscriptionResults<GatewayContext>((context) => context.tenant),
       useCompiledExecution(),
+      useUpstreamBudget(),
       useRequestIdsOnErrors(),
       // After the plugins that change results, so that spans, log lines and metrics see the final one.
       useTracing(),

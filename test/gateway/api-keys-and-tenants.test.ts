@@ -57,7 +57,7 @@ describe('API keys bind every request to one tenant', () => {
       const result = await new Promise<unknown>((resolve, reject) =>
         client.subscribe({ query: '{ providers { name } }' }, { next: resolve, error: reject, complete: () => {} }),
       );
-      expect(result).toEqual({ data: { providers: [{ name: 'zs' }] } });
+      expect(result).toEqual({ data: { providers: [{ name: 'zs' }] }, extensions: { cost: { requested: 0, actual: 0 } } });
     } finally {
       await client.dispose();
     }

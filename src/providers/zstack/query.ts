@@ -24,6 +24,7 @@ export interface QueryOptions {
 export const condition = {
   eq: (field: string, value: string): QueryCondition => `${field}=${value}`,
   in: (field: string, values: readonly string[]): QueryCondition => `${field}?=${values.join(',')}`,
+  notIn: (field: string, values: readonly string[]): QueryCondition => `${field}!?=${values.join(',')}`,
   gt: (field: string, value: string): QueryCondition => `${field}>${value}`,
   gte: (field: string, value: string): QueryCondition => `${field}>=${value}`,
   lt: (field: string, value: string): QueryCondition => `${field}<${value}`,

@@ -4,23 +4,31 @@ import type { AsyncCall } from './client.js';
 import { requireUuid } from './constraints.js';
 import { formatZStackConditionDate } from './dates.js';
 import { isZStackUuid } from './ids.js';
-import { vendorBackupStatusesFor } from './mapping.js';
+import { BACKUP_STATUS_TABLE, vendorBackupStatusesFor } from './mapping.js';
 import { condition, type QueryCondition } from './query.js';
 
 /** What the adapter puts into ZStack calls: query conditions for a backup filter, action params. */
 
 /**
  * Conditions that narrow the query to (a superset of) the filter; `null` when nothing can match.
- * ZStack has volume backups only; statuses go through the inverse status table, except UNKNOWN
- * (any vendor status outside the table), which no `status?=` can say: then status is checked here.
+ * ZStack has volume backups only; statuses go through the inverse status table. UNKNOWN (any vendor
+ * status outside the table) is said the other way round, `status!?=` the known statuses that map
+ * to something not asked for, so that ZStack filters every status itself: filtered here instead, a
+ * rare status meant reading the whole backup table one page at a time.
  */
 export function backupConditions(filter: BackupListFilter, timeZone: string): QueryCondition[] | null {
   const conditions: QueryCondition[] = [];
   if (filter.kinds && !filter.kinds.includes('VOLUME')) return null;
-  if (filter.statuses && !filter.statuses.includes('UNKNOWN')) {
-    const vendorStatuses = filter.statuses.flatMap(vendorBackupStatusesFor);
-    if (vendorStatuses.length === 0) return null;
-    conditions.push(condition.in('status', vendorStatuses));
+  if (filter.statuses) {
+    const statuses = filter.statuses;
+    if (statuses.includes('UNKNOWN')) {
+      const excluded = KNOWN_BACKUP_STATUSES.filter((vendorStatus) => !statuses.includes(BACKUP_STATUS_TABLE[vendorStatus]!));
+      if (excluded.length > 0) conditions.push(condition.notIn('status', excluded));
+    } else {
+      const vendorStatuses = statuses.flatMap(vendorBackupStatusesFor);
+      if (vendorStatuses.length === 0) return null;
+      conditions.push(condition.in('status', vendorStatuses));
+    }
   }
   if (filter.sourceVendorId !== undefined) {
     if (!isZStackUuid(filter.sourceVendorId)) return null;
@@ -38,6 +46,8 @@ export function backupConditions(filter: BackupListFilter, timeZone: string): Qu
   }
   return conditions;
 }
+
+const KNOWN_BACKUP_STATUSES = Object.keys(BACKUP_STATUS_TABLE);
 
 /** The `params` both backup APIs share: CreateVmBackup takes CreateVolumeBackup's, less the volume. */
 export function backupParams(

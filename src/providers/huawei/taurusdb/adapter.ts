@@ -1,6 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { NotFoundError, ValidationError } from '../../../domain/errors.js';
-import { isAfterPosition, matchesBackupFilter, sortNewestFirst } from '../../../domain/newest-first.js';
+import { isAfterPosition, matchesBackupFilter } from '../../../domain/newest-first.js';
 import { deletedBackupOf, startDeletion } from '../deletion-jobs.js';
 import { UpstreamGuard, type CircuitStatus } from '../../../infrastructure/upstream-guard.js';
 import { createOnce, lookupOf, madeBy, pollLookup, type CreateLookup } from '../unconfirmed-creates.js';
@@ -33,6 +33,7 @@ import { createBackupViolation, isBackupId, isInstanceId, isJobId } from './cons
 import { formatVendorTime, toBackupRecord, toDatabaseInstanceRecord, toJobState } from './mapping.js';
 import { TaurusDbPolicies } from './policies.js';
 import type { BackupPolicyRecord, UpdateBackupPolicyRequest } from '../../../domain/backup-policy.js';
+import { newestBackups } from './newest-backups.js';
 
 /**
  * Huawei GaussDB(for MySQL) / TaurusDB behind the provider port.
@@ -43,10 +44,10 @@ import type { BackupPolicyRecord, UpdateBackupPolicyRequest } from '../../../dom
  * instance), so per-id calls are the cheaper choice for the handful of ids a DataLoader batch holds.
  * Live status watches backups being built, all recent: refreshBackups lists them in one window.
  *
- * Newest-first listing: the backup list has no documented order and no cursor, so the adapter reads
- * every backup in the narrowest time window the filter and position allow (pushed down as
- * begin_time/end_time), sorts by (createdAt desc, vendorId desc) itself and cuts the page after the
- * position. Each page therefore costs ceil(matches in window / 100) calls.
+ * Newest-first listing: the backup list has no documented order and no cursor, so the adapter asks
+ * for the narrowest time window the filter and position allow (pushed down as begin_time/end_time),
+ * narrows it further until it holds the page (newest-backups.ts), sorts by (createdAt desc,
+ * vendorId desc) itself and cuts the page after the position.
  *
  * Delete: DELETE answers 200 without a task, so the adapter returns a synthetic job
  * `delete:<backupId>`; polling it asks for the backup and reports SUCCEEDED once the list no longer
@@ -183,21 +184,18 @@ export class TaurusDbProvider implements BackupProvider {
 
     const base: BackupQuery = { offset: 0, limit: MAX_PAGE_SIZE, ...window };
     if (filter.sourceVendorId !== undefined) base.instance_id = filter.sourceVendorId;
-    const first = await this.client.listBackups(base);
-    const rest = await Promise.all(
-      pageOffsets(first.backups.length, first.total_count).map((offset) =>
-        this.throttle(() => this.client.listBackups({ ...base, offset })),
-      ),
+    return newestBackups(
+      {
+        list: (query) => this.client.listBackups(query),
+        throttle: (fn) => this.throttle(fn),
+        keep: (row) => {
+          const record = toBackupRecord(this.key, row);
+          return matchesBackupFilter(record, filter) && (after === null || isAfterPosition(record, after)) ? record : null;
+        },
+      },
+      base,
+      limit,
     );
-    const seen = new Set<string>();
-    const records: BackupRecord[] = [];
-    for (const backup of [first, ...rest].flatMap((answer) => answer.backups)) {
-      if (seen.has(backup.id)) continue;
-      seen.add(backup.id);
-      const record = toBackupRecord(this.key, backup);
-      if (matchesBackupFilter(record, filter) && (after === null || isAfterPosition(record, after))) records.push(record);
-    }
-    return sortNewestFirst(records).slice(0, limit);
   }
 
   async createDatabaseBackup(request: CreateDatabaseBackupRequest): Promise<StartedJob> {
@@ -351,14 +349,6 @@ function minOf(a: number | null, b: number | null): number | null {
   if (a === null) return b;
   if (b === null) return a;
   return Math.min(a, b);
-}
-
-/** Offsets of the pages after the first, given what the first answered. */
-function pageOffsets(firstLength: number, total: number): number[] {
-  if (firstLength === 0) return [];
-  const offsets: number[] = [];
-  for (let offset = firstLength; offset < total; offset += MAX_PAGE_SIZE) offsets.push(offset);
-  return offsets;
 }
 
 /** Reads `page.limit` items from `page.offset` in vendor pages of at most 100. */
