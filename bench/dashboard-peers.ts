@@ -35,7 +35,7 @@ function gatewayConfig(urls: SimulatorUrls) {
   const providers: unknown[] = [{ kind: 'zstack', name: 'zs', endpoint: urls.zstack, accountName: 'admin', password: { env: 'ZS_PASSWORD' } }];
   if (urls.vbs) providers.push({ kind: 'huawei-vbs', name: 'vbs', endpoint: urls.vbs, projectId: HUAWEI.projectId, auth: huaweiAuth });
   if (urls.taurusDb) providers.push({ kind: 'huawei-taurusdb', name: 'tdb', endpoint: urls.taurusDb, projectId: HUAWEI.projectId, auth: huaweiAuth });
-  return { server: { port: 0, host: '127.0.0.1', graphiql: false }, rateLimits: { mutationsPerSecond: 100_000, costPerSecond: 10_000_000 }, tenants: [{ name: TENANT, apiKeys: [{ sha256: sha256Hex(API_KEY) }], providers }] };
+  return { server: { port: 0, host: '127.0.0.1', graphiql: false }, tenants: [{ name: TENANT, apiKeys: [{ sha256: sha256Hex(API_KEY) }], providers }] };
 }
 
 async function post(url: string): Promise<{ data?: unknown; errors?: unknown }> {
