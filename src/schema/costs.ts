@@ -87,7 +87,12 @@ const childListing: Cost = (args) => ({ field: NEWEST_FIRST_PAGE, multiplier: pa
 /** A reference loaded by its DataLoader. */
 const load: Cost = 1;
 const MUTATION: Cost = 2;
-const PROTECTION: Cost = 2;
+/**
+ * A resource's protection, at most: its provider's policies (a page, plus one read per row where the
+ * vendor has no bulk read: TaurusDB) and its newest AVAILABLE backup, a scan where the vendor cannot
+ * filter on status itself. Both are shared within a request, so in a list this is an upper bound.
+ */
+const PROTECTION: Cost = 1 + ASSUMED_LIST_LENGTH + SCAN_PAGES;
 
 export const FIELD_COSTS: Record<string, Cost> = {
   'Query.backups': (args, ctx) => {
