@@ -8,7 +8,7 @@
  */
 
 
-export type ProviderKind = 'ZSTACK' | 'HUAWEI_VBS' | 'HUAWEI_TAURUSDB';
+export type ProviderKind = 'ZSTACK' | 'HUAWEI_VBS' | 'HUAWEI_TAURUSDB' | 'HUAWEI_CBR';
 export type BackupStatus = 'CREATING' | 'AVAILABLE' | 'FAILED' | 'DELETING' | 'DELETED' | 'RESTORING' | 'UNKNOWN';
 export type SnapshotStatus = 'CREATING' | 'READY' | 'FAILED' | 'DELETING' | 'DELETED' | 'UNKNOWN';
 /** UNKNOWN: the vendor's answer to the start was lost and no trace of the operation was found (terminal). */
