@@ -100,6 +100,7 @@ export type JobStatus =
   | 'UNKNOWN';
 
 export type ProviderKind =
+  | 'HUAWEI_CBR'
   | 'HUAWEI_TAURUSDB'
   | 'HUAWEI_VBS'
   | 'ZSTACK';
