@@ -135,7 +135,9 @@ export type JobOperation =
   | 'restoreBackup'
   | 'restoreVmBackup'
   | 'revertVolumeToSnapshot'
-  | 'restoreDatabaseToPointInTime';
+  | 'restoreDatabaseToPointInTime'
+  | 'protectVolume'
+  | 'unprotectVolume';
 
 export interface JobRecord extends VendorRecord, JobState {
   operation: JobOperation;
@@ -234,6 +236,19 @@ export interface CreateDatabaseBackupRequest {
   idempotencyKey: string | null;
 }
 
+/** Binds a volume to the backup storage that will hold its backups (a CBR vault). */
+export interface ProtectVolumeRequest {
+  volumeId: string;
+  backupStorageId: string;
+  idempotencyKey: string | null;
+}
+
+/** Unbinds it; the vendor deletes the volume's backups in that storage with it (CBR). */
+export interface UnprotectVolumeRequest {
+  volumeId: string;
+  backupStorageId: string;
+}
+
 /** A window, in ISO-8601 instants, inclusive at both ends. */
 export interface TimeRange {
   start: string;
@@ -323,6 +338,10 @@ export interface BackupProvider {
   deleteSnapshot?(id: string, mode: DeleteMode | null): Promise<StartedJob>;
 
   restoreBackup?(request: RestoreBackupRequest): Promise<StartedJob>;
+  protectVolume?(request: ProtectVolumeRequest): Promise<StartedJob>;
+  unprotectVolume?(request: UnprotectVolumeRequest): Promise<StartedJob>;
+  /** Vendor ids of the volumes each storage protects, in order of `storageIds`; [] for unknown ones. */
+  protectedVolumeIds?(storageIds: readonly string[]): Promise<string[][]>;
   restoreVmBackup?(request: RestoreVmBackupRequest): Promise<StartedJob>;
   revertVolumeToSnapshot?(request: RevertVolumeToSnapshotRequest): Promise<StartedJob>;
   restoreDatabaseToPointInTime?(request: PointInTimeRestoreRequest): Promise<StartedJob>;

@@ -22,6 +22,7 @@ import './snapshot.js';
 import './backup.js';
 import './backup-group.js';
 import './backup-storage.js';
+import './protection.js';
 import './database-instance.js';
 import './recovery.js';
 import './job.js';

@@ -13,10 +13,12 @@ import type {
   JobState,
   OffsetPage,
   Page,
+  ProtectVolumeRequest,
   ProviderKey,
   ResourceType,
   RestoreBackupRequest,
   StartedJob,
+  UnprotectVolumeRequest,
   VolumeRecord,
 } from '../../../domain/provider.js';
 import { UpstreamGuard, type CircuitStatus } from '../../../infrastructure/upstream-guard.js';
@@ -30,6 +32,7 @@ import { CbrClient, DISK_RESOURCE, PROTECTABLES_PER_PAGE, SERVER_RESOURCE, windo
 import { assertValidCheckpointInput } from './constraints.js';
 import { checkpointJobId, opLogJobId, readCbrJobId, restoreJobId, type CheckpointJob } from './job-ids.js';
 import { backupPushDown } from './listing.js';
+import { pollBinding, protectVolume, unprotectVolume } from './protection.js';
 import {
   backupStatus,
   checkpointBackupState,
@@ -228,6 +231,20 @@ export class CbrProvider implements BackupProvider {
     return { vendorJobId: logId && isUuid(logId) ? opLogJobId(logId) : restoreJobId(request.backupId), operation: 'restoreBackup', resource };
   }
 
+  protectVolume(request: ProtectVolumeRequest): Promise<StartedJob> {
+    return protectVolume(this.client, request);
+  }
+
+  unprotectVolume(request: UnprotectVolumeRequest): Promise<StartedJob> {
+    return unprotectVolume(this.client, request);
+  }
+
+  /** Every vault's resources come with the one vault listing. */
+  async protectedVolumeIds(storageIds: readonly string[]): Promise<string[][]> {
+    const byId = new Map((await this.allVaults()).map((v) => [v.id, (v.resources ?? []).filter((r) => r.type === DISK_RESOURCE).map((r) => r.id)]));
+    return storageIds.map((id) => byId.get(id) ?? []);
+  }
+
   async pollJob(job: JobRecord): Promise<JobState | null> {
     const lookup = lookupOf(job.vendorId);
     if (lookup) return isUuid(lookup.sourceId) ? pollLookup(lookup, this.findCreated, this.guard.settings.lostCreateGraceMs) : null;
@@ -248,6 +265,9 @@ export class CbrProvider implements BackupProvider {
         const restoring = backupStatus(backup.status) === 'RESTORING';
         return { status: restoring ? 'RUNNING' : 'SUCCEEDED', progress: restoring ? null : 100, error: null, resource: job.resource };
       }
+      case 'protect':
+      case 'unprotect':
+        return pollBinding(this.client, cbrJob.kind, cbrJob.job);
     }
   }
 

@@ -5,7 +5,8 @@ import { isUuid } from '../wire-values.js';
  * - `checkpoint:<checkpoint>:<vault>:<disk>:<epoch s>`: the checkpoint's backup of that disk, and
  *   the disk's backup operation logs since then for a failure's reason;
  * - `oplog:<id>`: an operation log, as a restore's `job_id` names it (F.5);
- * - `restore:<backup>`: a restore whose answer named no log, followed through the backup's status.
+ * - `restore:<backup>`: a restore whose answer named no log, followed through the backup's status;
+ * - `protect:<vault>:<disk>` and `unprotect:<vault>:<disk>`: followed through the vault's resources.
  * Deletes and lost creates use the shared Huawei forms (deletion-jobs.ts, unconfirmed-creates.ts).
  */
 
@@ -17,7 +18,16 @@ export interface CheckpointJob {
   sinceSeconds: number;
 }
 
-export type CbrJob = { kind: 'checkpoint'; job: CheckpointJob } | { kind: 'oplog'; id: string } | { kind: 'restore'; backupId: string };
+export interface BindingJob {
+  vaultId: string;
+  volumeId: string;
+}
+
+export type CbrJob =
+  | { kind: 'checkpoint'; job: CheckpointJob }
+  | { kind: 'oplog'; id: string }
+  | { kind: 'restore'; backupId: string }
+  | { kind: 'protect' | 'unprotect'; job: BindingJob };
 
 export function checkpointJobId(job: CheckpointJob): string {
   return `checkpoint:${job.checkpointId}:${job.vaultId}:${job.volumeId}:${job.sinceSeconds}`;
@@ -31,6 +41,10 @@ export function restoreJobId(backupId: string): string {
   return `restore:${backupId}`;
 }
 
+export function bindingJobId(kind: 'protect' | 'unprotect', job: BindingJob): string {
+  return `${kind}:${job.vaultId}:${job.volumeId}`;
+}
+
 /** `null` for an id that is none of these, or holds an id that is not a UUID (never put in a URL). */
 export function readCbrJobId(vendorJobId: string): CbrJob | null {
   const [kind, ...parts] = vendorJobId.split(':');
@@ -39,6 +53,9 @@ export function readCbrJobId(vendorJobId: string): CbrJob | null {
     const sinceSeconds = Number(since);
     if (![checkpointId, vaultId, volumeId].every(isUuid) || !Number.isInteger(sinceSeconds)) return null;
     return { kind, job: { checkpointId, vaultId, volumeId, sinceSeconds } };
+  }
+  if ((kind === 'protect' || kind === 'unprotect') && parts.length === 2 && parts.every(isUuid)) {
+    return { kind, job: { vaultId: parts[0]!, volumeId: parts[1]! } };
   }
   if (kind === 'oplog' && parts.length === 1 && isUuid(parts[0]!)) return { kind, id: parts[0]! };
   if (kind === 'restore' && parts.length === 1 && isUuid(parts[0]!)) return { kind, backupId: parts[0]! };
