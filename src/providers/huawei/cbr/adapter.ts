@@ -60,6 +60,10 @@ const VENDOR_PAGE_SIZE = 100;
 /** F.2: vaults per list request (its maximum). */
 const VAULTS_PER_PAGE = 1000;
 const GET_CONCURRENCY = 8;
+/** Batches up to this many ids are shown one by one; larger ones are looked for in the newest page first. */
+const SHOWN_ONE_BY_ONE = 2;
+/** F.3: the list's largest page. */
+const NEWEST_PAGE = 1000;
 
 /**
  * Huawei Cloud CBR behind the port (huawei-cbr.md F): vaults are backup storages, the disks CBR can
@@ -99,10 +103,25 @@ export class CbrProvider implements BackupProvider {
     }
   }
 
-  /** A server backup is a group, not a backup: `null` here, found by getBackupGroups. */
+  /**
+   * CBR shows one backup per request and filters its list by no id, so a batch of more than a few
+   * (what live status watches: recent, moving backups) is read from one page of the newest disk
+   * backups, and only the ids not on it (older, deleted, server backups) are shown one by one. A
+   * server backup is a group, not a backup: `null` here, found by getBackupGroups.
+   */
   async getBackups(ids: readonly string[]): Promise<(BackupRecord | null)[]> {
-    const found = await this.showBackups(ids);
-    return found.map((b) => (b && b.resource_type === DISK_RESOURCE ? toBackupRecord(this.key, b) : null));
+    const wanted = [...new Set(ids.filter(isUuid))];
+    const byId = new Map<string, CbrBackup | null>();
+    if (wanted.length > SHOWN_ONE_BY_ONE) {
+      const newest = await this.client.listBackups({ resourceType: DISK_RESOURCE, limit: NEWEST_PAGE, offset: 0 });
+      for (const backup of newest) if (wanted.includes(backup.id)) byId.set(backup.id, backup);
+    }
+    const rest = wanted.filter((id) => !byId.has(id));
+    (await this.showBackups(rest)).forEach((backup, index) => byId.set(rest[index]!, backup));
+    return ids.map((id) => {
+      const backup = byId.get(id);
+      return backup && backup.resource_type === DISK_RESOURCE ? toBackupRecord(this.key, backup) : null;
+    });
   }
 
   /**
