@@ -25,7 +25,7 @@ import { UpstreamGuard, type CircuitStatus } from '../../../infrastructure/upstr
 import { UpstreamHttp } from '../../../infrastructure/upstream-http.js';
 import { huaweiIdentity } from '../auth/index.js';
 import type { HuaweiAuth } from '../auth/authorize.js';
-import { deletedBackupOf, startDeletion } from '../deletion-jobs.js';
+import { deletedBackupOf, deletionState, startDeletion } from '../deletion-jobs.js';
 import { createOnce, lookupOf, madeBy, pollLookup, type CreateLookup } from '../unconfirmed-creates.js';
 import { isUuid } from '../wire-values.js';
 import { CbrClient, DISK_RESOURCE, PROTECTABLES_PER_PAGE, SERVER_RESOURCE, windowTime, type CbrBackup, type CbrVault } from './client.js';
@@ -36,7 +36,6 @@ import { pollBinding, protectVolume, unprotectVolume } from './protection.js';
 import {
   backupStatus,
   checkpointBackupState,
-  deletionState,
   logToJobState,
   protectableToVolume,
   toBackupGroupRecord,

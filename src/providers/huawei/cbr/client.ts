@@ -1,8 +1,7 @@
-import { VendorError } from '../../../domain/errors.js';
 import type { ProviderKey } from '../../../domain/provider.js';
 import type { UpstreamHttp } from '../../../infrastructure/upstream-http.js';
 import { closeAuth, type HuaweiAuth } from '../auth/authorize.js';
-import { huaweiRequest } from '../auth/request.js';
+import { huaweiRequest, orNullOn404 } from '../auth/request.js';
 
 /**
  * The CBR calls the adapter needs (huawei-cbr.md F), one method per vendor operation, with the
@@ -199,14 +198,6 @@ export class CbrClient {
   }
 }
 
-async function orNullOn404<T>(pending: Promise<T>): Promise<T | null> {
-  try {
-    return await pending;
-  } catch (error) {
-    if (error instanceof VendorError && error.httpStatus === 404) return null;
-    throw error;
-  }
-}
 
 /** F.3: the list's time window takes whole seconds with `Z`. */
 export function windowTime(epochMs: number): string {

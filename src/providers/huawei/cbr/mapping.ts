@@ -154,11 +154,3 @@ export function checkpointBackupState(backup: CbrBackup | null, failedLog: CbrOp
   }
   return { status: 'RUNNING', progress: null, error: null, resource };
 }
-
-/** A delete follows the backup: gone is done, `error` failed, anything else still runs. */
-export function deletionState(backupId: string, backup: CbrBackup | null): JobState {
-  const resource = { type: 'Backup' as const, vendorId: backupId };
-  if (backup === null) return { status: 'SUCCEEDED', progress: 100, error: null, resource };
-  if (backup.status === 'error') return { status: 'FAILED', progress: null, error: { code: 'VENDOR_JOB_FAILED', message: 'The backup could not be deleted', vendorCode: null }, resource };
-  return { status: 'RUNNING', progress: null, error: null, resource };
-}

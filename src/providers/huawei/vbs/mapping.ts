@@ -122,21 +122,3 @@ export function toJobState(job: VbsJob): JobState {
     resource: typeof backupId === 'string' && backupId !== '' ? { type: 'Backup', vendorId: backupId } : null,
   };
 }
-
-/**
- * Where a native delete stands, from a GET of the backup: gone (404) is done, `deleting` runs,
- * `error` failed; any other status means the delete has not visibly started yet.
- */
-export function deleteJobState(backupId: string, backup: VbsBackup | null): JobState {
-  const resource = { type: 'Backup' as const, vendorId: backupId };
-  if (backup === null) return { status: 'SUCCEEDED', progress: null, error: null, resource };
-  if (backup.status === 'error') {
-    return {
-      status: 'FAILED',
-      progress: null,
-      error: { code: 'VENDOR_JOB_FAILED', message: backup.fail_reason ?? 'The backup could not be deleted', vendorCode: null },
-      resource,
-    };
-  }
-  return { status: 'RUNNING', progress: null, error: null, resource };
-}

@@ -14,14 +14,19 @@ export interface CbrRouteContext {
   backupFailures: { code: string; message: string }[];
 }
 
-/** The `{"<key>": {...}}` body, or the 400 `.9900` CBR answers for anything else (F.1). */
-export function readWrapped(request: SimRequest, key: string, allowed: readonly string[]): Record<string, unknown> | ReturnType<typeof cbrError> {
-  let body: unknown;
+/** The JSON body, or the 400 `.9900` CBR answers for one that is not JSON. */
+export function readBody(request: SimRequest): unknown {
   try {
-    body = request.json();
+    return request.json();
   } catch {
     return cbrError(400, '9900', 'Invalid request body');
   }
+}
+
+/** The `{"<key>": {...}}` body, or the 400 `.9900` CBR answers for anything else (F.1). */
+export function readWrapped(request: SimRequest, key: string, allowed: readonly string[]): Record<string, unknown> | ReturnType<typeof cbrError> {
+  const body = readBody(request);
+  if (isRefusal(body)) return body;
   const inner = isRecord(body) ? body[key] : undefined;
   if (!isRecord(inner)) return cbrError(400, '9900', `${key} is required`);
   const unknown = Object.keys(inner).find((k) => !allowed.includes(k));

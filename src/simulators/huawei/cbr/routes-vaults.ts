@@ -1,5 +1,5 @@
 import type { SimRequest, SimResponse } from '../../kit/index.js';
-import { endLog, isRecord, readPaging, startLog, type CbrRouteContext } from './context.js';
+import { endLog, isRecord, isRefusal, readBody, readPaging, startLog, type CbrRouteContext } from './context.js';
 import { cbrError, protectableJson, vaultJson } from './shapes.js';
 import { DISK_TYPE, SERVER_TYPE, type SimVault } from './state.js';
 
@@ -33,12 +33,8 @@ export function registerVaultRoutes(ctx: CbrRouteContext): void {
   server.route('POST', '/v3/:project_id/vaults/:vault_id/addresources', authed((request) => {
     const vault = vaultOr404(request);
     if (!('id' in vault)) return vault;
-    let body: unknown;
-    try {
-      body = request.json();
-    } catch {
-      return cbrError(400, '9900', 'Invalid request body');
-    }
+    const body = readBody(request);
+    if (isRefusal(body)) return body;
     const resources = isRecord(body) ? body.resources : undefined;
     if (!Array.isArray(resources) || resources.length < 1 || resources.length > 256 || !resources.every((r) => isRecord(r) && typeof r.id === 'string' && typeof r.type === 'string')) {
       return cbrError(400, '9900', 'resources must hold 1 to 256 {id, type}');
@@ -71,12 +67,8 @@ export function registerVaultRoutes(ctx: CbrRouteContext): void {
   server.route('POST', '/v3/:project_id/vaults/:vault_id/removeresources', authed((request) => {
     const vault = vaultOr404(request);
     if (!('id' in vault)) return vault;
-    let body: unknown;
-    try {
-      body = request.json();
-    } catch {
-      return cbrError(400, '9900', 'Invalid request body');
-    }
+    const body = readBody(request);
+    if (isRefusal(body)) return body;
     const ids = isRecord(body) ? body.resource_ids : undefined;
     if (!Array.isArray(ids) || ids.length < 1 || ids.length > 256 || !ids.every((id) => typeof id === 'string')) {
       return cbrError(400, '9900', 'resource_ids must hold 1 to 256 ids');
