@@ -113,6 +113,17 @@ describe('CBR creates, deletes and restores', () => {
     expect(await settle(job)).toMatchObject({ status: 'SUCCEEDED', progress: 100, resource: { type: 'Backup', vendorId: backup.id } });
   });
 
+  it('a restore answered 202 with no body (as the docs show it, F.5) is followed through the backup status', async () => {
+    const backup = [...sim.state.backups.values()].find((b) => b.resource_name === 'orders-data' && b.status === 'available')!;
+    sim.server.injectFault({ fault: { type: 'vendorError', status: 202, body: undefined }, method: 'POST', pathIncludes: '/restore', times: 1 });
+    const job = await provider.restoreBackup({ backupId: backup.id, targetId: backup.resource_id, sourceId: backup.resource_id, backupStorageId: null, idempotencyKey: null });
+    expect(job.vendorJobId).toBe(`restore:${backup.id}`);
+    backup.status = 'restoring';
+    expect(await provider.pollJob(jobRecord(job))).toMatchObject({ status: 'RUNNING' });
+    backup.status = 'available';
+    expect(await provider.pollJob(jobRecord(job))).toMatchObject({ status: 'SUCCEEDED', resource: { type: 'Backup', vendorId: backup.id } });
+  });
+
   it('a restore onto an attached disk is CBR refusal .2011, as a VendorError', async () => {
     const backup = [...sim.state.backups.values()].find((b) => b.resource_name === 'orders-data' && b.status === 'available')!;
     const attached = disk('app-01-data');

@@ -79,7 +79,6 @@ export interface CbrBackupQuery {
   checkpointId?: string;
   resourceId?: string;
   resourceType?: string;
-  parentId?: string;
   statuses?: string[];
   /** `YYYY-MM-DDTHH:MM:SSZ` (F.3). */
   startTime?: string;
@@ -144,7 +143,6 @@ export class CbrClient {
         checkpoint_id: query.checkpointId,
         resource_id: query.resourceId,
         resource_type: query.resourceType,
-        parent_id: query.parentId,
         status: query.statuses,
         start_time: query.startTime,
         end_time: query.endTime,

@@ -9,7 +9,7 @@ import type {
   VolumeRecord,
 } from '../../../domain/provider.js';
 import { BYTES_PER_GB, gbToBytes, vendorTime } from '../wire-values.js';
-import type { CbrBackup, CbrOperationLog, CbrProtectable, CbrVault, CbrVaultResource } from './client.js';
+import type { CbrBackup, CbrOperationLog, CbrProtectable, CbrVault } from './client.js';
 
 /** CBR JSON → port records (huawei-cbr.md F.2-F.4). */
 
@@ -107,20 +107,6 @@ export function protectableToVolume(providerKey: ProviderKey, disk: CbrProtectab
     sizeBytes: gbToBytes(disk.size),
     status: disk.status ?? null,
     attachedTo: disk.detail?.server_id ?? null,
-    createdAt: null,
-  };
-}
-
-/** A disk as its vault lists it: no EVS status there, only the protection's. */
-export function resourceToVolume(providerKey: ProviderKey, resource: CbrVaultResource): VolumeRecord {
-  return {
-    providerKey,
-    vendorId: resource.id,
-    name: resource.name ?? null,
-    type: null,
-    sizeBytes: gbToBytes(resource.size),
-    status: null,
-    attachedTo: null,
     createdAt: null,
   };
 }
