@@ -1,7 +1,7 @@
 import type { SimRequest, SimResponse } from '../../kit/index.js';
 import { endLog, isRecord, isRefusal, readBody, readPaging, startLog, type CbrRouteContext } from './context.js';
 import { cbrError, protectableJson, vaultJson } from './shapes.js';
-import { DISK_TYPE, SERVER_TYPE, type SimVault } from './state.js';
+import { DISK_TYPE, resourceSizeGb, SERVER_TYPE, type SimVault } from './state.js';
 
 /** Vaults, their resources (F.2) and the disk protectables. */
 export function registerVaultRoutes(ctx: CbrRouteContext): void {
@@ -45,15 +45,16 @@ export function registerVaultRoutes(ctx: CbrRouteContext): void {
     for (const r of wanted) {
       const expected = vault.object_type === 'disk' ? DISK_TYPE : SERVER_TYPE;
       if (r.type !== expected) return cbrError(400, '6102', 'The vault does not support this type of resource.');
-      const size = r.type === DISK_TYPE ? state.disks.get(r.id)?.size : state.servers.get(r.id)?.diskIds.reduce((s, d) => s + (state.disks.get(d)?.size ?? 0), 0);
-      if (size === undefined) return r.type === DISK_TYPE ? cbrError(404, '7000', 'The disk does not exist.') : cbrError(404, '7100', 'The server does not exist.');
+      const known = r.type === DISK_TYPE ? state.disks.has(r.id) : state.servers.has(r.id);
+      const size = resourceSizeGb(state, r.id);
+      if (!known || size === undefined) return r.type === DISK_TYPE ? cbrError(404, '7000', 'The disk does not exist.') : cbrError(404, '7100', 'The server does not exist.');
       if ([...state.vaults.values()].some((v) => v.resources.some((x) => x.id === r.id))) {
         return cbrError(400, '6103', 'The resource is already in another vault.');
       }
       addedGb += size;
     }
     if (vault.resources.length + wanted.length > 256) return cbrError(400, '6100', 'The number of resources in the vault has reached the limit.');
-    const boundGb = vault.resources.reduce((s, r) => s + (state.disks.get(r.id)?.size ?? 0), 0);
+    const boundGb = vault.resources.reduce((sum, r) => sum + (resourceSizeGb(state, r.id) ?? 0), 0);
     // HW-UMN cbr_02_0009: the resources' total size may not exceed the vault's.
     if (boundGb + addedGb > vault.size) return cbrError(400, '6114', 'The vault is full.');
     for (const r of wanted) {

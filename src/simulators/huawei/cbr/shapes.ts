@@ -1,5 +1,5 @@
 import type { SimResponse } from '../../kit/index.js';
-import { cbrTime, PROVIDER_ID, type CbrSimulatorState, type SimCbrBackup, type SimCheckpoint, type SimDisk, type SimOperationLog, type SimVault } from './state.js';
+import { cbrTime, PROVIDER_ID, resourceSizeGb, type CbrSimulatorState, type SimCbrBackup, type SimCheckpoint, type SimDisk, type SimOperationLog, type SimVault } from './state.js';
 
 /** The JSON CBR answers (huawei-cbr.md F.1-F.4), from the simulator's records. */
 
@@ -14,7 +14,6 @@ export function vaultJson(vault: SimVault, state: CbrSimulatorState, projectId: 
   const backups = [...state.backups.values()].filter((b) => b.vault_id === vault.id && b.parent_id === null && b.status !== 'error');
   // used is MB (F.2): the simulator charges each backup a tenth of its source's size.
   const usedMb = Math.round(backups.reduce((sum, b) => sum + b.resource_size, 0) * MB_PER_GB * 0.1);
-  const resourceSize = (id: string) => state.disks.get(id)?.size ?? state.servers.get(id)?.diskIds.reduce((s, d) => s + (state.disks.get(d)?.size ?? 0), 0) ?? 0;
   return {
     id: vault.id,
     name: vault.name,
@@ -47,7 +46,7 @@ export function vaultJson(vault: SimVault, state: CbrSimulatorState, projectId: 
     resources: vault.resources.map((r) => ({
       ...r,
       extra_info: {},
-      size: resourceSize(r.id),
+      size: resourceSizeGb(state, r.id) ?? 0,
       backup_size: 0,
       backup_count: [...state.backups.values()].filter((b) => b.vault_id === vault.id && b.resource_id === r.id).length,
       auto_protect: false,

@@ -121,6 +121,13 @@ export const cbrTime = {
   zulu: (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`,
 };
 
+/** GB a resource takes in a vault: a disk's size, or the sum of a server's disks. `undefined` for an unknown one. */
+export function resourceSizeGb(state: CbrSimulatorState, id: string): number | undefined {
+  const disk = state.disks.get(id);
+  if (disk) return disk.size;
+  return state.servers.get(id)?.diskIds.reduce((sum, d) => sum + (state.disks.get(d)?.size ?? 0), 0);
+}
+
 export function newId(): string {
   return randomUUID();
 }
