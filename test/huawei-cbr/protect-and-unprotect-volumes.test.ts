@@ -36,6 +36,13 @@ describe('protecting and unprotecting CBR disks through GraphQL', () => {
     expect(await awaitJobEnd(stack, backup.job.id)).toMatchObject({ status: 'SUCCEEDED' });
   });
 
+  it('protecting a disk its vault already holds sends no addresources (CBR would refuse it, .6103) and succeeds', async () => {
+    const again = (await stack.graphql(ProtectVolumeDocument, { input: { volumeId: volumeId('orders-data'), backupStorageId: storageId('vault-disks') } })).body.data!.protectVolume;
+    if (again.__typename !== 'ProtectVolumeSuccess') throw new Error(JSON.stringify(again));
+    expect(await awaitJobEnd(stack, again.job.id)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(cbrPosts()).toHaveLength(0);
+  });
+
   it('refuses a disk in a server vault (.6102) and a disk another vault holds (.6103), sending nothing', async () => {
     const wrongType = await stack.graphql<{ protectVolume: Record<string, unknown> }>(
       `mutation { protectVolume(input: { volumeId: "${volumeId('logs-data')}", backupStorageId: "${storageId('vault-servers')}" }) { __typename ... on ValidationError { field rule vendorCode } } }`,
