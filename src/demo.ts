@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { GatewayConfig } from './infrastructure/config.js';
 import { parseConfig } from './infrastructure/config.js';
 import { sha256Hex } from './providers/tenancy.js';
+import { startCbrSimulator } from './simulators/huawei/cbr/index.js';
 import { startTaurusDbSimulator } from './simulators/huawei/taurusdb/index.js';
 import { startVbsSimulator } from './simulators/huawei/vbs/index.js';
 import { startZStackSimulator } from './simulators/zstack/index.js';
@@ -51,10 +52,11 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const huaweiCredentials = { accessKey: secrets[SECRET_ENV.huaweiAccessKey], secretKey: secrets[SECRET_ENV.huaweiSecretKey] };
   // Jobs slow enough for a person to watch a backup go from RUNNING to SUCCEEDED in GraphiQL.
   const jobDurationMs = 4_000;
-  const [zstack, vbs, taurusDb] = await Promise.all([
+  const [zstack, vbs, taurusDb, cbr] = await Promise.all([
     startZStackSimulator({ password: secrets[SECRET_ENV.zstackPassword], jobDurationMs, seed: 'demo' }),
     startVbsSimulator({ projectId: HUAWEI_PROJECT_ID, credentials: [huaweiCredentials], jobDurationMs, seed: 'demo' }),
     startTaurusDbSimulator({ projectId: HUAWEI_PROJECT_ID, credentials: huaweiCredentials, jobDurationMs, seed: 'demo' }),
+    startCbrSimulator({ projectId: HUAWEI_PROJECT_ID, credentials: [huaweiCredentials], jobDurationMs, seed: 'demo' }),
   ]);
   const dataDir = mkdtempSync(join(tmpdir(), 'backupgraph-demo-'));
   // Backup policies: VBS backs up db-01-data nightly (its other disks are in no policy); every
@@ -80,6 +82,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
             { kind: 'zstack', name: 'zs-demo', endpoint: zstack.url, accountName: 'admin', password: { env: SECRET_ENV.zstackPassword } },
             { kind: 'huawei-vbs', name: 'hw-vbs-demo', endpoint: vbs.url, projectId: HUAWEI_PROJECT_ID, auth: huaweiAuth },
             { kind: 'huawei-taurusdb', name: 'hw-db-demo', endpoint: taurusDb.url, projectId: HUAWEI_PROJECT_ID, auth: huaweiAuth },
+            { kind: 'huawei-cbr', name: 'hw-cbr-demo', endpoint: cbr.url, projectId: HUAWEI_PROJECT_ID, auth: huaweiAuth },
           ],
         },
       ],
@@ -94,7 +97,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     activity,
     async close() {
       await activity.stop();
-      await Promise.all([zstack.close(), vbs.close(), taurusDb.close()]);
+      await Promise.all([zstack.close(), vbs.close(), taurusDb.close(), cbr.close()]);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

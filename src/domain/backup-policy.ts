@@ -136,6 +136,19 @@ export const POLICY_CAPABILITIES: Record<ProviderKind, PolicyCapability> = {
     canDisable: false,
     perInstance: true,
   },
+  // huawei-cbr.md F.6: up to 24 patterns (BYHOUR/BYMINUTE in UTC, ≥ 1 h apart), WEEKLY BYDAY in that
+  // UTC frame, max_backups or retention_duration_days 1–99999; DAILY's INTERVAL has no documented
+  // range, so it is not offered. The gateway does not write CBR policies yet (no adapter method).
+  HUAWEI_CBR: {
+    maxTimesOfDay: 24,
+    wholeHoursOnly: false,
+    intervalDays: null,
+    sharedWeekdays: true,
+    maxBackups: { min: 1, max: 99_999 },
+    retentionDays: { min: 1, max: 99_999 },
+    canDisable: true,
+    perInstance: false,
+  },
 };
 
 const unsupported = (field: string, vendor: ProviderKind, why: string) =>

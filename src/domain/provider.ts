@@ -8,7 +8,7 @@
  */
 import type { AttachBackupPolicyRequest, BackupPolicyRecord, CreateBackupPolicyRequest, UpdateBackupPolicyRequest } from './backup-policy.js';
 
-export type ProviderKind = 'ZSTACK' | 'HUAWEI_VBS' | 'HUAWEI_TAURUSDB';
+export type ProviderKind = 'ZSTACK' | 'HUAWEI_VBS' | 'HUAWEI_TAURUSDB' | 'HUAWEI_CBR';
 export type BackupStatus = 'CREATING' | 'AVAILABLE' | 'FAILED' | 'DELETING' | 'DELETED' | 'RESTORING' | 'UNKNOWN';
 export type SnapshotStatus = 'CREATING' | 'READY' | 'FAILED' | 'DELETING' | 'DELETED' | 'UNKNOWN';
 /** UNKNOWN: the vendor's answer to the start was lost and no trace of the operation was found (terminal). */
@@ -151,6 +151,8 @@ export const JOB_OPERATIONS = [
   'restoreVmBackup',
   'revertVolumeToSnapshot',
   'restoreDatabaseToPointInTime',
+  'protectVolume',
+  'unprotectVolume',
 ] as const;
 
 export type JobOperation = (typeof JOB_OPERATIONS)[number];
@@ -252,6 +254,19 @@ export interface CreateDatabaseBackupRequest {
   description: string | null;
   idempotencyKey: string | null;
   earlierAttempt?: EarlierAttempt;
+}
+
+/** Binds a volume to the backup storage that will hold its backups (a CBR vault). */
+export interface ProtectVolumeRequest {
+  volumeId: string;
+  backupStorageId: string;
+  idempotencyKey: string | null;
+}
+
+/** Unbinds it; the vendor deletes the volume's backups in that storage with it (CBR). */
+export interface UnprotectVolumeRequest {
+  volumeId: string;
+  backupStorageId: string;
 }
 
 /** A window, in ISO-8601 instants, inclusive at both ends. */
@@ -363,6 +378,10 @@ export interface BackupProvider {
   deleteSnapshot?(id: string, mode: DeleteMode | null): Promise<StartedJob>;
 
   restoreBackup?(request: RestoreBackupRequest): Promise<StartedJob>;
+  protectVolume?(request: ProtectVolumeRequest): Promise<StartedJob>;
+  unprotectVolume?(request: UnprotectVolumeRequest): Promise<StartedJob>;
+  /** Vendor ids of the volumes each storage protects, in order of `storageIds`; [] for unknown ones. */
+  protectedVolumeIds?(storageIds: readonly string[]): Promise<string[][]>;
   restoreVmBackup?(request: RestoreVmBackupRequest): Promise<StartedJob>;
   revertVolumeToSnapshot?(request: RevertVolumeToSnapshotRequest): Promise<StartedJob>;
   restoreDatabaseToPointInTime?(request: PointInTimeRestoreRequest): Promise<StartedJob>;

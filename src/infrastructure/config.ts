@@ -80,7 +80,20 @@ const taurusDbProvider = z
   })
   .strict();
 
-const provider = z.discriminatedUnion('kind', [zstackProvider, vbsProvider, taurusDbProvider]);
+/** Huawei CBR (huawei-cbr.md F): vaults, checkpoints and backups at https://cbr.{region}.myhuaweicloud.com. */
+const cbrProvider = z
+  .object({
+    kind: z.literal('huawei-cbr'),
+    name,
+    endpoint: url,
+    projectId: z.string().min(1),
+    auth: huaweiAuth,
+    timeoutMs,
+    upstream: upstreamOverride.optional(),
+  })
+  .strict();
+
+const provider = z.discriminatedUnion('kind', [zstackProvider, vbsProvider, taurusDbProvider, cbrProvider]);
 
 /** What a key may do (see core/access.ts); a key with no `scopes` may do all of it, as before scopes existed. */
 export const SCOPES = ['read', 'backup', 'restore', 'delete', 'policy'] as const;

@@ -13,7 +13,7 @@ import type { UpstreamOutcome } from './metrics.js';
  */
 
 export interface UpstreamIdentity {
-  /** Provider kind (`zstack`, `huawei-vbs`, `huawei-taurusdb`): a metric label, so never a name. */
+  /** Provider kind (`zstack`, `huawei-vbs`, `huawei-taurusdb`, `huawei-cbr`): a metric label, so never a name. */
   provider: string;
   /** Whose calls these are, so that a gateway counts only its own providers' calls. */
   providerKey: string;

@@ -6,6 +6,7 @@ import { DEFAULT_UPSTREAM_SETTINGS, UpstreamGuard, type UpstreamSettings } from 
 import { UpstreamHttp } from '../infrastructure/upstream-http.js';
 import type { UpstreamIdentity } from '../infrastructure/upstream-telemetry.js';
 import { huaweiIdentity, IamTokenSource, type HuaweiAuth } from './huawei/auth/index.js';
+import { CbrProvider } from './huawei/cbr/adapter.js';
 import { TaurusDbProvider } from './huawei/taurusdb/adapter.js';
 import { VbsProvider } from './huawei/vbs/adapter.js';
 import type { BackupProvider, ProviderKey } from '../domain/provider.js';
@@ -53,6 +54,16 @@ function adapterOf(key: ProviderKey, config: ProviderConfig, guard: UpstreamGuar
         name: config.name,
         endpoint: config.endpoint,
         evsEndpoint: config.evsEndpoint,
+        projectId: config.projectId,
+        auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs, guard, huaweiIdentity(config.kind, key)),
+        timeoutMs: config.timeoutMs,
+        guard,
+      });
+    case 'huawei-cbr':
+      return new CbrProvider({
+        key,
+        name: config.name,
+        endpoint: config.endpoint,
         projectId: config.projectId,
         auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs, guard, huaweiIdentity(config.kind, key)),
         timeoutMs: config.timeoutMs,

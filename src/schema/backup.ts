@@ -90,7 +90,7 @@ BackupRef.implement({
   }),
 });
 
-export const KINDS_OF: Record<ProviderKind, BackupKind> = { ZSTACK: 'VOLUME', HUAWEI_VBS: 'VOLUME', HUAWEI_TAURUSDB: 'DATABASE' };
+export const KINDS_OF: Record<ProviderKind, BackupKind> = { ZSTACK: 'VOLUME', HUAWEI_VBS: 'VOLUME', HUAWEI_TAURUSDB: 'DATABASE', HUAWEI_CBR: 'VOLUME' };
 
 /** Backups of `providers` matching `filter`, newest first, one cursor across all of them; what it reads is reported to live status. */
 export function backupConnection(

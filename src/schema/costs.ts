@@ -148,6 +148,14 @@ export const FIELD_COSTS: Record<string, Cost> = {
   'RevertVolumeToSnapshotSuccess.snapshot': load,
   'RevertVolumeToSnapshotSuccess.volume': 2,
   'RestoreDatabaseToPointInTimeSuccess.instance': load,
+  // Reads the vault and where the disk is before the write (providers/huawei/cbr/protection.ts).
+  'Mutation.protectVolume': 3,
+  'Mutation.unprotectVolume': 2,
+  'ProtectVolumeSuccess.volume': load,
+  'ProtectVolumeSuccess.backupStorage': load,
+  'UnprotectVolumeSuccess.volume': load,
+  'UnprotectVolumeSuccess.backupStorage': load,
+  'BackupStorage.protectedVolumes': { field: 1, multiplier: ASSUMED_LIST_LENGTH },
   'Subscription.backupStatusChanged': (args, ctx) => {
     const filter = (args.filter ?? {}) as Args;
     capped(filter.providers, 'filter.providers', ctx);

@@ -4,7 +4,7 @@ import { builder } from './builder.js';
 builder.addScalarType('DateTime', DateTimeResolver);
 builder.addScalarType('SafeInt', SafeIntResolver);
 
-export const ProviderKindEnum = builder.enumType('ProviderKind', { values: ['ZSTACK', 'HUAWEI_VBS', 'HUAWEI_TAURUSDB'] as const });
+export const ProviderKindEnum = builder.enumType('ProviderKind', { values: ['ZSTACK', 'HUAWEI_VBS', 'HUAWEI_TAURUSDB', 'HUAWEI_CBR'] as const });
 export const BackupStatusEnum = builder.enumType('BackupStatus', {
   values: ['CREATING', 'AVAILABLE', 'FAILED', 'DELETING', 'DELETED', 'RESTORING', 'UNKNOWN'] as const,
 });

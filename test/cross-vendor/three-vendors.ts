@@ -56,6 +56,7 @@ export function clearAllBackups(stack: Stack): void {
   stack.zstack!.state.volumeBackups.clear();
   stack.vbs!.state.backups.clear();
   stack.taurusDb!.state.backups.clear();
+  stack.cbr?.state.backups.clear();
 }
 
 /** ZStack backups of the demo's data volume at these whole-second instants (ZStack dates have no fraction). */
@@ -109,6 +110,36 @@ export function addTaurusDbBackups(stack: Stack, instantsMs: readonly number[]):
   return instantsMs.map((at, index) => {
     const backup = state.addBackup({ instanceId: instance.id, name: `tdb-placed-${index}`, beginAt: at });
     return { provider: 'tdb' as const, vendorId: backup.id, atMicros: Math.floor(at / 1000) * 1_000_000 };
+  });
+}
+
+/** CBR disk backups of a protected demo disk at these instants; CBR writes them zone-less with microseconds. */
+export function addCbrBackups(stack: Stack, instantsMs: readonly number[]): PlacedBackup[] {
+  const state = stack.cbr!.state;
+  const vault = [...state.vaults.values()].find((v) => v.object_type === 'disk')!;
+  const disk = state.disks.get(vault.resources[0]!.id)!;
+  return instantsMs.map((at, index) => {
+    const id = crypto.randomUUID();
+    state.backups.set(id, {
+      id,
+      name: `cbr-placed-${index}`,
+      description: null,
+      checkpoint_id: crypto.randomUUID(),
+      vault_id: vault.id,
+      parent_id: null,
+      resource_id: disk.id,
+      resource_name: disk.name,
+      resource_type: 'OS::Cinder::Volume',
+      resource_size: disk.size,
+      resource_az: disk.availability_zone,
+      status: 'available',
+      image_type: 'backup',
+      createdMs: at,
+      updatedMs: at,
+      auto_trigger: false,
+      incremental: true,
+    });
+    return { provider: 'cbr' as const, vendorId: id, atMicros: at * 1000 };
   });
 }
 

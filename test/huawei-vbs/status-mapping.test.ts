@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VbsBackup } from '../../src/providers/huawei/vbs/client.js';
-import { backupStatus, gbToBytes, snapshotStatus, toBackupRecord, toJobState, vendorTime } from '../../src/providers/huawei/vbs/mapping.js';
+import { backupStatus, snapshotStatus, toBackupRecord, toJobState } from '../../src/providers/huawei/vbs/mapping.js';
+import { gbToBytes, vendorTime } from '../../src/providers/huawei/wire-values.js';
 
 describe('VBS status mapping', () => {
   it.each([

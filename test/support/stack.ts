@@ -5,6 +5,7 @@ import { parseConfig, type ConfigFile } from '../../src/infrastructure/config.js
 import type { Clock } from '../../src/infrastructure/clock.js';
 import { createLogger } from '../../src/infrastructure/logger.js';
 import { sha256Hex, type ProviderFactory } from '../../src/providers/tenancy.js';
+import { startCbrSimulator, type CbrSimulator } from '../../src/simulators/huawei/cbr/index.js';
 import { startTaurusDbSimulator, type TaurusDbSimulator } from '../../src/simulators/huawei/taurusdb/index.js';
 import { startVbsSimulator, type VbsSimulator } from '../../src/simulators/huawei/vbs/index.js';
 import { startZStackSimulator, type ZStackSimulator, type ZStackSimulatorOptions } from '../../src/simulators/zstack/index.js';
@@ -20,12 +21,13 @@ export const HUAWEI_KEYS = { accessKey: 'TESTAKTESTAKTESTAK01', secretKey: 'test
 export const ZSTACK_PASSWORD = 'zstack-password-never-logged';
 
 /** The provider names the stack gives its simulators in the tenant's config. */
-export type StackProviderName = 'zs' | 'vbs' | 'tdb';
+export type StackProviderName = 'zs' | 'vbs' | 'tdb' | 'cbr';
 
 export interface StackOptions {
   zstack?: ZStackSimulatorOptions | false;
   vbs?: { jobDurationMs?: number; seed?: 'demo' | 'empty'; now?: () => number } | false;
   taurusDb?: { jobDurationMs?: number; seed?: 'demo' | 'empty'; now?: () => number } | false;
+  cbr?: { jobDurationMs?: number; seed?: 'demo' | 'empty' } | false;
   /** Tenant name; its API key is `key-<tenant>`. */
   tenant?: string;
   jobsPollIntervalMs?: number;
@@ -64,6 +66,7 @@ export interface Stack {
   zstack: ZStackSimulator | null;
   vbs: VbsSimulator | null;
   taurusDb: TaurusDbSimulator | null;
+  cbr: CbrSimulator | null;
   apiKey: string;
   logs: string[];
   /** The config as written (secrets as env references) and the environment they resolve in. */
@@ -83,12 +86,13 @@ export interface Stack {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const tenant = options.tenant ?? 'acme';
   const apiKey = `key-${tenant}`;
-  const [zstack, vbs, taurusDb] = await Promise.all([
+  const [zstack, vbs, taurusDb, cbr] = await Promise.all([
     options.zstack === false ? null : startZStackSimulator({ password: ZSTACK_PASSWORD, jobDurationMs: 30, ...options.zstack }),
     options.vbs ? startVbsSimulator({ projectId: HUAWEI_PROJECT, credentials: [HUAWEI_KEYS], jobDurationMs: 30, ...options.vbs }) : null,
     options.taurusDb
       ? startTaurusDbSimulator({ projectId: HUAWEI_PROJECT, credentials: HUAWEI_KEYS, jobDurationMs: 30, ...options.taurusDb })
       : null,
+    options.cbr ? startCbrSimulator({ projectId: HUAWEI_PROJECT, credentials: [HUAWEI_KEYS], jobDurationMs: 30, ...options.cbr }) : null,
   ]);
 
   const env = { ZS_PASSWORD: ZSTACK_PASSWORD, HW_AK: HUAWEI_KEYS.accessKey, HW_SK: HUAWEI_KEYS.secretKey, ...options.env };
@@ -105,6 +109,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
   if (taurusDb) {
     providers.push({ kind: 'huawei-taurusdb', name: 'tdb', endpoint: endpoint('tdb', taurusDb.url), projectId: HUAWEI_PROJECT, auth: huaweiAuth, timeoutMs: timeoutMs('tdb'), ...upstream('tdb') });
+  }
+  if (cbr) {
+    providers.push({ kind: 'huawei-cbr', name: 'cbr', endpoint: endpoint('cbr', cbr.url), projectId: HUAWEI_PROJECT, auth: huaweiAuth, timeoutMs: timeoutMs('cbr'), ...upstream('cbr') });
   }
 
   const rawConfig: ConfigFile = {
@@ -146,6 +153,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ['zstack', zstack],
     ['vbs', vbs],
     ['taurusdb', taurusDb],
+    ['cbr', cbr],
   ] as const;
 
   return {
@@ -153,6 +161,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     zstack,
     vbs,
     taurusDb,
+    cbr,
     apiKey,
     logs,
     rawConfig,

@@ -7,13 +7,14 @@ describe('every mutation declares what it does to data', () => {
     expect(Object.keys(MUTATION_SCOPES).sort()).toEqual(fields);
   });
 
-  it('is backup for creates and syncs, restore for restores and reverts, delete for deletes, policy for schedules', () => {
+  it('is backup for creates, syncs and protecting, restore for restores and reverts, delete for deletes and unprotecting (it deletes backups), policy for schedules', () => {
     expect(MUTATION_SCOPES).toEqual({
       createVolumeBackup: 'backup',
       createVmBackup: 'backup',
       createDatabaseBackup: 'backup',
       createVolumeSnapshot: 'backup',
       syncVmBackup: 'backup',
+      protectVolume: 'backup',
       restoreBackup: 'restore',
       restoreVmBackup: 'restore',
       revertVolumeToSnapshot: 'restore',
@@ -26,6 +27,7 @@ describe('every mutation declares what it does to data', () => {
       deleteBackupPolicy: 'policy',
       attachBackupPolicy: 'policy',
       detachBackupPolicy: 'policy',
+      unprotectVolume: 'delete',
     });
   });
 });

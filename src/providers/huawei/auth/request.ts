@@ -134,6 +134,16 @@ function text(value: unknown): string | null {
   return value === undefined || value === null ? null : String(value);
 }
 
+/** A read of one resource: `null` when the service says 404, the same on every Huawei service. */
+export async function orNullOn404<T>(pending: Promise<T>): Promise<T | null> {
+  try {
+    return await pending;
+  } catch (error) {
+    if (error instanceof VendorError && error.httpStatus === 404) return null;
+    throw error;
+  }
+}
+
 function definedEntries(query: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
   return Object.fromEntries(Object.entries(query).filter((entry): entry is [string, string | string[]] => entry[1] !== undefined));
 }

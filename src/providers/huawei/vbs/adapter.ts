@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError, VendorError } from '../../../domain/err
 import { isAfterPosition, matchesBackupFilter } from '../../../domain/newest-first.js';
 import { UpstreamHttp } from '../../../infrastructure/upstream-http.js';
 import { huaweiIdentity } from '../auth/index.js';
-import { deletedBackupOf, startDeletion } from '../deletion-jobs.js';
+import { deletedBackupOf, deletionState, startDeletion } from '../deletion-jobs.js';
 import { UpstreamGuard, type CircuitStatus } from '../../../infrastructure/upstream-guard.js';
 import { createOnce, lookupOf, madeBy, pollLookup, type CreateLookup } from '../unconfirmed-creates.js';
 import type { AttachBackupPolicyRequest, BackupPolicyRecord, CreateBackupPolicyRequest, UpdateBackupPolicyRequest } from '../../../domain/backup-policy.js';
@@ -32,7 +32,7 @@ import { groupWatched, readWatched } from '../../watched-reads.js';
 import type { HuaweiAuth } from '../auth/authorize.js';
 import { EVS_IDS_PER_REQUEST, VbsClient, type BackupListQuery } from './client.js';
 import { assertValidBackupInput, isUuid } from './constraints.js';
-import { BACKUP_STATUS, deleteJobState, toBackupRecord, toJobState, toSnapshotRecord, toVolumeRecord } from './mapping.js';
+import { BACKUP_STATUS, toBackupRecord, toJobState, toSnapshotRecord, toVolumeRecord } from './mapping.js';
 
 export interface VbsProviderOptions {
   key: ProviderKey;
@@ -299,7 +299,7 @@ export class VbsProvider implements BackupProvider {
     const backupId = deletedBackupOf(job.vendorId);
     if (backupId !== null) {
       if (!isUuid(backupId)) return null;
-      return deleteJobState(backupId, await this.client.getBackup(backupId));
+      return deletionState(backupId, await this.client.getBackup(backupId));
     }
     const found = await this.client.getJob(job.vendorId);
     return found === null ? null : toJobState(found);

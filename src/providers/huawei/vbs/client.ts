@@ -1,8 +1,7 @@
-import { VendorError } from '../../../domain/errors.js';
 import type { UpstreamHttp } from '../../../infrastructure/upstream-http.js';
 import type { ProviderKey } from '../../../domain/provider.js';
 import { closeAuth, type HuaweiAuth } from '../auth/authorize.js';
-import { huaweiRequest } from '../auth/request.js';
+import { huaweiRequest, orNullOn404 } from '../auth/request.js';
 
 /**
  * The VBS and EVS calls the adapter needs, one method per vendor operation, with the vendor's JSON
@@ -255,11 +254,3 @@ export class VbsClient {
   }
 }
 
-async function orNullOn404<T>(pending: Promise<T>): Promise<T | null> {
-  try {
-    return await pending;
-  } catch (error) {
-    if (error instanceof VendorError && error.httpStatus === 404) return null;
-    throw error;
-  }
-}

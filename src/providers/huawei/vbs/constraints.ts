@@ -1,4 +1,5 @@
 import { ValidationError } from '../../../domain/errors.js';
+import { isUuid } from '../wire-values.js';
 
 /**
  * VBS create-backup rules (huawei.md A.1, codes from A.6), checked before any upstream call. The
@@ -20,7 +21,6 @@ export interface VbsBackupInput {
   tags: { key: string; value: string }[];
 }
 
-const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 const NAME_MAX = 64;
 const DESCRIPTION_MAX = 64;
@@ -31,10 +31,7 @@ const TAGS_MAX = 10;
 // ASCII 0-31 and = * < > \ , | /
 const TAG_FORBIDDEN = /[\u0000-\u001f=*<>\\,|/]/;
 
-/** EVS volume, backup and snapshot ids are UUIDs; anything else never reaches a URL. */
-export function isUuid(value: string): boolean {
-  return UUID_PATTERN.test(value);
-}
+export { isUuid };
 
 /** The first rule `input` breaks, in the order the vendor checks them; `null` when it keeps them all. */
 function findBackupRuleBreak(input: VbsBackupInput): VbsRuleBreak | null {

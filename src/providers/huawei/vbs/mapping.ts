@@ -9,6 +9,7 @@ import type {
   VolumeRecord,
 } from '../../../domain/provider.js';
 import type { EvsSnapshot, EvsVolume, VbsBackup, VbsJob } from './client.js';
+import { gbToBytes, vendorTime } from '../wire-values.js';
 
 /** VBS/EVS JSON → port records. */
 
@@ -43,27 +44,12 @@ export const JOB_STATUS: Readonly<Record<string, JobStatus>> = {
   FAIL: 'FAILED',
 };
 
-/** EVS and VBS sizes are whole GB, in the binary sense the block layer uses. */
-const BYTES_PER_GB = 1024 ** 3;
-
 export function backupStatus(vendorStatus: string): BackupStatus {
   return BACKUP_STATUS[vendorStatus] ?? 'UNKNOWN';
 }
 
 export function snapshotStatus(vendorStatus: string): SnapshotStatus {
   return SNAPSHOT_STATUS[vendorStatus] ?? 'UNKNOWN';
-}
-
-/** The vendor's UTC times come without a zone (`2013-06-27T08:48:03.000000`); `Z` makes them UTC for every reader. */
-export function vendorTime(value: string | null | undefined): string | null {
-  if (!value) return null;
-  return /(Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}Z`;
-}
-
-export function gbToBytes(size: number | string | null | undefined): number | null {
-  if (size === null || size === undefined || size === '') return null;
-  const gb = Number(size);
-  return Number.isFinite(gb) ? gb * BYTES_PER_GB : null;
 }
 
 export function toBackupRecord(providerKey: ProviderKey, backup: VbsBackup): BackupRecord {
@@ -135,22 +121,4 @@ export function toJobState(job: VbsJob): JobState {
         : null,
     resource: typeof backupId === 'string' && backupId !== '' ? { type: 'Backup', vendorId: backupId } : null,
   };
-}
-
-/**
- * Where a native delete stands, from a GET of the backup: gone (404) is done, `deleting` runs,
- * `error` failed; any other status means the delete has not visibly started yet.
- */
-export function deleteJobState(backupId: string, backup: VbsBackup | null): JobState {
-  const resource = { type: 'Backup' as const, vendorId: backupId };
-  if (backup === null) return { status: 'SUCCEEDED', progress: null, error: null, resource };
-  if (backup.status === 'error') {
-    return {
-      status: 'FAILED',
-      progress: null,
-      error: { code: 'VENDOR_JOB_FAILED', message: backup.fail_reason ?? 'The backup could not be deleted', vendorCode: null },
-      resource,
-    };
-  }
-  return { status: 'RUNNING', progress: null, error: null, resource };
 }

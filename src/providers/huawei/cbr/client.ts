@@ -1,0 +1,203 @@
+import type { ProviderKey } from '../../../domain/provider.js';
+import type { UpstreamHttp } from '../../../infrastructure/upstream-http.js';
+import { closeAuth, type HuaweiAuth } from '../auth/authorize.js';
+import { huaweiRequest, orNullOn404 } from '../auth/request.js';
+
+/**
+ * The CBR calls the adapter needs (huawei-cbr.md F), one method per vendor operation, with the
+ * vendor's JSON shapes. Ids must be validated (UUIDs) by the caller before they are put in a path.
+ */
+
+export interface CbrVaultResource {
+  id: string;
+  type: string;
+  name?: string | null;
+  protect_status?: string | null;
+  size?: number | string | null;
+}
+
+export interface CbrVault {
+  id: string;
+  name: string;
+  created_at?: string | null;
+  billing: { size?: number | null; used?: number | null; allocated?: number | null; status?: string | null; object_type?: string | null };
+  resources?: CbrVaultResource[];
+}
+
+export interface CbrBackup {
+  id: string;
+  name: string | null;
+  description?: string | null;
+  checkpoint_id: string;
+  vault_id: string;
+  parent_id?: string | null;
+  resource_id: string;
+  resource_name?: string | null;
+  resource_type: string;
+  resource_size?: number | string | null;
+  status: string;
+  created_at?: string | null;
+  updated_at?: string | null;
+  children?: CbrBackup[];
+}
+
+export interface CbrProtectable {
+  id: string;
+  name?: string | null;
+  type?: string | null;
+  size?: number | string | null;
+  status?: string | null;
+  detail?: { server_id?: string | null } | null;
+  protectable?: { result?: boolean; vault?: { id: string; name?: string } | null; code?: string; reason?: string } | null;
+}
+
+export interface CbrCheckpoint {
+  id: string;
+  status?: string;
+  /** F.4: resources CBR did not back up (already being backed up ...), with its code and reason. */
+  vault?: { skipped_resources?: { id: string; code?: string | null; reason?: string | null }[] | null } | null;
+}
+
+export interface CbrOperationLog {
+  id: string;
+  operation_type: string;
+  status: string;
+  checkpoint_id?: string | null;
+  vault_id?: string | null;
+  created_at?: string | null;
+  ended_at?: string | null;
+  error_info?: { code?: string | null; message?: string | null } | null;
+  extra_info?: {
+    common?: { progress?: number | null } | null;
+    backup?: { backup_id?: string | null } | null;
+    restore?: { backup_id?: string | null; target_resource_id?: string | null } | null;
+  } | null;
+}
+
+export interface CbrBackupQuery {
+  vaultId?: string;
+  checkpointId?: string;
+  resourceId?: string;
+  resourceType?: string;
+  statuses?: string[];
+  /** `YYYY-MM-DDTHH:MM:SSZ` (F.3). */
+  startTime?: string;
+  endTime?: string;
+  limit: number;
+  offset?: number;
+}
+
+export interface CbrClientOptions {
+  providerKey: ProviderKey;
+  projectId: string;
+  auth: HuaweiAuth;
+  http: UpstreamHttp;
+}
+
+/** F.2: the protectables listing pages by at most 50. */
+export const PROTECTABLES_PER_PAGE = 50;
+export const DISK_RESOURCE = 'OS::Cinder::Volume';
+export const SERVER_RESOURCE = 'OS::Nova::Server';
+
+export class CbrClient {
+  constructor(private readonly options: CbrClientOptions) {}
+
+  async listVaults(query: { limit: number; offset: number; resourceIds?: string[] }): Promise<{ vaults: CbrVault[]; count: number }> {
+    const result = await this.call<{ vaults: CbrVault[]; count?: number }>('GET', '/vaults', {
+      query: { limit: String(query.limit), offset: String(query.offset), resource_ids: query.resourceIds?.join(',') },
+    });
+    return { vaults: result.vaults, count: result.count ?? result.vaults.length };
+  }
+
+  async getVault(id: string): Promise<CbrVault | null> {
+    return (await orNullOn404(this.call<{ vault: CbrVault }>('GET', `/vaults/${id}`)))?.vault ?? null;
+  }
+
+  async addResources(vaultId: string, resources: { id: string; type: string }[]): Promise<void> {
+    await this.call('POST', `/vaults/${vaultId}/addresources`, { body: { resources } });
+  }
+
+  /** F.2 ⚠: deletes the resources' backups in the vault. */
+  async removeResources(vaultId: string, resourceIds: string[]): Promise<void> {
+    await this.call('POST', `/vaults/${vaultId}/removeresources`, { body: { resource_ids: resourceIds } });
+  }
+
+  async listProtectableDisks(query: { id?: string; limit: number; offset: number }): Promise<{ instances: CbrProtectable[]; count: number | null }> {
+    const result = await this.call<{ instances: CbrProtectable[]; count?: number }>('GET', '/protectables/disk/instances', {
+      query: { id: query.id, limit: String(query.limit), offset: String(query.offset) },
+    });
+    return { instances: result.instances, count: result.count ?? null };
+  }
+
+  /** F.4: answers the checkpoint; its backups are found later with `checkpoint_id`. */
+  async createCheckpoint(vaultId: string, parameters: { resources: string[]; name: string; description?: string }): Promise<CbrCheckpoint> {
+    const result = await this.call<{ checkpoint: CbrCheckpoint }>('POST', '/checkpoints', { body: { checkpoint: { vault_id: vaultId, parameters } } });
+    return result.checkpoint;
+  }
+
+  /** Newest first, ties by id (F.3 `sort`), so offsets walk one fixed order. */
+  async listBackups(query: CbrBackupQuery): Promise<CbrBackup[]> {
+    const result = await this.call<{ backups: CbrBackup[] }>('GET', '/backups', {
+      query: {
+        vault_id: query.vaultId,
+        checkpoint_id: query.checkpointId,
+        resource_id: query.resourceId,
+        resource_type: query.resourceType,
+        status: query.statuses,
+        start_time: query.startTime,
+        end_time: query.endTime,
+        sort: 'created_at:desc,id:desc',
+        limit: String(query.limit),
+        offset: query.offset === undefined ? undefined : String(query.offset),
+      },
+    });
+    return result.backups;
+  }
+
+  /** Show fills `children` of a server backup, which the list leaves empty (F.3). */
+  async getBackup(id: string): Promise<CbrBackup | null> {
+    return (await orNullOn404(this.call<{ backup: CbrBackup }>('GET', `/backups/${id}`)))?.backup ?? null;
+  }
+
+  async deleteBackup(id: string): Promise<void> {
+    await this.call('DELETE', `/backups/${id}`);
+  }
+
+  /** F.5: 202, with the operation log's id as `job_id` where the service gives one. */
+  async restoreBackup(backupId: string, volumeId: string): Promise<{ job_id?: string } | undefined> {
+    return this.call<{ job_id?: string } | undefined>('POST', `/backups/${backupId}/restore`, { body: { restore: { volume_id: volumeId } } });
+  }
+
+  async getOperationLog(id: string): Promise<CbrOperationLog | null> {
+    return (await orNullOn404(this.call<{ operation_log: CbrOperationLog }>('GET', `/operation-logs/${id}`)))?.operation_log ?? null;
+  }
+
+  /** F.4: no checkpoint filter; the caller matches `checkpoint_id` itself. */
+  async listOperationLogs(query: { resourceId: string; vaultId: string; operationType: string; startTime: string }): Promise<CbrOperationLog[]> {
+    const result = await this.call<{ operation_logs: CbrOperationLog[] }>('GET', '/operation-logs', {
+      query: { resource_id: query.resourceId, vault_id: query.vaultId, operation_type: query.operationType, start_time: query.startTime, limit: '100', offset: '0' },
+    });
+    return result.operation_logs;
+  }
+
+  async ping(): Promise<void> {
+    await this.call('GET', '/vaults', { query: { limit: '1' } });
+  }
+
+  async close(): Promise<void> {
+    await this.options.http.close();
+    await closeAuth(this.options.auth);
+  }
+
+  private async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, extra: { query?: Record<string, string | string[] | undefined>; body?: unknown } = {}): Promise<T> {
+    const { providerKey, projectId, auth, http } = this.options;
+    const response = await huaweiRequest<T>(http, auth, { providerKey, method, path: `/v3/${projectId}${path}`, projectId, ...extra });
+    return response.body;
+  }
+}
+
+
+/** F.3: the list's time window takes whole seconds with `Z`. */
+export function windowTime(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(0, 19)}Z`;
+}
