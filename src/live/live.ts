@@ -8,7 +8,7 @@ import { RedisConnections } from '../infrastructure/redis.js';
 import { CurrentState } from './current-state.js';
 import { Jobs } from './jobs.js';
 import { LocalLeases, RedisLeases } from './leases.js';
-import { MemoryBus, RedisBus } from './pubsub.js';
+import { MemoryBus, RedisBus, type Bus } from './pubsub.js';
 import { WatchRegistry } from './registry.js';
 import { Subscriptions } from './subscriptions.js';
 import { MemoryWatchStore, RedisWatchStore } from './watch-store.js';
@@ -47,6 +47,8 @@ export interface LiveStatus {
   subscriptions: Subscriptions;
   jobs: Jobs;
   idempotency: IdempotencyStore;
+  /** The status events of every replica (the response cache drops what they make stale). */
+  bus: Bus;
   /** The Redis connections when `redis.url` is set: per-key rate limits share them. */
   redis: RedisConnections | null;
   close(): Promise<void>;
@@ -94,6 +96,7 @@ export function createLiveStatus({ config, log, clock, providers, hasJobCallback
     subscriptions,
     jobs: new Jobs(registry, watcher, clock),
     idempotency,
+    bus,
     redis,
     async close() {
       subscriptions.close();

@@ -17,6 +17,7 @@ import { attachGraphqlWs } from './graphql-ws-server.js';
 import { createHttpServer } from './http-server.js';
 import { KeySockets, KeySubscriptions } from './plugins/use-subscription-budgets.js';
 import { loadTrustedDocuments } from './plugins/use-trusted-documents.js';
+import { ResponseCache } from './response-cache.js';
 import { createGatewayYoga, GRAPHQL_PATH } from './yoga.js';
 
 /**
@@ -79,7 +80,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const keySubscriptions = new KeySubscriptions(config.subscriptions.maxPerKey);
   const authenticateKey = (authorization: unknown, remoteAddress: string | undefined) => authenticate(tenants, authorization, remoteAddress, log);
 
-  const yoga = createGatewayYoga({ config, live, log, metrics, trusted, keySubscriptions, graphiqlApiKey: options.graphiqlApiKey });
+  const responseCache = new ResponseCache(config.tenants, live.bus, options.clock ?? systemClock);
+  const yoga = createGatewayYoga({ config, live, log, metrics, trusted, keySubscriptions, responseCache, graphiqlApiKey: options.graphiqlApiKey });
   const http = createHttpServer({
     config,
     yoga,
@@ -121,6 +123,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       await drained;
       http.server.closeIdleConnections();
       await closed;
+      responseCache.close();
       await live.close();
       await tenants.close();
       telemetry.stop();

@@ -19,11 +19,13 @@ import { useOperationLog } from './plugins/use-operation-log.js';
 import { usePartialFailures } from './plugins/use-partial-failures.js';
 import { useQueryCost } from './plugins/use-query-cost.js';
 import { useRateLimits } from './plugins/use-rate-limits.js';
+import { useResponseCache } from './plugins/use-response-cache.js';
 import { useScopes } from './plugins/use-scopes.js';
 import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
 import type { KeySubscriptions } from './plugins/use-subscription-budgets.js';
 import { useTracing } from './plugins/use-tracing.js';
 import type { TrustedDocuments } from './plugins/use-trusted-documents.js';
+import type { ResponseCache } from './response-cache.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -41,6 +43,7 @@ export interface YogaDependencies {
   metrics: GatewayMetrics;
   trusted: TrustedDocuments | null;
   keySubscriptions: KeySubscriptions;
+  responseCache: ResponseCache;
   graphiqlApiKey?: string;
 }
 
@@ -51,7 +54,7 @@ function unauthenticated(): GraphQLError {
 }
 
 /** Yoga with the gateway's plugins, in the order they must see an operation, and its request context. */
-export function createGatewayYoga({ config, live, log, metrics, trusted, keySubscriptions, graphiqlApiKey }: YogaDependencies) {
+export function createGatewayYoga({ config, live, log, metrics, trusted, keySubscriptions, responseCache, graphiqlApiKey }: YogaDependencies) {
   const { limits } = config.server;
   const audit = auditLogger(log);
   return createYoga<RequestServerContext, GatewayContext>({
@@ -83,6 +86,7 @@ export function createGatewayYoga({ config, live, log, metrics, trusted, keySubs
       usePartialFailures(),
       useSharedSubscriptionResults<GatewayContext>((context) => context.tenant),
       useCompiledExecution(),
+      useResponseCache(responseCache),
       useRequestIdsOnErrors(),
       // After the plugins that change results, so that spans, log lines and metrics see the final one.
       useTracing(),
