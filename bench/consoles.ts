@@ -1,4 +1,4 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { API_KEY, BODY, gatewayConfig, peerSettings, ZSTACK_PASSWORD } from './dashboard-peers.js';
 import type { SimulatorUrls } from './peers/simulators.js';
-import { ask, cpuMs, forkPeer, startGateway, stop } from './support/processes.js';
+import { ask, buildForBench, cpuMs, forkPeer, startGateway, stop } from './support/processes.js';
 
 /**
  * Many consoles on one dashboard: N consoles (100) each ask for the 50-backup dashboard every
@@ -110,8 +110,7 @@ export async function benchConsoles(args: string[]): Promise<void> {
     },
   });
   const options = { consoles: Number(values.consoles), seconds: Number(values.seconds), intervalMs: Number(values['interval-ms']) };
-  console.log('\nbuilding compiled JS (tsc -p tsconfig.bench.json) ...');
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.bench.json'], { stdio: 'inherit' });
+  buildForBench();
 
   const work = mkdtempSync(join(tmpdir(), 'backupgraph-bench-'));
   const children: ChildProcess[] = [];

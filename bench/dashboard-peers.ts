@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import type { PeerSettings } from './peers/zstack-dashboard.js';
 import type { SimulatorUrls } from './peers/simulators.js';
 import { printProfile } from './support/cpu-profile.js';
 import { interleavedRounds, load, type Figures, type Target } from './support/load.js';
-import { ask, forkPeer, rssMiB, startGateway, stop } from './support/processes.js';
+import { ask, buildForBench, forkPeer, rssMiB, startGateway, stop } from './support/processes.js';
 
 /**
  * The 50-backup dashboard against its peers, all over one simulator process: (a) backupgraph as
@@ -105,8 +104,7 @@ export async function benchDashboardPeers(args: string[], mixed = false): Promis
       'cpu-prof': { type: 'boolean', default: false },
     },
   });
-  console.log('\nbuilding compiled JS (tsc -p tsconfig.bench.json) ...');
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.bench.json'], { stdio: 'inherit' });
+  buildForBench();
 
   const work = mkdtempSync(join(tmpdir(), 'backupgraph-bench-'));
   const children: ChildProcess[] = [];
