@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DashboardDocument } from '../../schema/client/graphql.js';
 import { systemClock, type Clock } from '../../src/infrastructure/clock.js';
@@ -129,6 +130,31 @@ describe('response cache', () => {
     expect((await dashboard()).upstream).toBe(0);
     clock.shiftMs = 6_000;
     expect((await dashboard()).upstream).toBeGreaterThan(0);
+  });
+
+  it('keys trusted documents by the document their hash names, and still refuses text when only hashes are allowed', async () => {
+    const manifest = 'schema/client/persisted-documents.json';
+    await start({ responseCache: CACHED, extra: { server: { port: 0, host: '127.0.0.1', persistedDocuments: { manifest, enforce: true } } } });
+    const byHash = async (hash: string) => {
+      stack.clearUpstreamRequests();
+      const response = await fetch(stack.gateway.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.apiKey}` },
+        body: JSON.stringify({ variables: { first: 50 }, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }),
+      });
+      return { body: (await response.json()) as { data?: unknown; errors?: unknown }, upstream: stack.upstreamRequests().length };
+    };
+    const hashOf = (operation: string) => Object.entries(JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, string>).find(([, text]) => text.startsWith(operation))![0];
+    const dashboardAnswer = await byHash(hashOf('query Dashboard('));
+    expect(dashboardAnswer.upstream).toBeGreaterThan(0);
+    expect((await byHash(hashOf('query Dashboard('))).upstream).toBe(0);
+    // Another document with the same variables is another answer.
+    const health = await byHash(hashOf('query ProviderHealth'));
+    expect(health.body.data).toHaveProperty('providers');
+    expect(health.body.data).not.toEqual(dashboardAnswer.body.data);
+    // The text of the cached document is still refused.
+    const text = await stack.graphql(DashboardDocument, { first: 50 });
+    expect(text.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_ONLY');
   });
 
   it('does not keep an answer with errors (a provider that failed beside one that answered)', async () => {
