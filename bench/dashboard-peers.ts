@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import type { PeerSettings } from './peers/zstack-dashboard.js';
 import type { SimulatorUrls } from './peers/simulators.js';
 import { printProfile } from './support/cpu-profile.js';
 import { interleavedRounds, load, type Figures, type Target } from './support/load.js';
-import { ask, forkPeer, rssMiB, startGateway, stop } from './support/processes.js';
+import { ask, buildForBench, forkPeer, rssMiB, startGateway, stop } from './support/processes.js';
 
 /**
  * The 50-backup dashboard against its peers, all over one simulator process: (a) backupgraph as
@@ -24,18 +23,24 @@ import { ask, forkPeer, rssMiB, startGateway, stop } from './support/processes.j
  * (60; 0 skips it), --cpu-prof (profile the gateway and print its top self time).
  */
 
-const ZSTACK_PASSWORD = 'bench-zstack-password';
-const HUAWEI = { projectId: '5f0c2a8e9b7d4c1a8e6f3b2d1c0a9e8f', accessKey: 'BENCHAKBENCHAKBENCH1', secretKey: 'bench-secret-key-0123456789' };
-const API_KEY = 'bench-api-key';
-const TENANT = 'bench';
-const BODY = JSON.stringify({ query: print(DashboardDocument), variables: { first: 50 } });
+export const ZSTACK_PASSWORD = 'bench-zstack-password';
+export const HUAWEI = { projectId: '5f0c2a8e9b7d4c1a8e6f3b2d1c0a9e8f', accessKey: 'BENCHAKBENCHAKBENCH1', secretKey: 'bench-secret-key-0123456789' };
+export const API_KEY = 'bench-api-key';
+export const TENANT = 'bench';
+export const BODY = JSON.stringify({ query: print(DashboardDocument), variables: { first: 50 } });
 
-function gatewayConfig(urls: SimulatorUrls) {
+/** One tenant (`bench`, key `bench-api-key`) over the simulators; `tenant` adds to its settings (the response cache). */
+export function gatewayConfig(urls: SimulatorUrls, tenant: Record<string, unknown> = {}) {
   const huaweiAuth = { accessKey: { env: 'HW_AK' }, secretKey: { env: 'HW_SK' } };
   const providers: unknown[] = [{ kind: 'zstack', name: 'zs', endpoint: urls.zstack, accountName: 'admin', password: { env: 'ZS_PASSWORD' } }];
   if (urls.vbs) providers.push({ kind: 'huawei-vbs', name: 'vbs', endpoint: urls.vbs, projectId: HUAWEI.projectId, auth: huaweiAuth });
   if (urls.taurusDb) providers.push({ kind: 'huawei-taurusdb', name: 'tdb', endpoint: urls.taurusDb, projectId: HUAWEI.projectId, auth: huaweiAuth });
-  return { server: { port: 0, host: '127.0.0.1', graphiql: false }, tenants: [{ name: TENANT, apiKeys: [{ sha256: sha256Hex(API_KEY) }], providers }] };
+  return { server: { port: 0, host: '127.0.0.1', graphiql: false }, tenants: [{ name: TENANT, apiKeys: [{ sha256: sha256Hex(API_KEY) }], providers, ...tenant }] };
+}
+
+/** What the Apollo peers and the floor need to answer what backupgraph's `bench` tenant answers. */
+export function peerSettings(urls: SimulatorUrls): PeerSettings {
+  return { zstackUrl: urls.zstack, accountName: 'admin', password: ZSTACK_PASSWORD, providerKey: `${TENANT}/zs`, providerName: 'zs', timeZone: 'Asia/Shanghai' };
 }
 
 async function post(url: string): Promise<{ data?: unknown; errors?: unknown }> {
@@ -99,8 +104,7 @@ export async function benchDashboardPeers(args: string[], mixed = false): Promis
       'cpu-prof': { type: 'boolean', default: false },
     },
   });
-  console.log('\nbuilding compiled JS (tsc -p tsconfig.bench.json) ...');
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.bench.json'], { stdio: 'inherit' });
+  buildForBench();
 
   const work = mkdtempSync(join(tmpdir(), 'backupgraph-bench-'));
   const children: ChildProcess[] = [];
@@ -124,15 +128,7 @@ export async function benchDashboardPeers(args: string[], mixed = false): Promis
     const targets: Target[] = [{ name: 'backupgraph', url: gateway.url, headers: { authorization: `Bearer ${API_KEY}` }, body: BODY, pid: gateway.child.pid! }];
 
     if (!mixed) {
-      const settings: PeerSettings = {
-        zstackUrl: urls.zstack,
-        accountName: 'admin',
-        password: ZSTACK_PASSWORD,
-        providerKey: `${TENANT}/zs`,
-        providerName: 'zs',
-        timeZone: 'Asia/Shanghai',
-      };
-      const env = { BENCH_PEER: JSON.stringify(settings) };
+      const env = { BENCH_PEER: JSON.stringify(peerSettings(urls)) };
       for (const [name, script, mode] of [
         ['apollo-rest', 'apollo.js', 'rest'],
         ['apollo-dataloader', 'apollo.js', 'dataloader'],

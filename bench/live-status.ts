@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { sha256Hex } from '../src/providers/tenancy.js';
 import { startZStackSimulator, type ZStackSimulator } from '../src/simulators/zstack/index.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
+import { buildForBench, cpuMs } from './support/processes.js';
 
 /**
  * Live status fan-out: 1k, 5k and 10k WebSocket subscribers to the same backup, against backupgraph,
@@ -22,12 +23,15 @@ import { startServerProcess, type ServerProcess } from './server-process.js';
  *
  * Knobs: BENCH_LEVELS=1000,2000 (subscriber counts), BENCH_PASSES=2, BENCH_PROFILE_DIR=/tmp/p (a CPU
  * profile of each run's delivery rounds), BENCH_GATEWAY_FLAGS="--cpu-prof" (node flags of the server
- * processes), BENCH_HEAP_SNAPSHOT=/tmp/live (heap snapshots at each memory reading). 10k subscribers
+ * processes), BENCH_HEAP_SNAPSHOT=/tmp/live (heap snapshots at each memory reading), BENCH_TARGETS=backupgraph
+ * (only backupgraph; default backupgraph,peer,floor). 10k subscribers
  * hold 10k sockets in each process: `ulimit -n` must allow it.
  */
 
 const LEVELS = (process.env.BENCH_LEVELS ?? '1000,5000,10000').split(',').map(Number);
 const PASSES = Number(process.env.BENCH_PASSES ?? 2);
+/** BENCH_TARGETS=backupgraph measures backupgraph alone (no peer or floor columns). */
+const TARGETS = (process.env.BENCH_TARGETS ?? 'backupgraph,peer,floor').split(',');
 const ROUNDS = 6;
 /** One status change every this often, whatever the fan-out takes: upstream requests per minute compare like with like. */
 const ROUND_EVERY_MS = 2_000;
@@ -91,6 +95,8 @@ interface LevelResult {
   delivered: number;
   expected: number;
   rssPerSubscriber: number;
+  /** Server CPU (user + system) over the delivery rounds per delivered event, µs: the watcher's polls included. */
+  cpuUsPerDelivery: number;
   upstreamPerMinute: number | null;
 }
 
@@ -117,6 +123,7 @@ async function runLevel(target: Target, count: number, profileName?: string): Pr
 
     if (profileName) await server.startProfile();
     const requestsBefore = target.upstreamRequests?.();
+    const cpuBefore = cpuMs(server.pid);
     const startedAt = now();
     for (let round = 0; round < ROUNDS; round += 1) {
       const roundStart = now();
@@ -130,6 +137,7 @@ async function runLevel(target: Target, count: number, profileName?: string): Pr
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, roundStart + ROUND_EVERY_MS - now())));
     }
     const elapsedMs = now() - startedAt;
+    const cpuSpentMs = cpuMs(server.pid) - cpuBefore;
     const upstream = requestsBefore === undefined ? null : target.upstreamRequests!() - requestsBefore;
     if (profileName) await server.stopProfile(profileName);
 
@@ -142,6 +150,7 @@ async function runLevel(target: Target, count: number, profileName?: string): Pr
       delivered: latencies.length,
       expected: count * ROUNDS,
       rssPerSubscriber: (loaded.rss - baseline.rss) / count,
+      cpuUsPerDelivery: (cpuSpentMs * 1_000) / latencies.length,
       upstreamPerMinute: upstream === null ? null : (upstream / elapsedMs) * 60_000,
     };
   } finally {
@@ -202,6 +211,7 @@ function row(name: string, pass: number, result: LevelResult, peer?: LevelResult
     result.p99.toFixed(1).padStart(7),
     result.max.toFixed(1).padStart(7),
     (result.rssPerSubscriber / 1024).toFixed(1).padStart(11),
+    result.cpuUsPerDelivery.toFixed(1).padStart(13),
     (result.upstreamPerMinute === null ? '-' : result.upstreamPerMinute.toFixed(0)).padStart(16),
     (peer ? `${(result.p99 / peer.p99).toFixed(2)}` : '').padStart(11),
     (floor ? `${(result.p99 / floor.p99).toFixed(2)}` : '').padStart(12),
@@ -209,6 +219,7 @@ function row(name: string, pass: number, result: LevelResult, peer?: LevelResult
 }
 
 export async function benchLiveStatus(): Promise<void> {
+  buildForBench();
   const sim = await startZStackSimulator({ password: PASSWORD, seed: 'demo' });
   const dir = mkdtempSync(join(tmpdir(), 'backupgraph-bench-'));
   const configPath = join(dir, 'gateway.json');
@@ -238,17 +249,17 @@ export async function benchLiveStatus(): Promise<void> {
     console.log('\nLive status fan-out (each server in its own process, WebSocket subscribers to one backup, one change per round)');
     const reference = (await runLevel(backupgraph, 1)).upstreamPerMinute!;
     console.log(`backupgraph upstream requests/min with 1 subscriber: ${reference.toFixed(0)}`);
-    console.log('subscribers | pass | server          | delivered     | p50 ms  | p99 ms  | max ms  | RSS/sub KB  | upstream req/min | p99 / peer  | p99 / floor');
+    console.log('subscribers | pass | server          | delivered     | p50 ms  | p99 ms  | max ms  | RSS/sub KB  | CPU µs/event  | upstream req/min | p99 / peer  | p99 / floor');
     for (const count of LEVELS) {
       for (let pass = 1; pass <= PASSES; pass += 1) {
         // Who goes first alternates, so that none always meets the machine as another left it.
-        const targets = [backupgraph, peer, floor];
+        const targets = [backupgraph, peer, floor].filter((_, index) => TARGETS.includes(['backupgraph', 'peer', 'floor'][index]!));
         const order = pass % 2 === 1 ? targets : targets.reverse();
         const results = new Map<Target, LevelResult>();
         for (const target of order) results.set(target, await runLevel(target, count, profile(target.name.replace(/\W+/g, '-'), count, pass)));
         console.log(row(backupgraph.name, pass, results.get(backupgraph)!, results.get(peer), results.get(floor)));
-        console.log(row(peer.name, pass, results.get(peer)!, undefined, results.get(floor)));
-        console.log(row(floor.name, pass, results.get(floor)!));
+        if (results.has(peer)) console.log(row(peer.name, pass, results.get(peer)!, undefined, results.get(floor)));
+        if (results.has(floor)) console.log(row(floor.name, pass, results.get(floor)!));
       }
     }
     console.log('targets: 10k: all delivered, p99 <= 200 ms and <= 1/3 of the peer, <= 16 KB RSS/subscriber, upstream as with 1 subscriber; 1k: p99 <= 40 ms');

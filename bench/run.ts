@@ -1,3 +1,4 @@
+import { benchConsoles } from './consoles.js';
 import { benchDashboard } from './dashboard.js';
 import { benchDashboardPeers } from './dashboard-peers.js';
 import { benchLiveStatus } from './live-status.js';
@@ -12,6 +13,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   'dashboard-peers': (args) => benchDashboardPeers(args),
   'dashboard-mixed': (args) => benchDashboardPeers(args, true),
   'live-status': () => benchLiveStatus(),
+  consoles: (args) => benchConsoles(args),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -4,6 +4,7 @@ import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeHeapSnapshot } from 'node:v8';
+import { COMPILED } from './support/processes.js';
 
 /**
  * A benchmarked server in a child process of its own, as in production, and the IPC both sides
@@ -21,6 +22,7 @@ export interface Memory {
 
 export interface ServerProcess {
   url: string;
+  pid: number;
   memory(): Promise<Memory>;
   startProfile(): Promise<void>;
   /** Writes `<BENCH_PROFILE_DIR>/<name>.cpuprofile`. */
@@ -30,10 +32,14 @@ export interface ServerProcess {
 
 type Message = { type: string; name?: string };
 
-/** Parent side: `script` is run with tsx and must call `serveBenchControl`. */
+/**
+ * Parent side: `script` (compiled by `buildForBench`) must
+ * call `serveBenchControl`. Compiled JS as production runs it: under tsx every named function
+ * carries a property dictionary of its own, which inflates memory per subscriber.
+ */
 export async function startServerProcess(script: string, args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
   const flags = process.env.BENCH_GATEWAY_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...flags, '--expose-gc', '--import', 'tsx', script, ...args], {
+  const child = spawn(process.execPath, [...flags, '--expose-gc', join(COMPILED, script.replace(/\.ts$/, '.js')), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -53,6 +59,7 @@ export async function startServerProcess(script: string, args: string[], env: Re
   const { url } = await ask<{ url: string }>({ type: 'none' }, 'listening');
   return {
     url,
+    pid: child.pid!,
     memory: () => ask<Memory>({ type: 'memory' }, 'memory'),
     startProfile: () => ask<void>({ type: 'profile-start' }, 'profiling'),
     stopProfile: (name) => ask<void>({ type: 'profile-stop', name }, 'profiled'),

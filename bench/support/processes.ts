@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -10,6 +10,12 @@ import { createInterface } from 'node:readline';
  */
 
 export const COMPILED = 'dist';
+
+/** Compiles the gateway and the benchmark's servers into COMPILED (tsc -p tsconfig.bench.json). */
+export function buildForBench(): void {
+  console.log('\nbuilding compiled JS (tsc -p tsconfig.bench.json) ...');
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.bench.json'], { stdio: 'inherit' });
+}
 
 /** Starts a compiled peer script and waits for its first IPC message. */
 export async function forkPeer<T>(script: string, env: Record<string, string>, execArgv: string[] = []): Promise<{ child: ChildProcess; ready: T }> {

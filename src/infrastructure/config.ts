@@ -109,11 +109,26 @@ const apiKey = z
   })
   .strict();
 
+/**
+ * Answers to queries kept for a short time and served again to keys of the same tenant with the same
+ * scopes (server/response-cache.ts). Off unless enabled: many consoles polling one dashboard.
+ */
+const responseCache = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** The longest an answer is served again. */
+    ttlMs: z.number().int().min(1).max(300_000).default(2_000),
+    /** Shorter lives for answers holding a type (`{ "Job": 500 }`): the shortest one in the answer wins. */
+    ttlMsPerType: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a GraphQL type name'), z.number().int().min(0).max(300_000)).default({}),
+  })
+  .strict();
+
 const tenant = z
   .object({
     name,
     apiKeys: z.array(apiKey).min(1),
     providers: z.array(provider).default([]),
+    responseCache: responseCache.prefault({}),
   })
   .strict()
   .superRefine((value, ctx) => {

@@ -53,6 +53,8 @@ export interface LiveStatus {
   subscriptions: Subscriptions;
   jobs: Jobs;
   idempotency: IdempotencyStore;
+  /** The status events of every replica (the response cache drops what they make stale). */
+  bus: Bus;
   /** The Redis connections when `redis.url` is set: per-key rate limits share them. */
   redis: RedisConnections | null;
   close(): Promise<void>;
@@ -100,6 +102,7 @@ export function createLiveStatus({ config, log, clock, providers, hasJobCallback
     subscriptions,
     jobs: new Jobs(registry, watcher, clock),
     idempotency,
+    bus,
     redis,
     async close() {
       subscriptions.close();

@@ -18,6 +18,7 @@ import { loadGraphiQL } from './graphiql.js';
 import { createHttpServer } from './http-server.js';
 import { KeySockets, KeySubscriptions } from './plugins/use-subscription-budgets.js';
 import { loadTrustedDocuments } from './plugins/use-trusted-documents.js';
+import { ResponseCache } from './response-cache.js';
 import { createGatewayYoga, GRAPHQL_PATH } from './yoga.js';
 
 /**
@@ -79,7 +80,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const keySubscriptions = new KeySubscriptions(config.subscriptions.maxPerKey);
   const authenticateKey = createAuthenticator(tenants, log);
 
-  const yoga = createGatewayYoga({ config, live, log, metrics, trusted, keySubscriptions });
+  const responseCache = new ResponseCache(config.tenants, live.bus, clock);
+  const yoga = createGatewayYoga({ config, live, log, metrics, trusted, keySubscriptions, responseCache });
   const graphiql = config.server.graphiql ? await loadGraphiQL(GRAPHQL_PATH, options.graphiqlApiKey) : null;
   const http = createHttpServer({
     config,
@@ -125,6 +127,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       await drained;
       http.server.closeIdleConnections();
       await closed;
+      responseCache.close();
       await live.close();
       await tenants.close();
       telemetry.stop();

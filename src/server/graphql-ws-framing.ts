@@ -60,8 +60,17 @@ class FramedResults implements AsyncIterableIterator<never> {
   }
 
   async next(): Promise<IteratorResult<never>> {
-    for (let item = await this.results.next(); !item.done; item = await this.results.next()) this.send(item.value);
+    // No local variable holds a result: a suspended async frame keeps its locals, so a local would
+    // keep the last result sent (its whole data tree) alive per subscriber until the next event.
+    while (this.sent(await this.results.next()));
     return DONE;
+  }
+
+  /** Sends the result; false when the results have ended. */
+  private sent(item: IteratorResult<ExecutionResult>): boolean {
+    if (item.done) return false;
+    this.send(item.value);
+    return true;
   }
 
   /** The client completed the operation or went away: the pending `next` ends with the results. */

@@ -53,8 +53,9 @@ export function attachGraphqlWs(server: http.Server, deps: GraphqlWsDependencies
         if (!principal || !keySockets.admit(principal.keyHash, extra.socket)) return false;
         extra.principal = principal;
         // The upgrade request (headers and all) is not needed once the socket is accepted: with
-        // thousands of sockets open, not keeping it matters.
-        delete extra.request;
+        // thousands of sockets open, not keeping it matters. Overwritten, not deleted: `delete`
+        // turns the object into a dictionary, a quarter of a kilobyte per socket.
+        extra.request = undefined;
         return true;
       },
       onSubscribe: async (ctx, id, payload) => {

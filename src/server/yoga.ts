@@ -18,6 +18,7 @@ import { useOperationLog } from './plugins/use-operation-log.js';
 import { usePartialFailures } from './plugins/use-partial-failures.js';
 import { useQueryCost } from './plugins/use-query-cost.js';
 import { KeyRates } from './plugins/use-rate-limits.js';
+import { useResponseCache } from './plugins/use-response-cache.js';
 import { useScopes } from './plugins/use-scopes.js';
 import { useSubscriptionEventCosts } from './plugins/use-subscription-event-costs.js';
 import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
@@ -26,6 +27,7 @@ import { useSuggestionPolicy } from './plugins/use-suggestion-policy.js';
 import { useTracing } from './plugins/use-tracing.js';
 import { useCostReport, useUpstreamBudget } from './plugins/use-upstream-budget.js';
 import type { TrustedDocuments } from './plugins/use-trusted-documents.js';
+import type { ResponseCache } from './response-cache.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -43,6 +45,7 @@ export interface YogaDependencies {
   metrics: GatewayMetrics;
   trusted: TrustedDocuments | null;
   keySubscriptions: KeySubscriptions;
+  responseCache: ResponseCache;
 }
 
 function unauthenticated(): GraphQLError {
@@ -52,7 +55,7 @@ function unauthenticated(): GraphQLError {
 }
 
 /** Yoga with the gateway's plugins, in the order they must see an operation, and its request context. */
-export function createGatewayYoga({ config, live, log, metrics, trusted, keySubscriptions }: YogaDependencies) {
+export function createGatewayYoga({ config, live, log, metrics, trusted, keySubscriptions, responseCache }: YogaDependencies) {
   const { limits } = config.server;
   const audit = auditLogger(log);
   const keyRates = new KeyRates(config.rateLimits, live.redis);
@@ -90,6 +93,8 @@ export function createGatewayYoga({ config, live, log, metrics, trusted, keySubs
       useSharedSubscriptionResults<GatewayContext>((context) => context.tenant),
       useCompiledExecution(),
       useUpstreamBudget(),
+      // After the budget: a hit is answered without running (or spending) anything.
+      useResponseCache(responseCache),
       useRequestIdsOnErrors(),
       // After the plugins that change results, so that spans, log lines and metrics see the final one.
       useTracing(),

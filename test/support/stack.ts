@@ -51,6 +51,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** More config to merge at the top level (server limits ...). */
   extra?: Partial<ConfigFile>;
+  /** Every tenant's `responseCache` settings (off unless given). */
+  responseCache?: NonNullable<ConfigFile['tenants'][number]['responseCache']>;
   /** More API keys of the first tenant, with their scopes and labels. */
   keys?: { key: string; label?: string; scopes?: ('read' | 'backup' | 'restore' | 'delete' | 'policy')[]; federationRouter?: boolean }[];
 }
@@ -125,8 +127,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             ...(options.keys ?? []).map(({ key, ...rest }) => ({ sha256: sha256Hex(key), ...rest })),
           ],
           providers,
+          ...(options.responseCache ? { responseCache: options.responseCache } : {}),
         },
-        ...(options.otherTenant ? [{ name: 'globex', apiKeys: [{ sha256: sha256Hex('key-globex') }], providers: providers.filter((p) => p.kind === 'zstack') }] : []),
+        ...(options.otherTenant
+          ? [{ name: 'globex', apiKeys: [{ sha256: sha256Hex('key-globex') }], providers: providers.filter((p) => p.kind === 'zstack'), ...(options.responseCache ? { responseCache: options.responseCache } : {}) }]
+          : []),
       ],
       // Tests send requests back to back; only those about rate limits set limits that bite.
       rateLimits: { mutationsPerSecond: 100_000, costPerSecond: 10_000_000 },

@@ -20,6 +20,12 @@ export function useMetrics(metrics: GatewayMetrics): Plugin[] {
     labels: { operationName: false, operationType: true, phase: true, method: true, statusCode: true, url: false },
     metrics: {
       graphql_envelop_deprecated_field: deprecatedFieldCounter(metrics.registry, () => schema),
+      // Nothing per subscription: the plugin's subscribe phase keeps closures, label sets and
+      // handler lists for each subscriber's whole life (about 1.5 KB; ten thousand consoles) to
+      // time the stream's whole life, which says nothing about a live stream. Open subscriptions
+      // are counted below; a stream that fails is logged with its request id (use-operation-log).
+      graphql_envelop_phase_subscribe: false,
+      graphql_envelop_error_result: ['parse', 'validate', 'context', 'execute'],
     },
   });
   const subscriptions: Plugin = {
