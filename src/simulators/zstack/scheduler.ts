@@ -191,7 +191,8 @@ function runBackupJob(state: ZStackState, job: SchedulerJobRow, settings: Backup
   for (const volume of volumes) {
     const backup = creatingBackupRow(state, volume, {
       uuid: uuidFor(`scheduled/${job.uuid}/${volume.uuid}/${at}`),
-      name: job.type === 'vmBackup' && vm ? vm.name : `${job.name}-${volume.name}`,
+      // VM backups are named after the VM (§12.2); a volume backup's name is not known [I]: the job's.
+      name: job.type === 'vmBackup' && vm ? vm.name : job.name,
       description: `created by ${job.type === 'vmBackup' ? 'VM' : 'volume'} backup scheduler job[uuid:${job.uuid}]`,
       ...(groupUuid ? { groupUuid } : {}),
       at,
