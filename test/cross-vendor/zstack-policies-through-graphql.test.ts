@@ -200,6 +200,24 @@ describe('ZStack backup policies through GraphQL', () => {
     expect(await mutate(DELETE, { id })).toMatchObject({ __typename: 'NotFoundError' });
   });
 
+  it('a disabled policy is switched off before its triggers are linked; a legacy stand-alone job can only be deleted', async () => {
+    const created = await mutate(CREATE, input({ enabled: false }));
+    expect(created.policy).toMatchObject({ enabled: false });
+    const writes = calls().filter((call) => !call.startsWith('GET'));
+    expect(writes.indexOf('PUT /scheduler/jobgroups/:id/actions')).toBeLessThan(writes.indexOf('POST /scheduler/jobgroups/:id/scheduler/triggers/:id'));
+    expect(stack.zstack!.server.requests({ method: 'PUT' }).map((r) => JSON.parse(r.body))).toEqual([{ updateSchedulerJobGroup: { state: 'Disabled' } }]);
+
+    stack.clearUpstreamRequests();
+    const legacy = idOf('BackupPolicy', 'zs', DEMO.legacyWeeklyJob);
+    expect(await mutate(UPDATE, { id: legacy, name: 'renamed' })).toMatchObject({ __typename: 'ValidationError', field: 'id', rule: 'legacy-job' });
+    expect(await mutate(ATTACH, { policyId: legacy, targetIds: [volume(DEMO.vmDbRoot)] })).toMatchObject({ __typename: 'ValidationError', field: 'policyId', rule: 'legacy-job' });
+    expect(calls().filter((call) => !call.startsWith('GET'))).toEqual([]);
+    expect(await mutate(DELETE, { id: legacy })).toEqual({ __typename: 'DeleteBackupPolicySuccess', id: legacy });
+    // Deleting the job removes its trigger refs; then its own trigger goes.
+    expect(calls().filter((call) => !call.startsWith('GET'))).toEqual(['DELETE /scheduler/jobs/:id', 'DELETE /scheduler/triggers/:id']);
+    expect(tables().jobs.has(DEMO.legacyWeeklyJob) || tables().triggers.has(DEMO.legacyWeeklyTrigger)).toBe(false);
+  });
+
   it('a create failing part-way leaves nothing: what was made is deleted again, in reverse', async () => {
     stack.zstack!.failNext('CreateSchedulerTrigger');
     const failed = await mutate(CREATE, input());
