@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock, type Clock, type Timer } from '../../src/infrastructure/clock.js';
 import { DEMO } from '../../src/simulators/zstack/index.js';
 import type { Stack } from '../support/stack.js';
-import { idOf, providerIdOf, startThreeVendorStack } from './three-vendors.js';
+import { idOf, providerIdOf, SharedClock, startThreeVendorStack } from './three-vendors.js';
 
 /**
  * ZStack backup policies through GraphQL against the simulator written from zstack.md §12: a policy
@@ -11,12 +10,6 @@ import { idOf, providerIdOf, startThreeVendorStack } from './three-vendors.js';
  * create failing part-way undone, or finished by a retry with the same idempotencyKey.
  */
 
-class SharedClock implements Clock {
-  constructor(public time: number) {}
-  now = () => this.time;
-  after = (ms: number, run: () => void): Timer => systemClock.after(ms, run);
-  every = (ms: number, run: () => void): Timer => systemClock.every(ms, run);
-}
 
 const POLICY = `id vendorId name enabled nextRunAt
   schedule { timesOfDay daysOfWeek intervalDays timeZone utcTimesOfDay }

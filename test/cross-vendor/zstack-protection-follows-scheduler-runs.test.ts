@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock, type Clock, type Timer } from '../../src/infrastructure/clock.js';
 import { DEMO } from '../../src/simulators/zstack/index.js';
 import type { Stack } from '../support/stack.js';
-import { idOf, providerIdOf, startThreeVendorStack } from './three-vendors.js';
+import { idOf, providerIdOf, SharedClock, startThreeVendorStack } from './three-vendors.js';
 
 /**
  * Protection on ZStack volumes, on the simulator clock: the scheduler's triggers make real backups
@@ -10,12 +9,6 @@ import { idOf, providerIdOf, startThreeVendorStack } from './three-vendors.js';
  * report reads the policies once (groups, jobs, triggers) and the newest backups in one walk.
  */
 
-class SharedClock implements Clock {
-  constructor(public time: number) {}
-  now = () => this.time;
-  after = (ms: number, run: () => void): Timer => systemClock.after(ms, run);
-  every = (ms: number, run: () => void): Timer => systemClock.every(ms, run);
-}
 
 const PROTECTION = `protection { state lastBackupAt nextBackupAt policies { name } }`;
 const VOLUME = `query($id: ID!) { node(id: $id) { ... on Volume { ${PROTECTION} } } }`;
