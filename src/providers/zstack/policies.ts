@@ -122,18 +122,23 @@ export class ZStackPolicies {
     return (await this.get([group]))[0]!;
   }
 
-  /** Unlinks first (then nothing runs), then deletes what was made; says what is left when the undo fails too. */
+  /**
+   * Unlinks first (then nothing runs), then deletes what was made; a vendor's refusal says whether
+   * the undo worked. A call that got no answer may have been done: a retry with the key finishes it.
+   */
   private async undoCreate(group: string, made: { group: boolean; jobs: string[]; triggers: string[]; links: string[] }, cause: unknown, keyed: boolean): Promise<unknown> {
-    if (!(cause instanceof VendorError)) return cause;
+    let undone = true;
     try {
       await settle(made.links.map((trigger) => this.calls.unlink(group, trigger)));
       await settle([...made.triggers.map((t) => this.calls.remove('triggers', t)), ...made.jobs.map((j) => this.calls.remove('jobs', j))]);
       if (made.group) await this.calls.remove('jobgroups', group);
-      return new VendorError(cause.providerKey, cause.vendorCode, cause.httpStatus, `${cause.message}; the scheduler objects made so far were deleted again, so a retry is safe`);
     } catch {
-      const retry = keyed ? 'retry with the same idempotencyKey to finish it' : `delete job group ${group} and its jobs and triggers`;
-      return new VendorError(cause.providerKey, cause.vendorCode, cause.httpStatus, `${cause.message}; undoing the part made so far failed too: ${retry}`);
+      undone = false;
     }
+    if (!(cause instanceof VendorError)) return cause;
+    const retry = keyed ? 'retry with the same idempotencyKey to finish it' : `delete job group ${group} and its jobs and triggers`;
+    const outcome = undone ? 'the scheduler objects made so far were deleted again, so a retry is safe' : `undoing the part made so far failed too: ${retry}`;
+    return new VendorError(cause.providerKey, cause.vendorCode, cause.httpStatus, `${cause.message}; ${outcome}`);
   }
 
   async update(request: UpdateBackupPolicyRequest): Promise<BackupPolicyRecord | null> {
