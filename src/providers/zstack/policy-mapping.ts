@@ -12,7 +12,7 @@ import { parseZStackDate } from './dates.js';
  * not counted as runs; nor are triggers with a repeat count, whose runs end.
  */
 
-export const WEEK_S = 7 * 86_400;
+const WEEK_S = 7 * 86_400;
 
 export type BackupJobType = 'volumeBackup' | 'rootVolumeBackup' | 'vmBackup';
 

@@ -106,6 +106,8 @@ export async function startZStackSimulator(options: ZStackSimulatorOptions = {})
     state.clear();
     applySeed(state, seed);
     scheduledUpTo = state.now();
+    // A reset stops the server's timers: the scheduler starts again.
+    server.later(30_000, checkSchedules);
   });
 
   const base = await server.listen();
