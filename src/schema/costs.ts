@@ -87,12 +87,14 @@ const childListing: Cost = (args) => ({ field: NEWEST_FIRST_PAGE, multiplier: pa
 /** A reference loaded by its DataLoader. */
 const load: Cost = 1;
 const MUTATION: Cost = 2;
+/** A provider's policies: one call, or three on ZStack (job groups, jobs, triggers), read once per request. */
+const POLICY_READ = 3;
 /**
- * A resource's protection, at most: its provider's policies (a page, plus one read per row where the
- * vendor has no bulk read: TaurusDB) and its newest AVAILABLE backup, a scan where the vendor cannot
- * filter on status itself. Both are shared within a request, so in a list this is an upper bound.
+ * A resource's protection, at most: its provider's policies (plus one read per row where the vendor
+ * has no bulk read: TaurusDB) and its newest AVAILABLE backup, a scan where the vendor cannot filter
+ * on status itself. Both are shared within a request, so in a list this is an upper bound.
  */
-const PROTECTION: Cost = 1 + ASSUMED_LIST_LENGTH + SCAN_PAGES;
+const PROTECTION: Cost = POLICY_READ + ASSUMED_LIST_LENGTH + SCAN_PAGES;
 
 export const FIELD_COSTS: Record<string, Cost> = {
   'Query.backups': (args, ctx) => {
@@ -167,7 +169,7 @@ export const FIELD_COSTS: Record<string, Cost> = {
   'Subscription.jobUpdated': (_args, ctx) => (ctx.perEvent ? 0 : 1),
   // A page of policies per provider, plus one policy read per row where the vendor has no bulk read
   // (TaurusDB: one GET per instance); the other vendors read a page in one or a few calls.
-  'Query.backupPolicies': (args, ctx) => ({ field: ctx.providers + pageOf(args), multiplier: pageOf(args) }),
+  'Query.backupPolicies': (args, ctx) => ({ field: POLICY_READ * ctx.providers + pageOf(args), multiplier: pageOf(args) }),
   'BackupPolicy.targets': { field: 1, multiplier: ASSUMED_LIST_LENGTH },
   // A resource's protection: its provider's policies (read once per request, counted here once per
   // resource as an upper bound) and its newest backup (one request alone, a shared walk in a list).
@@ -176,7 +178,7 @@ export const FIELD_COSTS: Record<string, Cost> = {
   // Up to REPORT_SCAN_PAGES vendor pages of resources, per provider the policies (TaurusDB: one read
   // per instance of a page) and the newest-backup walks of both kinds, assumed ASSUMED_LIST_LENGTH pages each.
   'Query.protectionReport': (args, ctx) => ({
-    field: REPORT_SCAN_PAGES + ctx.providers * (1 + MAX_PAGE_SIZE + 2 * ASSUMED_LIST_LENGTH),
+    field: REPORT_SCAN_PAGES + ctx.providers * (POLICY_READ + MAX_PAGE_SIZE + 2 * ASSUMED_LIST_LENGTH),
     multiplier: pageOf(args),
   }),
 };

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock, type Clock, type Timer } from '../../src/infrastructure/clock.js';
 import type { Stack } from '../support/stack.js';
-import { idOf, providerIdOf, startThreeVendorStack } from './three-vendors.js';
+import { idOf, providerIdOf, SharedClock, startThreeVendorStack } from './three-vendors.js';
 
 /**
  * Protection on the simulator clock: the TaurusDB simulator makes its automated backups when the
@@ -9,13 +8,6 @@ import { idOf, providerIdOf, startThreeVendorStack } from './three-vendors.js';
  * batches: the report costs a fixed number of upstream calls, not one per instance.
  */
 
-/** One clock for the gateway and the simulator; the test moves it. */
-class SharedClock implements Clock {
-  constructor(public time: number) {}
-  now = () => this.time;
-  after = (ms: number, run: () => void): Timer => systemClock.after(ms, run);
-  every = (ms: number, run: () => void): Timer => systemClock.every(ms, run);
-}
 
 const PROTECTION = `protection { state lastBackupAt nextBackupAt policies { vendorId } }`;
 const INSTANCE = `query($id: ID!) { node(id: $id) { ... on DatabaseInstance { name ${PROTECTION} } } }`;

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { JobStatusDocument, type JobStatusQuery } from '../../schema/client/graphql.js';
+import { systemClock, type Clock, type Timer } from '../../src/infrastructure/clock.js';
 import { decodeGlobalId, providerGlobalId, providerKeyOf, resourceGlobalId, splitJobLocalId } from '../../src/domain/ids.js';
 import type { SimBackup as VbsSimBackup } from '../../src/simulators/huawei/vbs/state.js';
 import { DEMO } from '../../src/simulators/zstack/index.js';
@@ -12,6 +13,14 @@ import { startStack, type Stack, type StackOptions, type StackProviderName } fro
  */
 
 export const TENANT = 'acme';
+
+/** One clock for the gateway and a simulator; the test moves it (timers still run on the system clock). */
+export class SharedClock implements Clock {
+  constructor(public time: number) {}
+  now = () => this.time;
+  after = (ms: number, run: () => void): Timer => systemClock.after(ms, run);
+  every = (ms: number, run: () => void): Timer => systemClock.every(ms, run);
+}
 
 export function startThreeVendorStack(options: StackOptions = {}): Promise<Stack> {
   return startStack({ tenant: TENANT, vbs: {}, taurusDb: {}, ...options });

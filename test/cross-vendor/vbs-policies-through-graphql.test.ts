@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock, type Clock, type Timer } from '../../src/infrastructure/clock.js';
 import type { Stack } from '../support/stack.js';
-import { idOf, providerIdOf, startThreeVendorStack } from './three-vendors.js';
+import { idOf, providerIdOf, SharedClock, startThreeVendorStack } from './three-vendors.js';
 
 /**
  * VBS backup policies through GraphQL against the simulator written from huawei.md A.9: create with
@@ -9,12 +8,6 @@ import { idOf, providerIdOf, startThreeVendorStack } from './three-vendors.js';
  * in-another-policy rule, detach, delete, and what VBS cannot hold refused with nothing sent.
  */
 
-class SharedClock implements Clock {
-  constructor(public time: number) {}
-  now = () => this.time;
-  after = (ms: number, run: () => void): Timer => systemClock.after(ms, run);
-  every = (ms: number, run: () => void): Timer => systemClock.every(ms, run);
-}
 
 const POLICY = `id vendorId name enabled nextRunAt
   schedule { timesOfDay daysOfWeek intervalDays timeZone utcTimesOfDay }

@@ -159,6 +159,7 @@ interface Listing {
   backupGroups: Page<Sampled>;
   backupStorages: Sampled[];
   databaseInstances: Page<Sampled>;
+  backupPolicies: Page<Sampled>;
   job: Sampled | null;
 }
 
@@ -173,6 +174,7 @@ async function readSampleRecords(stack: Stack, jobId: string): Promise<SampleRec
       backupGroups(first: 100) { edges { node { ${LEAVES} } } }
       backupStorages { ${LEAVES} }
       databaseInstances(first: 1) { edges { node { ${LEAVES} } } }
+      backupPolicies(first: 100) { edges { node { id name provider { id name } } } }
       job(id: $job) { id status provider { id name } }
     }
   `, { job: jobId });
@@ -188,6 +190,7 @@ async function readSampleRecords(stack: Stack, jobId: string): Promise<SampleRec
   const record = ({ id, provider, ...fields }: Sampled) => ({ id, providerId: provider.id, fields });
   const backup = record(anchor);
   const storage = listing.backupStorages.find((candidate) => candidate.id === anchor.storageRefs[0]!.backupStorage.id)!;
+  const policies = listing.backupPolicies.edges.map((edge) => edge.node);
   const group = listing.backupGroups.edges.map((edge) => edge.node).find((candidate) => candidate.id === anchor.group?.id) ?? listing.backupGroups.edges[0]!.node;
   const byType: SampleRecords['byType'] = {
     Node: backup,
@@ -199,6 +202,8 @@ async function readSampleRecords(stack: Stack, jobId: string): Promise<SampleRec
     BackupGroup: record(group),
     DatabaseInstance: record(listing.databaseInstances.edges[0]!.node),
     Job: record(listing.job),
+    // The ZStack demo's policy: the same provider as the volume and the storage above.
+    BackupPolicy: record(policies.find((policy) => policy.provider.name === anchor.provider.name) ?? policies[0]!),
   };
   return { byType, sourceId: volumeId };
 }

@@ -1,33 +1,13 @@
 import { ValidationError } from '../../domain/errors.js';
 import { matchesBackupFilter, sortNewestFirst } from '../../domain/newest-first.js';
 import type {
-  BackupGroupRecord,
-  BackupListRequest,
-  BackupProvider,
-  BackupRecord,
-  BackupStorageRecord,
-  CircuitStatus,
-  CreateVmBackupRequest,
-  CreateVolumeBackupRequest,
-  CreateVolumeSnapshotRequest,
-  DeleteMode,
-  DeleteVmBackupRequest,
-  JobOperation,
-  JobRecord,
-  JobState,
-  OffsetPage,
-  Page,
-  ProviderKey,
-  ResourceRef,
-  ResourceType,
-  RestoreBackupRequest,
-  RestoreVmBackupRequest,
-  RevertVolumeToSnapshotRequest,
-  SnapshotRecord,
-  StartedJob,
-  VolumeRecord,
+  BackupGroupRecord, BackupListRequest, BackupProvider, BackupRecord, BackupStorageRecord, CircuitStatus, CreateVmBackupRequest, CreateVolumeBackupRequest, CreateVolumeSnapshotRequest,
+  DeleteMode, DeleteVmBackupRequest, JobOperation, JobRecord, JobState, OffsetPage, Page, ProviderKey, ResourceRef,
+  ResourceType, RestoreBackupRequest, RestoreVmBackupRequest, RevertVolumeToSnapshotRequest, SnapshotRecord, StartedJob, VolumeRecord,
 } from '../../domain/provider.js';
+import type { AttachBackupPolicyRequest, BackupPolicyRecord, CreateBackupPolicyRequest, UpdateBackupPolicyRequest } from '../../domain/backup-policy.js';
 import { ZStackClient, type ZStackClientConfig } from './client.js';
+import { ZStackPolicies } from './policies.js';
 import { requireAbsent, requireBandwidth, requireCidr, requireDescription, requireName, requirePositiveInteger, requireTags, requireUuid } from './constraints.js';
 import { derivedZStackUuid, isZStackUuid, randomZStackUuid } from './ids.js';
 import { listNewestFirst } from './keyset.js';
@@ -76,6 +56,7 @@ export class ZStackProvider implements BackupProvider {
   readonly kind = 'ZSTACK' as const;
   private readonly client: ZStackClient;
   private readonly context: MappingContext;
+  private readonly policies: ZStackPolicies;
 
   constructor(options: ZStackProviderOptions) {
     this.key = options.key;
@@ -87,6 +68,7 @@ export class ZStackProvider implements BackupProvider {
       this.client = new ZStackClient({ ...options.client, providerKey: options.key });
     }
     this.context = { providerKey: options.key, timeZone: this.client.timeZone };
+    this.policies = new ZStackPolicies(this.key, this.client);
   }
 
   /** Every ZStack resource id is a uuid without dashes; ZStack has no database instances. */
@@ -138,6 +120,16 @@ export class ZStackProvider implements BackupProvider {
       },
     );
   }
+
+  // --- backup policies: job groups, jobs and triggers (policies.ts) -----------------------------
+
+  getBackupPolicies = (ids: readonly string[]): Promise<(BackupPolicyRecord | null)[]> => this.policies.get(ids);
+  listBackupPolicies = (page: OffsetPage): Promise<Page<BackupPolicyRecord>> => this.policies.list(page);
+  createBackupPolicy = (request: CreateBackupPolicyRequest): Promise<BackupPolicyRecord> => this.policies.create(request);
+  updateBackupPolicy = (request: UpdateBackupPolicyRequest): Promise<BackupPolicyRecord | null> => this.policies.update(request);
+  deleteBackupPolicy = (id: string): Promise<boolean> => this.policies.remove(id);
+  attachBackupPolicy = (request: AttachBackupPolicyRequest): Promise<BackupPolicyRecord | null> => this.policies.attach(request);
+  detachBackupPolicy = (request: AttachBackupPolicyRequest): Promise<BackupPolicyRecord | null> => this.policies.detach(request);
 
   // --- volumes, snapshots, storages -------------------------------------------------------------
 

@@ -6,7 +6,9 @@ import { registerAuthRoutes } from './routes-auth.js';
 import { registerBackupRoutes } from './routes-backups.js';
 import { registerQueryByUuidRoutes, registerQueryRoutes } from './routes-query.js';
 import { registerRecoveryRoutes } from './routes-recovery.js';
+import { registerSchedulerRoutes } from './routes-scheduler.js';
 import { registerSnapshotRoutes } from './routes-snapshots.js';
+import { runDueSchedules } from './scheduler.js';
 import { applySeed } from './seed.js';
 import { expireAllSessions } from './sessions.js';
 import { ZStackState, type ZStackAsyncApi } from './state.js';
@@ -14,7 +16,7 @@ import { sha512Hex, uuidFor } from './uuid.js';
 
 /**
  * A ZStack management node's REST API (zstack.md), served over HTTP at `<url>/v1/...`: sessions, async
- * jobs with polling and webhooks, the Query API, snapshots, volume and VM backups.
+ * jobs with polling and webhooks, the Query API, snapshots, volume and VM backups, scheduled backups.
  */
 
 export { DEMO } from './seed.js';
@@ -36,6 +38,8 @@ export interface ZStackSimulatorOptions {
   seed?: 'demo' | 'empty';
   /** IANA zone in which dates are printed (ZStack prints server-local time without a zone). */
   timeZone?: string;
+  /** The management node's clock (epoch ms) for dates, sessions and scheduled runs; the process clock by default. */
+  now?: () => number;
   /** Pause between webhook attempts; a real server waits 2 s. */
   webhookRetryIntervalMs?: number;
 }
@@ -47,6 +51,8 @@ export interface ZStackSimulator {
   readonly state: ZStackState;
   /** The next `count` jobs of this API fail with this ZStack error (default SYS.1006 operation failed). */
   failNext(api: ZStackAsyncApi, error?: { code: string; description?: string; details: string }, count?: number): void;
+  /** Runs the scheduler triggers whose fires passed since the last look, on `state.now`; answers how many backup jobs ran. */
+  runSchedules(): number;
   /** Invalidates every session (the next authorized call answers ID.1001). */
   expireSessions(): void;
   close(): Promise<void>;
@@ -71,6 +77,7 @@ export async function startZStackSimulator(options: ZStackSimulatorOptions = {})
     { uuid: uuidFor(`account/${accountName}`), name: accountName, passwordSha512: sha512Hex(options.password ?? 'password') },
     options.timeZone ?? 'Asia/Shanghai',
   );
+  if (options.now) state.now = options.now;
   const seed = options.seed ?? 'demo';
   applySeed(state, seed);
 
@@ -89,10 +96,18 @@ export async function startZStackSimulator(options: ZStackSimulatorOptions = {})
   registerSnapshotRoutes(context);
   registerBackupRoutes(context);
   registerRecoveryRoutes(context);
+  registerSchedulerRoutes(context);
   recordCreations(server, state);
+  let scheduledUpTo = state.now();
+  const runSchedules = () => runDueSchedules(state, scheduledUpTo, (scheduledUpTo = Math.max(scheduledUpTo, state.now())));
+  const checkSchedules = () => (runSchedules(), server.later(30_000, checkSchedules));
+  server.later(30_000, checkSchedules);
   server.onReset(() => {
     state.clear();
     applySeed(state, seed);
+    scheduledUpTo = state.now();
+    // A reset stops the server's timers: the scheduler starts again.
+    server.later(30_000, checkSchedules);
   });
 
   const base = await server.listen();
@@ -108,6 +123,7 @@ export async function startZStackSimulator(options: ZStackSimulatorOptions = {})
       for (let index = 0; index < count; index += 1) queue.push({ ...failure });
       state.pendingFailures.set(api, queue);
     },
+    runSchedules,
     expireSessions() {
       expireAllSessions(state);
     },

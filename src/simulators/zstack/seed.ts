@@ -6,7 +6,7 @@ import { backupSizeOf, completeBackup, creatingBackupRow, readyRefs } from './vo
 
 /**
  * Demo data: two VMs with root and data volumes, a spare data volume, two image stores, volume backups
- * over the last week, a three-snapshot chain and a VM backup group. vm-web is stopped, so its volumes
+ * over the last week, a three-snapshot chain, a VM backup group and two backup schedules. vm-web is stopped, so its volumes
  * can be reverted (from its backups and snapshots) in the demo: ZStack reverts only stopped VMs' volumes. Uuids derive from names; dates sit
  * relative to now so the demo always looks fresh.
  */
@@ -45,6 +45,13 @@ export const DEMO = {
   vmWebOrphanGroup: id('vm-backup/vm-web-offsite'),
   vmWebDataBackup: id('volume-backup/vm-web-data-day-2'),
   vmWebRootSnapshot: id('snapshot/before-deploy'),
+  /** A job group with a daily trigger backing up vm-db-log (the policy "vm-db-daily"). */
+  dailyPolicyGroup: id('scheduler-job-group/vm-db-daily'),
+  dailyPolicyJob: id('scheduler-job/vm-db-daily/vm-db-log'),
+  dailyPolicyTrigger: id('scheduler-trigger/vm-db-daily'),
+  /** A stand-alone weekly job from before job groups (3.4.0) on vm-web's root volume. */
+  legacyWeeklyJob: id('scheduler-job/vm-web-root-weekly'),
+  legacyWeeklyTrigger: id('scheduler-trigger/vm-web-root-weekly'),
 } as const;
 
 function imageStore(state: ZStackState, uuid: string, name: string, hostname: string, totalCapacity: number, at: number): BackupStorageInventory {
@@ -206,6 +213,38 @@ export function seedDemo(state: ZStackState): void {
     state.snapshots.set(snapshot.uuid, snapshot);
     completeSnapshot(state, snapshot, at + 60_000);
   }
+
+  seedSchedules(state, now);
+}
+
+/**
+ * The demo's schedules: "vm-db-daily" runs five minutes after the time of vm-db-log's last backup,
+ * every day (so it has run, and runs again soon); vm-web's root volume has a legacy weekly job.
+ * The other volumes are in no schedule.
+ */
+function seedSchedules(state: ZStackState, now: number): void {
+  const tables = state.scheduler;
+  const settings = (retentionType: 'Count' | 'Days', retentionValue: number) => ({ backupStorageUuids: [DEMO.imageStoreMain], retentionType, retentionValue });
+  const at = { createdAt: now - 20 * DAY, lastOpAt: now - 20 * DAY };
+  tables.groups.set(DEMO.dailyPolicyGroup, { uuid: DEMO.dailyPolicyGroup, name: 'vm-db-daily', type: 'volumeBackup', settings: settings('Count', 7), state: 'Enabled', ...at });
+  tables.jobs.set(DEMO.dailyPolicyJob, {
+    uuid: DEMO.dailyPolicyJob, name: 'vm-db-daily-vm-db-log', type: 'volumeBackup', targetResourceUuid: DEMO.vmDbLog, settings: settings('Count', 7), state: 'Enabled', ...at,
+  });
+  tables.triggers.set(DEMO.dailyPolicyTrigger, {
+    uuid: DEMO.dailyPolicyTrigger, name: 'vm-db-daily', schedulerType: 'simple', schedulerInterval: 86_400, repeatCount: 0,
+    startTime: Math.floor((now - 20 * DAY + 5 * 60_000) / 1000), ...at,
+  });
+  tables.groupJobs.add(`${DEMO.dailyPolicyGroup}|${DEMO.dailyPolicyJob}`);
+  tables.groupTriggers.add(`${DEMO.dailyPolicyGroup}|${DEMO.dailyPolicyTrigger}`);
+
+  tables.jobs.set(DEMO.legacyWeeklyJob, {
+    uuid: DEMO.legacyWeeklyJob, name: 'vm-web-root-weekly', type: 'rootVolumeBackup', targetResourceUuid: DEMO.vmWebRoot, settings: settings('Days', 30), state: 'Enabled', ...at,
+  });
+  tables.triggers.set(DEMO.legacyWeeklyTrigger, {
+    uuid: DEMO.legacyWeeklyTrigger, name: 'vm-web-root-weekly', schedulerType: 'simple', schedulerInterval: 7 * 86_400, repeatCount: 0,
+    startTime: Math.floor((now - 21 * DAY + 60 * 60_000) / 1000), ...at,
+  });
+  tables.jobTriggers.add(`${DEMO.legacyWeeklyJob}|${DEMO.legacyWeeklyTrigger}`);
 }
 
 export function applySeed(state: ZStackState, seed: SeedName): void {

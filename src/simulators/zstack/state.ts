@@ -1,5 +1,6 @@
 import type { ZStackErrorCode } from './errors.js';
-import { formatZStackDate } from './dates.js';
+import { formatZStackDate, parseZStackDate } from './dates.js';
+import { SchedulerTables } from './scheduler.js';
 import type {
   BackupStorageInventory,
   SessionInventory,
@@ -24,7 +25,19 @@ export type ZStackAsyncApi =
   | 'SyncVolumeBackup'
   | 'RevertVolumeFromSnapshot'
   | 'RevertVolumeFromVolumeBackup'
-  | 'RevertVmFromVmBackup';
+  | 'RevertVmFromVmBackup'
+  | 'CreateSchedulerJob'
+  | 'CreateSchedulerJobGroup'
+  | 'CreateSchedulerTrigger'
+  | 'AddSchedulerJobsToSchedulerJobGroup'
+  | 'AddSchedulerJobGroupToSchedulerTrigger'
+  | 'UpdateSchedulerJob'
+  | 'UpdateSchedulerJobGroup'
+  | 'DeleteSchedulerJob'
+  | 'DeleteSchedulerJobGroup'
+  | 'DeleteSchedulerTrigger'
+  | 'RemoveSchedulerJobsFromSchedulerJobGroup'
+  | 'RemoveSchedulerJobGroupFromSchedulerTrigger';
 
 export interface SessionRecord {
   inventory: SessionInventory;
@@ -94,6 +107,8 @@ export class ZStackState {
   readonly lostBackups = new Map<string, Set<string>>();
   /** Failures `failNext` queued, consumed in order by the next jobs of each API. */
   readonly pendingFailures = new Map<string, ZStackErrorCode[]>();
+  /** Scheduler jobs, job groups, triggers and their refs (zstack.md §12). */
+  readonly scheduler = new SchedulerTables();
   /** The clock for dates and session expiry; tests may replace it to move time without sleeping. */
   now: () => number = Date.now;
 
@@ -108,6 +123,11 @@ export class ZStackState {
   /** `epochMs` (default: now) printed the way ZStack prints dates. */
   date(epochMs = this.now()): string {
     return formatZStackDate(epochMs, this.timeZone);
+  }
+
+  /** A date this simulator printed, as epoch ms. */
+  dateMs(text: string): number | null {
+    return parseZStackDate(text, this.timeZone);
   }
 
   /** A fresh uuid; the sequence restarts with `clear()`, so runs are reproducible. */
@@ -170,6 +190,7 @@ export class ZStackState {
     ] as Map<string, unknown>[]) {
       table.clear();
     }
+    this.scheduler.clear();
     this.uuidCounter = 0;
   }
 }
