@@ -4,7 +4,7 @@ import { createProvider } from './providers/registry.js';
 
 /**
  * Someone else at work on the demo vendors, through their own REST APIs as another console would:
- * every few seconds a backup named `activity-N` on the next vendor in turn (ZStack, VBS, TaurusDB),
+ * every few seconds a backup named `activity-N` on the next vendor in turn (ZStack, VBS, TaurusDB, CBR),
  * and that vendor's older `activity-` backups beyond the newest few deleted, so the demo's own data
  * stays what the first screen shows. A subscription in GraphiQL
  * (`subscription { backupStatusChanged { backup { name } previousStatus status occurredAt } }`)
@@ -46,13 +46,18 @@ export function startActivity(providerConfigs: readonly ProviderConfig[], everyM
   };
 }
 
-/** What the provider backs up: its database instances, or else its volumes. */
+/**
+ * What the provider backs up: its database instances, or else its volumes; where backups live in
+ * storages that must hold the volume first (CBR vaults), only the volumes they hold.
+ */
 async function sourcesOf(provider: BackupProvider): Promise<string[]> {
   const page = { offset: 0, limit: 10 };
-  const records = provider.createDatabaseBackup && provider.listDatabaseInstances
-    ? (await provider.listDatabaseInstances(page)).items
-    : (await provider.listVolumes!(page)).items;
-  return records.map((record) => record.vendorId);
+  if (provider.createDatabaseBackup && provider.listDatabaseInstances) return (await provider.listDatabaseInstances(page)).items.map((record) => record.vendorId);
+  if (provider.protectedVolumeIds && provider.listBackupStorages) {
+    const storages = await provider.listBackupStorages();
+    return (await provider.protectedVolumeIds(storages.map((storage) => storage.vendorId))).flat();
+  }
+  return (await provider.listVolumes!(page)).items.map((record) => record.vendorId);
 }
 
 async function createBackup(provider: BackupProvider, sourceId: string, name: string): Promise<void> {
@@ -61,7 +66,8 @@ async function createBackup(provider: BackupProvider, sourceId: string, name: st
     await provider.createDatabaseBackup({ instanceId: sourceId, ...common });
     return;
   }
-  const storages = provider.listBackupStorages ? await provider.listBackupStorages() : [];
+  // A vault that holds the volume is found by the vendor (CBR); elsewhere the first storage serves.
+  const storages = provider.listBackupStorages && !provider.protectedVolumeIds ? await provider.listBackupStorages() : [];
   await provider.createVolumeBackup!({
     volumeId: sourceId,
     backupStorageId: storages[0]?.vendorId ?? null,

@@ -56,22 +56,22 @@ describe('the demo\'s first screen', () => {
     await demo?.close();
   });
 
-  it('shows ZStack, VBS and TaurusDB backups at start', async () => {
-    expect(kinds(await firstPage())).toEqual(new Set(['ZSTACK', 'HUAWEI_VBS', 'HUAWEI_TAURUSDB']));
+  it('shows ZStack, VBS, TaurusDB and CBR backups at start', async () => {
+    expect(kinds(await firstPage())).toEqual(new Set(['ZSTACK', 'HUAWEI_VBS', 'HUAWEI_TAURUSDB', 'HUAWEI_CBR']));
   });
 
   it('still shows every vendor after the demo\'s activity, which is spread over the vendors and bounded', async () => {
-    // Four batches of rounds, one per vendor each (12 rounds: 96 s of the demo's 8 s timer); each batch's
+    // Four batches of rounds, one per vendor each (16 rounds: 128 s of the demo's 8 s timer); each batch's
     // backups settle (the demo's jobs take 4 s) before the next batch may delete them.
     for (let batch = 0; batch < 4; batch += 1) {
-      for (let vendor = 0; vendor < 3; vendor += 1) await demo.activity.round();
+      for (let vendor = 0; vendor < 4; vendor += 1) await demo.activity.round();
       await expect.poll(async () => (await activityBackups()).filter((b) => b.status === 'CREATING').length, { timeout: 20_000, interval: 250 }).toBe(0);
     }
     const made = await activityBackups();
-    expect(new Set(made.map((b) => b.provider.kind))).toEqual(new Set(['ZSTACK', 'HUAWEI_VBS', 'HUAWEI_TAURUSDB']));
+    expect(new Set(made.map((b) => b.provider.kind))).toEqual(new Set(['ZSTACK', 'HUAWEI_VBS', 'HUAWEI_TAURUSDB', 'HUAWEI_CBR']));
     // Older activity backups are deleted: at most the newest two per vendor stand (VBS names a backup only once its job runs).
-    expect(made.filter((b) => b.status !== 'DELETING').length).toBeLessThanOrEqual(6);
-    expect(kinds(await firstPage())).toEqual(new Set(['ZSTACK', 'HUAWEI_VBS', 'HUAWEI_TAURUSDB']));
+    expect(made.filter((b) => b.status !== 'DELETING').length).toBeLessThanOrEqual(8);
+    expect(kinds(await firstPage())).toEqual(new Set(['ZSTACK', 'HUAWEI_VBS', 'HUAWEI_TAURUSDB', 'HUAWEI_CBR']));
   }, 120_000);
 
   it('runs the quick start\'s VM backup with the ids the first query shows; the job and its group end together, one backup per volume', async () => {
