@@ -19,7 +19,8 @@ const NARROW = { width: 420, height: 800 };
 async function openConsole(browser: Browser, gatewayUrl: string, viewport: { width: number; height: number }): Promise<{ page: Page; pageErrors: string[] }> {
   const { page, pageErrors } = await offlinePage(browser, gatewayUrl, viewport);
   await page.goto(`${gatewayUrl}/console`);
-  await expect.poll(async () => new Set(await rowKinds(page)).size, { timeout: 30_000 }).toBe(3);
+  // Rows of all four demo vendors are in: the page has its full width of content.
+  await expect.poll(async () => new Set(await rowKinds(page)).size, { timeout: 30_000 }).toBe(4);
   await page.locator('#create-source option').nth(1).waitFor({ state: 'attached', timeout: 20_000 });
   return { page, pageErrors };
 }

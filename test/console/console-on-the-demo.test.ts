@@ -16,7 +16,7 @@ describe('the console on the demo gateway: demo key in the page, every vendor li
   }, 60_000);
   afterAll(() => demo?.close());
 
-  it('lists backups of ZStack, VBS and TaurusDB with the health strip, without asking for a key', async () => {
+  it('lists backups of ZStack, VBS, TaurusDB and CBR with the health strip, without asking for a key', async () => {
     const { page, elsewhere, pageErrors } = await offlinePage(browser, gateway.url);
     await page.goto(`${gateway.url}/console`);
     await page.locator('tbody tr').first().waitFor({ timeout: 30_000 });
@@ -24,8 +24,8 @@ describe('the console on the demo gateway: demo key in the page, every vendor li
     const firstRowsMs = await page.evaluate(() => Math.round(performance.now()));
     writeFileSync(`${ARTIFACTS}/console-first-rows.txt`, `${firstRowsMs} ms from navigation to the first rows\n`);
 
-    await expect.poll(async () => new Set(await rowKinds(page)), { timeout: 20_000 }).toEqual(new Set(['ZSTACK', 'HUAWEI_VBS', 'HUAWEI_TAURUSDB']));
-    await expect.poll(() => page.locator('.health .chip.ok').count()).toBe(3);
+    await expect.poll(async () => new Set(await rowKinds(page)), { timeout: 20_000 }).toEqual(new Set(['ZSTACK', 'HUAWEI_VBS', 'HUAWEI_TAURUSDB', 'HUAWEI_CBR']));
+    await expect.poll(() => page.locator('.health .chip.ok').count()).toBe(4);
     expect(await page.locator('#api-key').count()).toBe(0);
     const badge = page.locator('tbody tr .badge').first();
     expect(await badge.getAttribute('title')).toMatch(/^vendor status: \S+/);
