@@ -67,7 +67,18 @@ export function outsideBudget<T>(fn: () => T): T {
   return current.exit(fn);
 }
 
+const followingWrite = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `fn`, the polls a write makes to follow its own asynchronous vendor job to its end (a ZStack
+ * policy is several async writes, each awaited): they are part of that write, counted but never
+ * refused, as the write itself is not (refusing one would leave the write's outcome unknown).
+ */
+export function asPartOfWrite<T>(fn: () => T): T {
+  return followingWrite.run(true, fn);
+}
+
 /** Called by the upstream layer before each attempt; outside an operation nothing is counted. */
 export function chargeUpstreamCall(attempt: UpstreamAttempt, providerName: string): void | Promise<void> {
-  return current.getStore()?.charge(attempt, providerName);
+  return current.getStore()?.charge(attempt === 'read' && followingWrite.getStore() ? 'write' : attempt, providerName);
 }

@@ -151,6 +151,11 @@ export const FIELD_COSTS: Record<string, Cost> = {
   'RevertVolumeToSnapshotSuccess.volume': 2,
   'RestoreDatabaseToPointInTimeSuccess.instance': load,
   // Reads the vault and where the disk is before the write (providers/huawei/cbr/protection.ts).
+  // A policy write reads what it changes first (the provider's policies; on ZStack its groups, jobs
+  // and triggers, and the target volumes) beside its writes, which are priced by the mutation rate.
+  ...Object.fromEntries(
+    ['create', 'update', 'delete', 'attach', 'detach'].map((verb) => [`Mutation.${verb}BackupPolicy`, POLICY_READ + ASSUMED_LIST_LENGTH + MUTATION]),
+  ),
   'Mutation.protectVolume': 3,
   'Mutation.unprotectVolume': 2,
   'ProtectVolumeSuccess.volume': load,

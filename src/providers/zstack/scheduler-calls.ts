@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { VendorError } from '../../domain/errors.js';
 import { currentDeadline } from '../../infrastructure/logger.js';
+import { asPartOfWrite } from '../../infrastructure/upstream-budget.js';
 import type { AsyncCall, ZStackClient } from './client.js';
 import { randomZStackUuid } from './ids.js';
 import { condition } from './query.js';
@@ -29,7 +30,7 @@ export class SchedulerCalls {
     const deadline = (currentDeadline() ?? Date.now() + WAIT_WITHOUT_DEADLINE_MS) - DEADLINE_MARGIN_MS;
     const jobUuid = await this.client.startJob({ ...call, jobUuid: randomZStackUuid() });
     for (let wait = FIRST_POLL_MS; ; wait = Math.min(wait * 2, MAX_POLL_MS)) {
-      const poll = await this.client.pollJob(jobUuid);
+      const poll = await asPartOfWrite(() => this.client.pollJob(jobUuid));
       if (poll.state === 'succeeded') return poll.result;
       if (poll.state === 'failed') throw poll.error;
       if (poll.state === 'expired' || Date.now() + wait > deadline) {
