@@ -37,7 +37,7 @@ export interface UpstreamSettings {
 }
 
 export const DEFAULT_UPSTREAM_SETTINGS: UpstreamSettings = {
-  circuit: { failureRatio: 0.5, minimumCalls: 20, windowSize: 40, consecutiveFailures: 3, resetTimeoutMs: 5_000, probeTimeoutMs: 2_000 },
+  circuit: { failureRatio: 0.5, minimumCalls: 20, windowSize: 40, consecutiveFailures: 5, resetTimeoutMs: 5_000, probeTimeoutMs: 2_000 },
   retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2_000 },
   reads: { concurrency: 16, maxQueued: 256, queueTimeoutMs: 2_000 },
   writes: { concurrency: 8, maxQueued: 256, queueTimeoutMs: 2_000 },

@@ -1,3 +1,4 @@
+import { DEFAULT_UPSTREAM_SETTINGS } from '../../src/infrastructure/upstream-guard.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { providerKeyOf, resourceGlobalId } from '../../src/domain/ids.js';
 import type { TickReport } from '../../src/live/poller.js';
@@ -5,6 +6,9 @@ import { eventually } from '../support/eventually.js';
 import { HUAWEI_PROJECT, startStack, type Stack } from '../support/stack.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { startBlackhole, type Blackhole } from './endpoints.js';
+
+/** Failed calls in a row that open a circuit by default. */
+const IN_A_ROW = DEFAULT_UPSTREAM_SETTINGS.circuit.consecutiveFailures;
 
 const PROVIDERS = '{ providers { name healthy circuit } }';
 const BACKUPS = '{ backups(first: 50) { edges { node { id provider { name } } } } }';
@@ -58,16 +62,16 @@ describe('circuit breaker per provider instance', () => {
       const listed = await stack.graphql(BACKUPS);
       codes.push(listed.body.errors?.map((e) => e.extensions?.code)[0]);
     }
-    // Three waited their timeout; the other five failed at once without reaching the vendor.
-    expect(codes).toEqual([...Array(3).fill('UPSTREAM_TIMEOUT'), ...Array(5).fill('UPSTREAM_UNAVAILABLE')]);
-    expect(blackhole.requests()).toBe(3);
+    // The default run of failures waited their timeout (five); the rest failed at once without reaching the vendor.
+    expect(codes).toEqual([...Array(IN_A_ROW).fill('UPSTREAM_TIMEOUT'), ...Array(8 - IN_A_ROW).fill('UPSTREAM_UNAVAILABLE')]);
+    expect(blackhole.requests()).toBe(IN_A_ROW);
   });
 
   it('queries that all wait on one ZStack login to a blackholed vendor each count as a failure, so the circuit opens with that login', async () => {
     blackhole = await startBlackhole();
     stack = await startStack({ endpoints: { zs: blackhole.url }, providerTimeoutMs: { zs: 300 } });
     // At low traffic every query finds the one login in flight and waits on it.
-    const waiting = await Promise.all([1, 2, 3].map(() => stack.graphql(BACKUPS)));
+    const waiting = await Promise.all(Array.from({ length: IN_A_ROW }, () => stack.graphql(BACKUPS)));
     for (const listed of waiting) expect(listed.body.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_TIMEOUT']);
     expect(blackhole.requests()).toBe(1);
 
@@ -81,7 +85,7 @@ describe('circuit breaker per provider instance', () => {
     stack = await startStack({ vbs: {}, clock, providerTimeoutMs: { vbs: 300 }, providerUpstream: { vbs: { circuit: { resetTimeoutMs: 1_000, probeTimeoutMs: 300 } } } });
     const vbs = stack.gateway.tenants.tenants[0]!.provider(providerKeyOf('acme', 'vbs'))!;
     stack.vbs!.server.injectFault({ fault: { type: 'hang' } });
-    for (let query = 0; query < 3; query += 1) await stack.graphql(BACKUPS);
+    for (let query = 0; query < IN_A_ROW; query += 1) await stack.graphql(BACKUPS);
     expect(vbs.circuit()).toBe('OPEN');
 
     // Still dead: the probe is sent when the reset timeout has passed, and client queries do not wait for it.

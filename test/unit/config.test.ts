@@ -159,7 +159,7 @@ describe('upstream settings (circuit, retry, queues) are validated, defaulted an
     expect(config.server.requestDeadlineMs).toBe(15_000);
     const settings = upstreamSettingsOf(config, config.tenants[0]!.providers[0]!);
     expect(settings).toEqual({
-      circuit: { failureRatio: 0.5, windowSize: 40, minimumCalls: 20, consecutiveFailures: 3, resetTimeoutMs: 9_000, probeTimeoutMs: 2_000 },
+      circuit: { failureRatio: 0.5, windowSize: 40, minimumCalls: 20, consecutiveFailures: 5, resetTimeoutMs: 9_000, probeTimeoutMs: 2_000 },
       retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 2_000 },
       reads: { concurrency: 16, maxQueued: 256, queueTimeoutMs: 2_000 },
       writes: { concurrency: 2, maxQueued: 256, queueTimeoutMs: 2_000 },
