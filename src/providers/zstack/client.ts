@@ -3,6 +3,7 @@ import { TransportError, VendorError } from '../../domain/errors.js';
 import type { CircuitStatus, UpstreamGuard } from '../../infrastructure/upstream-guard.js';
 import { parseJson, UpstreamHttp, type UpstreamRequest, type UpstreamResponse } from '../../infrastructure/upstream-http.js';
 import type { ProviderKey } from '../../domain/provider.js';
+import { BoundedMap } from '../../domain/bounded-map.js';
 import { isZStackUuid, resubmissionsBetween, successorJobUuid } from './ids.js';
 import { jobUuidOfLocation, stripQuery, zstackErrorCode, zstackErrorOf } from './wire.js';
 import { buildQueryString, chunkValues, condition, DEFAULT_CHUNK_LIMITS, type ChunkLimits, type QueryOptions } from './query.js';
@@ -101,8 +102,8 @@ export class ZStackClient {
   private session: Session | null = null;
   /** Every session uuid this client held: scrubbed from vendor texts before they become errors. */
   private readonly knownSessionUuids = new Set<string>();
-  private readonly submissions = new Map<string, Submission>();
-  private readonly successors = new Map<string, string>();
+  private readonly submissions = new BoundedMap<string, Submission>(REMEMBERED_SUBMISSIONS);
+  private readonly successors = new BoundedMap<string, string>(REMEMBERED_SUBMISSIONS);
   private readonly resubmissions = new Map<string, Promise<void>>();
   private closing: Promise<void> | null = null;
 
@@ -184,7 +185,7 @@ export class ZStackClient {
       const next = await this.recoverFromStaleSession(poll.jobUuid);
       if (!next) break;
       poll = next;
-      this.remember(this.successors, jobUuid, poll.jobUuid);
+      this.successors.set(jobUuid, poll.jobUuid);
     }
     return poll;
   }
@@ -286,11 +287,11 @@ export class ZStackClient {
     const response = await this.http.request({ ...this.withSession(request, sessionUuid, { ...this.jobHeaders, 'x-job-uuid': jobUuid }), idempotent: true });
     const what = `${call.method} ${stripQuery(call.path)}`;
     if (response.status === 202) {
-      this.remember(this.submissions, jobUuid, { call, sessionUuid });
+      this.submissions.set(jobUuid, { call, sessionUuid });
       return jobUuidOfLocation(parseJson<{ location?: unknown }>(response, what).location, what);
     }
     if (response.status === 400 && /^Duplicate job uuid/i.test(response.text.trim())) {
-      this.remember(this.submissions, jobUuid, { call, sessionUuid });
+      this.submissions.set(jobUuid, { call, sessionUuid });
       return jobUuid;
     }
     // Some deployments reject a stale session before accepting the job; nothing was created then.
@@ -350,12 +351,6 @@ export class ZStackClient {
     );
     this.resubmissions.set(jobUuid, resubmission);
     return resubmission;
-  }
-
-  private remember<V>(map: Map<string, V>, key: string, value: V): void {
-    map.delete(key);
-    map.set(key, value);
-    if (map.size > REMEMBERED_SUBMISSIONS) map.delete(map.keys().next().value!);
   }
 
   // --- answers -------------------------------------------------------------------------------
