@@ -49,42 +49,27 @@ const zstackProvider = z
   })
   .strict();
 
+/** What every Huawei service's entry says: one endpoint per service, the project, and how to sign in. */
+const huaweiService = {
+  name,
+  endpoint: url,
+  projectId: z.string().min(1),
+  auth: huaweiAuth,
+  timeoutMs,
+  upstream: upstreamOverride.optional(),
+};
+
 const vbsProvider = z
   .object({
     kind: z.literal('huawei-vbs'),
-    name,
-    endpoint: url,
+    ...huaweiService,
     evsEndpoint: url.optional(),
-    projectId: z.string().min(1),
-    auth: huaweiAuth,
-    timeoutMs,
-    upstream: upstreamOverride.optional(),
   })
   .strict();
 
-const taurusDbProvider = z
-  .object({
-    kind: z.literal('huawei-taurusdb'),
-    name,
-    endpoint: url,
-    projectId: z.string().min(1),
-    auth: huaweiAuth,
-    timeoutMs,
-    upstream: upstreamOverride.optional(),
-  })
-  .strict();
+const taurusDbProvider = z.object({ kind: z.literal('huawei-taurusdb'), ...huaweiService }).strict();
 
 /** Huawei CBR (huawei-cbr.md F): vaults, checkpoints and backups at https://cbr.{region}.myhuaweicloud.com. */
-const cbrProvider = z
-  .object({
-    kind: z.literal('huawei-cbr'),
-    name,
-    endpoint: url,
-    projectId: z.string().min(1),
-    auth: huaweiAuth,
-    timeoutMs,
-    upstream: upstreamOverride.optional(),
-  })
-  .strict();
+const cbrProvider = z.object({ kind: z.literal('huawei-cbr'), ...huaweiService }).strict();
 
 export const provider = z.discriminatedUnion('kind', [zstackProvider, vbsProvider, taurusDbProvider, cbrProvider]);

@@ -158,3 +158,11 @@ export class UpstreamGuard {
     return new UpstreamRejection('CIRCUIT_OPEN', `${this.providerName} is failing; its circuit is open, so the call was not sent`);
   }
 }
+
+/** A provider's health check: whether its vendor answers a small read at all (any failure is "no"). */
+export function answers(read: () => Promise<unknown>): Promise<boolean> {
+  return read().then(
+    () => true,
+    () => false,
+  );
+}

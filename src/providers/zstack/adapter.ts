@@ -6,6 +6,7 @@ import type {
   ResourceType, RestoreBackupRequest, RestoreVmBackupRequest, RevertVolumeToSnapshotRequest, SnapshotRecord, StartedJob, VolumeRecord,
 } from '../../domain/provider.js';
 import type { AttachBackupPolicyRequest, BackupPolicyRecord, CreateBackupPolicyRequest, UpdateBackupPolicyRequest } from '../../domain/backup-policy.js';
+import { answers } from '../../infrastructure/upstream-guard.js';
 import { ZStackClient, type ZStackClientConfig } from './client.js';
 import { ZStackPolicies } from './policies.js';
 import { requireAbsent, requireBandwidth, requireCidr, requireDescription, requireName, requirePositiveInteger, requireTags, requireUuid } from './constraints.js';
@@ -80,13 +81,8 @@ export class ZStackProvider implements BackupProvider {
     return this.client.circuit;
   }
 
-  async checkHealth(): Promise<boolean> {
-    try {
-      await this.client.query('backup-storage', { limit: 1 });
-      return true;
-    } catch {
-      return false;
-    }
+  checkHealth(): Promise<boolean> {
+    return answers(() => this.client.query('backup-storage', { limit: 1 }));
   }
 
   // --- backups ----------------------------------------------------------------------------------

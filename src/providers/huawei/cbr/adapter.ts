@@ -21,7 +21,7 @@ import type {
   UnprotectVolumeRequest,
   VolumeRecord,
 } from '../../../domain/provider.js';
-import { UpstreamGuard, type CircuitStatus } from '../../../infrastructure/upstream-guard.js';
+import { answers, UpstreamGuard, type CircuitStatus } from '../../../infrastructure/upstream-guard.js';
 import { UpstreamHttp } from '../../../infrastructure/upstream-http.js';
 import { huaweiIdentity } from '../auth/index.js';
 import type { HuaweiAuth } from '../auth/authorize.js';
@@ -96,13 +96,8 @@ export class CbrProvider implements BackupProvider {
     return this.guard.circuit;
   }
 
-  async checkHealth(): Promise<boolean> {
-    try {
-      await this.client.ping();
-      return true;
-    } catch {
-      return false;
-    }
+  checkHealth(): Promise<boolean> {
+    return answers(() => this.client.ping());
   }
 
   /**

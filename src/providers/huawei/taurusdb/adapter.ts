@@ -2,7 +2,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { NotFoundError, ValidationError } from '../../../domain/errors.js';
 import { isAfterPosition, matchesBackupFilter } from '../../../domain/newest-first.js';
 import { deletedBackupOf, startDeletion } from '../deletion-jobs.js';
-import { UpstreamGuard, type CircuitStatus } from '../../../infrastructure/upstream-guard.js';
+import { answers, UpstreamGuard, type CircuitStatus } from '../../../infrastructure/upstream-guard.js';
 import { createOnce, lookupOf, madeBy, pollLookup, type CreateLookup } from '../unconfirmed-creates.js';
 import type {
   BackupListFilter,
@@ -107,13 +107,8 @@ export class TaurusDbProvider implements BackupProvider {
     return this.guard.circuit;
   }
 
-  async checkHealth(): Promise<boolean> {
-    try {
-      await this.client.listInstances({ offset: 0, limit: 1 });
-      return true;
-    } catch {
-      return false;
-    }
+  checkHealth(): Promise<boolean> {
+    return answers(() => this.client.listInstances({ offset: 0, limit: 1 }));
   }
 
   getBackups(ids: readonly string[]): Promise<(BackupRecord | null)[]> {

@@ -4,7 +4,7 @@ import { isAfterPosition, matchesBackupFilter } from '../../../domain/newest-fir
 import { UpstreamHttp } from '../../../infrastructure/upstream-http.js';
 import { huaweiIdentity } from '../auth/index.js';
 import { deletedBackupOf, deletionState, startDeletion } from '../deletion-jobs.js';
-import { UpstreamGuard, type CircuitStatus } from '../../../infrastructure/upstream-guard.js';
+import { answers, UpstreamGuard, type CircuitStatus } from '../../../infrastructure/upstream-guard.js';
 import { createOnce, lookupOf, madeBy, pollLookup, type CreateLookup } from '../unconfirmed-creates.js';
 import type { AttachBackupPolicyRequest, BackupPolicyRecord, CreateBackupPolicyRequest, UpdateBackupPolicyRequest } from '../../../domain/backup-policy.js';
 import { VbsPolicies } from './policies.js';
@@ -87,13 +87,8 @@ export class VbsProvider implements BackupProvider {
     return this.guard.circuit;
   }
 
-  async checkHealth(): Promise<boolean> {
-    try {
-      await this.client.ping();
-      return true;
-    } catch {
-      return false;
-    }
+  checkHealth(): Promise<boolean> {
+    return answers(() => this.client.ping());
   }
 
   getBackupPolicies(ids: readonly string[]): Promise<(BackupPolicyRecord | null)[]> {
