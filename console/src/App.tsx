@@ -7,13 +7,18 @@ import { CreatePanel } from './components/CreatePanel';
 import { HealthStrip } from './components/HealthStrip';
 import { JobsDrawer, type TrackedJob } from './components/JobsDrawer';
 import { KeyPrompt } from './components/KeyPrompt';
+import { PoliciesView } from './components/PoliciesView';
+import { ProtectionView } from './components/ProtectionView';
+import { ViewTabs } from './components/ViewTabs';
 import { demoKey, forgetKey, storedKey, storeKey } from './session';
+import { useView } from './view';
 import { ScopesContext } from './viewer';
 
 export function App() {
   const demo = useMemo(demoKey, []);
   const [apiKey, setApiKey] = useState<string | null>(() => demo ?? storedKey());
   const [jobs, setJobs] = useState<TrackedJob[]>([]);
+  const view = useView();
   const connection = useMemo(() => (apiKey ? createConsoleClient(apiKey) : null), [apiKey]);
   const track = useCallback((job: TrackedJob) => setJobs((current) => [job, ...current.filter((j) => j.id !== job.id)]), []);
 
@@ -48,14 +53,19 @@ export function App() {
       </header>
       <WithScopes>
         <HealthStrip />
-        <main className="layout">
-          <BackupList onJob={track} />
-          {/* After the list in reading order; at narrow widths the stylesheet puts it first, above the long list. */}
-          <aside className="side" aria-label="Actions">
-            <CreatePanel onJob={track} />
-            <JobsDrawer jobs={jobs} />
-          </aside>
-        </main>
+        <ViewTabs current={view} />
+        {view === 'protection' && <ProtectionView />}
+        {view === 'policies' && <PoliciesView />}
+        {view === 'backups' && (
+          <main className="layout">
+            <BackupList onJob={track} />
+            {/* After the list in reading order; at narrow widths the stylesheet puts it first, above the long list. */}
+            <aside className="side" aria-label="Actions">
+              <CreatePanel onJob={track} />
+              <JobsDrawer jobs={jobs} />
+            </aside>
+          </main>
+        )}
       </WithScopes>
     </UrqlProvider>
   );

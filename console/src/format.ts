@@ -36,14 +36,17 @@ export function toneOf(status: string): BadgeTone {
   switch (status) {
     case 'AVAILABLE':
     case 'SUCCEEDED':
+    case 'PROTECTED':
       return 'ok';
     case 'CREATING':
     case 'DELETING':
     case 'RESTORING':
     case 'PENDING':
     case 'RUNNING':
+    case 'STALE':
       return 'busy';
     case 'FAILED':
+    case 'UNPROTECTED':
       return 'bad';
     case 'DELETED':
       return 'gone';
@@ -52,7 +55,7 @@ export function toneOf(status: string): BadgeTone {
   }
 }
 
-const PROVIDER_KIND_LABELS: Record<string, string> = { ZSTACK: 'ZStack', HUAWEI_VBS: 'Huawei VBS', HUAWEI_TAURUSDB: 'Huawei TaurusDB' };
+const PROVIDER_KIND_LABELS: Record<string, string> = { ZSTACK: 'ZStack', HUAWEI_VBS: 'Huawei VBS', HUAWEI_TAURUSDB: 'Huawei TaurusDB', HUAWEI_CBR: 'Huawei CBR' };
 
 export function providerKindLabel(kind: string): string {
   return PROVIDER_KIND_LABELS[kind] ?? kind;

@@ -17,7 +17,7 @@ export function applyStatusEvent(rows: readonly BackupRowFragment[], backup: Bac
 }
 
 /** Appends a page, skipping rows already shown (a live event may have added one first). */
-export function appendPage(rows: readonly BackupRowFragment[], page: readonly BackupRowFragment[]): BackupRowFragment[] {
+export function appendPage<Row extends { id: string }>(rows: readonly Row[], page: readonly Row[]): Row[] {
   const shown = new Set(rows.map((row) => row.id));
   return [...rows, ...page.filter((row) => !shown.has(row.id))];
 }

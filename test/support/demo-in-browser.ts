@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { startDemo, type Demo } from '../../src/demo.js';
+import { startDemo, type Demo, type DemoOptions } from '../../src/demo.js';
 import { createLogger } from '../../src/infrastructure/logger.js';
 import { createGateway, type Gateway } from '../../src/server/gateway.js';
 import { launchChromium } from './chromium.js';
@@ -12,8 +12,8 @@ export interface DemoInBrowser {
   close(): Promise<void>;
 }
 
-export async function startDemoInBrowser(): Promise<DemoInBrowser> {
-  const demo = await startDemo({ port: 0, host: '127.0.0.1' });
+export async function startDemoInBrowser(options: Pick<DemoOptions, 'activityEveryMs'> = {}): Promise<DemoInBrowser> {
+  const demo = await startDemo({ port: 0, host: '127.0.0.1', ...options });
   const gateway = await createGateway(demo.config, { graphiqlApiKey: demo.apiKey, logger: createLogger({ level: 'warn' }) });
   const browser = await launchChromium();
   return {

@@ -119,6 +119,7 @@ describe('console: what a mutation answer means for its form', () => {
     expect(outcomeOf({ __typename: 'ValidationError', field: 'name', rule: 'pattern', message: 'name has a bad character', vendorCode: 'VolumeBackup.0008' })).toEqual({
       kind: 'invalid',
       fields: { name: 'name has a bad character (VolumeBackup.0008)' },
+      rules: { name: 'pattern' },
     });
     expect(outcomeOf({ __typename: 'VendorError', message: 'quota exceeded', vendorCode: 'SYS.1007' })).toEqual({ kind: 'failed', message: 'SYS.1007: quota exceeded' });
     expect(outcomeOf(null, { message: '[Network] Failed to fetch' })).toEqual({ kind: 'failed', message: '[Network] Failed to fetch' });

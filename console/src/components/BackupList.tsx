@@ -1,61 +1,36 @@
-import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useClient } from 'urql';
 import { BackupStatusChangedDocument, ConsoleBackupsDocument, ProviderHealthDocument, type BackupRowFragment } from '../../../schema/client/graphql.js';
 import { NO_FILTER, toBackupFilter, type FilterForm } from '../filters';
-import { humanSize, nameParts, providerKindLabel, shortTime } from '../format';
-import { appendPage, applyStatusEvent, providerFailures, type ProviderFailure } from '../rows';
+import { humanSize, providerKindLabel } from '../format';
+import { pageOf, usePaged } from '../paged';
+import { applyStatusEvent, providerFailures } from '../rows';
+import { Breakable } from './Breakable';
 import { Filters } from './Filters';
+import { Instant } from './Instant';
+import { ListFooter } from './ListFooter';
+import { ListNotices } from './ListNotices';
 import { RowActions } from './RowActions';
 import { StatusBadge } from './StatusBadge';
 import type { TrackedJob } from './JobsDrawer';
 
 const PAGE_SIZE = 25;
 
-interface ListState {
-  rows: BackupRowFragment[];
-  endCursor: string | null;
-  hasNextPage: boolean;
-  loading: boolean;
-  failures: ProviderFailure[];
-  error: string | null;
-}
-
-const EMPTY: ListState = { rows: [], endCursor: null, hasNextPage: false, loading: true, failures: [], error: null };
-
 /** Backups across every provider: filtered, paged with "load more", and kept live by backupStatusChanged. */
 export function BackupList({ onJob }: { onJob(job: TrackedJob): void }) {
   const client = useClient();
   const [form, setForm] = useState<FilterForm>(NO_FILTER);
   const filter = useMemo(() => toBackupFilter(form), [form]);
-  const [state, setState] = useState<ListState>(EMPTY);
-  // Only the latest request may fill the list: an answer for a filter since changed is dropped.
-  const latest = useRef(0);
-
-  const load = async (after: string | null) => {
-    const ticket = ++latest.current;
-    setState((s) => ({ ...s, loading: true }));
-    const result = await client.query(ConsoleBackupsDocument, { first: PAGE_SIZE, after, filter }, { requestPolicy: 'network-only' }).toPromise();
-    if (ticket !== latest.current) return;
-    const connection = result.data?.backups;
-    const page = (connection?.edges ?? []).flatMap((edge) => (edge.node ? [edge.node] : []));
-    const failures = providerFailures(result.error?.graphQLErrors);
-    // A provider failed the listing: the health strip (same document, so it gets the answer) checks again now.
-    if (failures.length > 0) void client.query(ProviderHealthDocument, {}, { requestPolicy: 'network-only' }).toPromise();
-    setState((s) => ({
-      rows: after ? appendPage(s.rows, page) : page,
-      endCursor: connection?.pageInfo.endCursor ?? null,
-      hasNextPage: connection?.pageInfo.hasNextPage ?? false,
-      loading: false,
-      failures,
-      error: !connection && result.error ? result.error.message : null,
-    }));
-  };
-
-  // A new filter starts the list again from its first page.
-  useEffect(() => {
-    setState(EMPTY);
-    void load(null);
-  }, [filter]);
+  const fetchPage = useCallback(
+    async (after: string | null) => {
+      const result = await client.query(ConsoleBackupsDocument, { first: PAGE_SIZE, after, filter }, { requestPolicy: 'network-only' }).toPromise();
+      // A provider failed the listing: the health strip (same document, so it gets the answer) checks again now.
+      if (providerFailures(result.error?.graphQLErrors).length > 0) void client.query(ProviderHealthDocument, {}, { requestPolicy: 'network-only' }).toPromise();
+      return { page: pageOf(result.data?.backups), error: result.error };
+    },
+    [client, filter],
+  );
+  const { state, loadMore, setState } = usePaged<BackupRowFragment>(fetchPage);
 
   useEffect(() => {
     const subscription = client.subscription(BackupStatusChangedDocument, {}).subscribe((result) => {
@@ -70,17 +45,7 @@ export function BackupList({ onJob }: { onJob(job: TrackedJob): void }) {
     <section className="panel list" aria-labelledby="backups-title">
       <h2 id="backups-title">Backups</h2>
       <Filters value={form} onChange={setForm} />
-      {state.failures.map((failure) => (
-        <p key={failure.provider} className="notice" role="status" data-failed-provider={failure.provider}>
-          <strong>{failure.provider}</strong> is not answering ({failure.code}): its backups are missing below; the other providers' are shown.
-          <span className="muted"> {failure.message}</span>
-        </p>
-      ))}
-      {state.error && (
-        <p className="notice" role="alert">
-          {state.error}
-        </p>
-      )}
+      <ListNotices failures={state.failures} error={state.error} what="backups" />
       <div className="table-wrap">
         <table>
           <caption className="visually-hidden">Backups, newest first</caption>
@@ -118,9 +83,7 @@ export function BackupList({ onJob }: { onJob(job: TrackedJob): void }) {
                 </td>
                 <td className="number">{humanSize(row.sizeBytes)}</td>
                 <td className="when">
-                  <time dateTime={row.createdAt ?? undefined} title={row.createdAt ?? undefined}>
-                    {shortTime(row.createdAt)}
-                  </time>
+                  <Instant iso={row.createdAt} />
                 </td>
                 <td className="actions">
                   <RowActions row={row} onJob={onJob} />
@@ -130,29 +93,7 @@ export function BackupList({ onJob }: { onJob(job: TrackedJob): void }) {
           </tbody>
         </table>
       </div>
-      {!state.loading && state.rows.length === 0 && !state.error && <p className="muted">No backups match.</p>}
-      <p aria-live="polite" className="muted">
-        {state.loading ? 'Loading…' : `${state.rows.length} shown`}
-      </p>
-      {state.hasNextPage && (
-        <button type="button" disabled={state.loading} onClick={() => void load(state.endCursor)}>
-          Load more
-        </button>
-      )}
+      <ListFooter state={state} onMore={loadMore} none="No backups match." />
     </section>
-  );
-}
-
-/** A name that may wrap after its separators (`vm-db-nightly-vm-db-data`), never inside a word. */
-function Breakable({ text }: { text: string }) {
-  return (
-    <>
-      {nameParts(text).map((part, index) => (
-        <Fragment key={index}>
-          {index > 0 && <wbr />}
-          <span>{part}</span>
-        </Fragment>
-      ))}
-    </>
   );
 }
