@@ -101,6 +101,35 @@ describe('the console\'s layout on the demo, at 1280 and 420 px', () => {
     await page.close();
   }, 60_000);
 
+  for (const viewport of [WIDE, NARROW]) {
+    it(`the Protection and Policies views at ${viewport.width} px: no horizontal scrolling, dates on one line, and the policy form before the list when narrow`, async () => {
+      const { page, pageErrors } = await openConsole(browser, gateway.url, viewport);
+      await page.getByRole('link', { name: 'Protection' }).click();
+      await page.locator('tbody tr[data-state]').first().waitFor({ timeout: 30_000 });
+      expect(await page.locator('[aria-current="page"]').innerText()).toBe('Protection');
+      expect(await overflowX(page)).toBeLessThanOrEqual(0);
+      expect(await multiLine(page, 'td.when time')).toEqual([]);
+      expect(await multiLine(page, 'td.name span')).toEqual([]);
+      await page.screenshot({ path: `${ARTIFACTS}/console-protection-${viewport.width}.png`, fullPage: true });
+
+      await page.getByRole('link', { name: 'Policies' }).click();
+      await page.locator('tbody tr[data-policy]').first().waitFor({ timeout: 30_000 });
+      await page.locator('#policy-create-provider').selectOption({ index: 1 });
+      await page.locator('#policy-create-targetIds input').first().waitFor({ timeout: 20_000 });
+      expect(await overflowX(page)).toBeLessThanOrEqual(0);
+      expect(await multiLine(page, 'td.when time')).toEqual([]);
+      if (viewport === NARROW) {
+        const formTop = (await page.locator('#policy-create-title').boundingBox())!.y;
+        expect(formTop).toBeLessThan((await page.locator('tbody tr').first().boundingBox())!.y);
+      }
+      await page.screenshot({ path: `${ARTIFACTS}/console-policies-${viewport.width}.png`, fullPage: true });
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.screenshot({ path: `${ARTIFACTS}/console-policies-${viewport.width}-dark.png`, fullPage: true });
+      expect(pageErrors).toEqual([]);
+      await page.close();
+    }, 60_000);
+  }
+
   it('at 420 px: no horizontal scrolling, and Create and Jobs come before the long list', async () => {
     const { page, pageErrors } = await openConsole(browser, gateway.url, NARROW);
     expect(await overflowX(page)).toBeLessThanOrEqual(0);

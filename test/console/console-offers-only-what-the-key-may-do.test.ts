@@ -56,11 +56,26 @@ describe('the console offers only what its API key may do', () => {
     await page.close();
   }, 60_000);
 
-  it('the key with every scope sees all three', async () => {
+  it('a key without scope policy sees the policies but no policy form and no Edit, Targets or Delete on them', async () => {
+    const { page, pageErrors } = await openAs('key-console-restorer', 'restorer');
+    await page.getByRole('link', { name: 'Policies' }).click();
+    await page.locator('tbody tr[data-policy]').first().waitFor({ timeout: 30_000 });
+    await page.getByText('may not change policies').waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('button', { name: /^(Edit|Targets of|Delete) / }).count()).toBe(0);
+    expect(await page.locator('#policy-create-name').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('the key with every scope sees Restore, Delete and Create, and the policy form and buttons', async () => {
     const { page } = await openAs(stack.apiKey, 'acme#0');
     await page.getByRole('button', { name: /^Delete / }).first().waitFor({ timeout: 10_000 });
     expect(await page.getByRole('button', { name: /^Restore / }).count()).toBeGreaterThan(0);
     expect(await page.locator('#create-name').count()).toBe(1);
+    await page.getByRole('link', { name: 'Policies' }).click();
+    await page.getByRole('button', { name: /^Edit / }).first().waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('button', { name: /^Targets of / }).count()).toBeGreaterThan(0);
+    expect(await page.locator('#policy-create-name').count()).toBe(1);
     await page.close();
   }, 60_000);
 });

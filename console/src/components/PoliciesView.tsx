@@ -13,7 +13,8 @@ import { PolicyActions } from './PolicyActions';
 import { PolicyForm } from './PolicyForm';
 import { PolicyTargets } from './PolicyTargets';
 
-const PAGE_SIZE = 25;
+/** Each policy's targets are priced as a list: 25 rows cost about 1260 of the gateway's default 1000, 10 about 500. */
+const PAGE_SIZE = 10;
 
 /** What the side panel shows: the create form, or one policy's edit form or targets. */
 type Side = { kind: 'create' } | { kind: 'edit' | 'targets'; policy: ConsolePolicyFragment };
@@ -38,7 +39,7 @@ export function PoliciesView() {
 
   return (
     <main className="layout">
-      <section className="panel list" aria-labelledby="policies-title">
+      <section className="panel list policies" aria-labelledby="policies-title">
         <h2 id="policies-title">Policies</h2>
         <ListNotices failures={state.failures} error={state.error} what="policies" />
         <div className="table-wrap">

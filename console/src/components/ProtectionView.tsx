@@ -38,7 +38,7 @@ export function ProtectionView() {
 
   return (
     <main className="layout single">
-      <section className="panel list" aria-labelledby="protection-title">
+      <section className="panel list protection" aria-labelledby="protection-title">
         <h2 id="protection-title">Protection</h2>
         <form className="filters" role="search" aria-label="Filter protection" onSubmit={(e) => e.preventDefault()}>
           <label>
@@ -109,9 +109,11 @@ function ProtectionRow({ row }: { row: Resource }) {
         <StatusBadge status={protection.state} />
       </td>
       <td className="when">
+        <span className="card-label">last </span>
         <Instant iso={protection.lastBackupAt} />
       </td>
       <td className="when">
+        <span className="card-label">next </span>
         <Instant iso={protection.nextBackupAt} />
       </td>
       <td>{protection.policies.length > 0 ? protection.policies.map((policy) => policy.name).join(', ') : <span className="muted">none</span>}</td>
