@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { print } from 'graphql';
 import { ConsoleProtectionDocument, type ConsoleProtectionQuery, type ConsoleProtectionQueryVariables, type ProtectionState } from '../../schema/client/graphql.js';
-import { PROTECTION_PAGE_SIZE } from '../../console/src/components/ProtectionView.js';
+import { PROTECTION_PAGE_SIZE } from '../../console/src/page-sizes.js';
 import { offlinePage } from '../support/chromium.js';
 import { startDemoInBrowser, type DemoInBrowser } from '../support/demo-in-browser.js';
 
@@ -51,7 +51,7 @@ describe('the console\'s Protection view on the demo', () => {
     return rows;
   }
 
-  const pick = ({ state, lastBackupAt, nextBackupAt }: Row & Record<string, unknown>) => ({ state, lastBackupAt, nextBackupAt });
+  const pick = ({ state, lastBackupAt, nextBackupAt }: Omit<Row, 'id'>) => ({ state, lastBackupAt, nextBackupAt });
 
   /** The rows on screen, sorted; while "Load more" is offered it is pressed, so the list ends up whole. */
   async function onScreen(): Promise<Row[]> {

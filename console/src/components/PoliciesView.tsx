@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import { useClient } from 'urql';
 import { ConsolePoliciesDocument, type ConsolePolicyFragment } from '../../../schema/client/graphql.js';
 import { providerKindLabel } from '../format';
+import { POLICIES_PAGE_SIZE } from '../page-sizes';
 import { pageOf, usePaged } from '../paged';
 import { retentionText, scheduleText } from '../policy-form';
 import { useCan } from '../viewer';
@@ -13,8 +14,6 @@ import { PolicyActions } from './PolicyActions';
 import { PolicyForm } from './PolicyForm';
 import { PolicyTargets } from './PolicyTargets';
 
-/** Each policy's targets are priced as a list: 25 rows cost about 1260 of the gateway's default 1000, 10 about 500. */
-const PAGE_SIZE = 10;
 
 /** What the side panel shows: the create form, or one policy's edit form or targets. */
 type Side = { kind: 'create' } | { kind: 'edit' | 'targets'; policy: ConsolePolicyFragment };
@@ -26,7 +25,7 @@ export function PoliciesView() {
   const [side, setSide] = useState<Side>({ kind: 'create' });
   const fetchPage = useCallback(
     async (after: string | null) => {
-      const result = await client.query(ConsolePoliciesDocument, { first: PAGE_SIZE, after }, { requestPolicy: 'network-only' }).toPromise();
+      const result = await client.query(ConsolePoliciesDocument, { first: POLICIES_PAGE_SIZE, after }, { requestPolicy: 'network-only' }).toPromise();
       return { page: pageOf(result.data?.backupPolicies), error: result.error };
     },
     [client],

@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import { useClient, useQuery } from 'urql';
 import { ConsoleProtectionDocument, ProviderHealthDocument, type ConsoleProtectionQuery, type ProtectionState } from '../../../schema/client/graphql.js';
 import { providerKindLabel } from '../format';
+import { PROTECTION_PAGE_SIZE } from '../page-sizes';
 import { pageOf, usePaged } from '../paged';
 import { Breakable } from './Breakable';
 import { Instant } from './Instant';
@@ -9,12 +10,6 @@ import { ListFooter } from './ListFooter';
 import { ListNotices } from './ListNotices';
 import { StatusBadge } from './StatusBadge';
 
-/**
- * The gateway prices each row's protection at its provider's policies and newest-backup walk, and
- * the __typename fields urql adds cost too: on the four-provider demo 5 rows cost about 800 of the
- * default 1000, 10 rows 1108.
- */
-export const PROTECTION_PAGE_SIZE = 5;
 const STATES: ProtectionState[] = ['PROTECTED', 'STALE', 'UNPROTECTED'];
 
 type Resource = NonNullable<ConsoleProtectionQuery['protectionReport']['edges'][number]['node']>;
