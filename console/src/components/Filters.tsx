@@ -1,27 +1,18 @@
-import { useQuery } from 'urql';
-import { ProviderHealthDocument, type BackupKind, type BackupStatus } from '../../../schema/client/graphql.js';
+import type { BackupKind, BackupStatus } from '../../../schema/client/graphql.js';
 import type { FilterForm } from '../filters';
+import { ProviderSelect } from './ProviderSelect';
 
 const KINDS: BackupKind[] = ['VOLUME', 'DATABASE'];
 const STATUSES: BackupStatus[] = ['AVAILABLE', 'CREATING', 'DELETING', 'RESTORING', 'FAILED', 'DELETED', 'UNKNOWN'];
 
 /** The filter bar: every control labelled, applied as it changes. */
 export function Filters({ value, onChange }: { value: FilterForm; onChange(next: FilterForm): void }) {
-  // The health strip's query: the document cache answers it without another request.
-  const [{ data }] = useQuery({ query: ProviderHealthDocument });
   const set = <K extends keyof FilterForm>(key: K, next: FilterForm[K]) => onChange({ ...value, [key]: next });
   return (
     <form className="filters" role="search" aria-label="Filter backups" onSubmit={(e) => e.preventDefault()}>
       <label>
         Provider
-        <select id="filter-provider" value={value.provider} onChange={(e) => set('provider', e.target.value)}>
-          <option value="">All</option>
-          {data?.providers.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
+        <ProviderSelect id="filter-provider" none="All" value={value.provider} onChange={(e) => set('provider', e.target.value)} />
       </label>
       <label>
         Kind

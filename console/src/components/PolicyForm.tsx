@@ -6,6 +6,7 @@ import { browserZone, createInput, emptyPolicyForm, formOfPolicy, updateInput, t
 import { refusalOf } from '../outcome';
 import { useTargetChoices } from '../target-choices';
 import { FieldError } from './FieldError';
+import { ProviderSelect } from './ProviderSelect';
 import { RETENTION_FIELDS, RetentionFields } from './RetentionFields';
 import { ScheduleFields } from './ScheduleFields';
 import { TargetPicker } from './TargetPicker';
@@ -61,20 +62,14 @@ export function PolicyForm({ policy, onSaved, onCancel }: { policy?: ConsolePoli
         {!policy && (
           <>
             <label htmlFor={`${prefix}-provider`}>Provider</label>
-            <select
+            <ProviderSelect
               id={`${prefix}-provider`}
+              none="Choose…"
               value={form.provider}
               required
               onChange={(e) => setForm((current) => ({ ...current, provider: e.target.value, targetIds: [], backupStorageId: '' }))}
               {...fieldProps(prefix, errors, 'provider')}
-            >
-              <option value="">Choose…</option>
-              {data?.providers.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
+            />
             <FieldError id={`${prefix}-provider-error`} message={errors.provider} />
           </>
         )}

@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
-import { useClient, useQuery } from 'urql';
-import { ConsoleProtectionDocument, ProviderHealthDocument, type ConsoleProtectionQuery, type ProtectionState } from '../../../schema/client/graphql.js';
+import { useClient } from 'urql';
+import { ConsoleProtectionDocument, type ConsoleProtectionQuery, type ProtectionState } from '../../../schema/client/graphql.js';
 import { providerKindLabel } from '../format';
 import { PROTECTION_PAGE_SIZE } from '../page-sizes';
 import { pageOf, usePaged } from '../paged';
@@ -8,6 +8,7 @@ import { Breakable } from './Breakable';
 import { Instant } from './Instant';
 import { ListFooter } from './ListFooter';
 import { ListNotices } from './ListNotices';
+import { ProviderSelect } from './ProviderSelect';
 import { StatusBadge } from './StatusBadge';
 
 const STATES: ProtectionState[] = ['PROTECTED', 'STALE', 'UNPROTECTED'];
@@ -17,8 +18,6 @@ type Resource = NonNullable<ConsoleProtectionQuery['protectionReport']['edges'][
 /** Every volume and database instance with its protection state, last and next backup, across providers. */
 export function ProtectionView() {
   const client = useClient();
-  // The health strip's query: the document cache answers it without another request.
-  const [{ data: providers }] = useQuery({ query: ProviderHealthDocument });
   const [provider, setProvider] = useState('');
   const [state, setState] = useState<'' | ProtectionState>('');
   const fetchPage = useCallback(
@@ -38,14 +37,7 @@ export function ProtectionView() {
         <form className="filters" role="search" aria-label="Filter protection" onSubmit={(e) => e.preventDefault()}>
           <label>
             Provider
-            <select id="protection-provider" value={provider} onChange={(e) => setProvider(e.target.value)}>
-              <option value="">All</option>
-              {providers?.providers.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
+            <ProviderSelect id="protection-provider" none="All" value={provider} onChange={(e) => setProvider(e.target.value)} />
           </label>
           <label>
             State
