@@ -118,6 +118,11 @@ describe('the console\'s layout on the demo, at 1280 and 420 px', () => {
       await page.locator('#policy-create-targetIds input').first().waitFor({ timeout: 20_000 });
       expect(await overflowX(page)).toBeLessThanOrEqual(0);
       expect(await multiLine(page, 'td.when time')).toEqual([]);
+      // Every control of the policy form has an accessible name.
+      const unlabelled = await page.locator('input, select').evaluateAll((controls) =>
+        controls.filter((c) => !(c as HTMLInputElement).labels?.length && !c.getAttribute('aria-label')).map((c) => c.outerHTML),
+      );
+      expect(unlabelled).toEqual([]);
       if (viewport === NARROW) {
         const formTop = (await page.locator('#policy-create-title').boundingBox())!.y;
         expect(formTop).toBeLessThan((await page.locator('tbody tr').first().boundingBox())!.y);
