@@ -1,12 +1,14 @@
-import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
-import { useClient } from 'urql';
-import { BackupStatusChangedDocument, ConsoleBackupsDocument, ProviderHealthDocument, type BackupRowFragment } from '../../../schema/client/graphql.js';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useClient, useQuery } from 'urql';
+import { BackupStatusChangedDocument, ConsoleBackupsDocument, ConsoleVaultsDocument, ProviderHealthDocument, type BackupRowFragment } from '../../../schema/client/graphql.js';
 import { NO_FILTER, toBackupFilter, type FilterForm } from '../filters';
-import { humanSize, nameParts, providerKindLabel, shortTime } from '../format';
+import { humanSize, providerKindLabel, shortTime } from '../format';
 import { appendPage, applyStatusEvent, providerFailures, type ProviderFailure } from '../rows';
+import { Breakable } from './Breakable';
 import { Filters } from './Filters';
 import { RowActions } from './RowActions';
 import { StatusBadge } from './StatusBadge';
+import { StorageCell } from './StorageCell';
 import type { TrackedJob } from './JobsDrawer';
 
 const PAGE_SIZE = 25;
@@ -28,6 +30,9 @@ export function BackupList({ onJob }: { onJob(job: TrackedJob): void }) {
   const [form, setForm] = useState<FilterForm>(NO_FILTER);
   const filter = useMemo(() => toBackupFilter(form), [form]);
   const [state, setState] = useState<ListState>(EMPTY);
+  // The storages once for every row (the disks panel reads the same document, so one request serves both).
+  const [{ data: vaults }] = useQuery({ query: ConsoleVaultsDocument });
+  const storages = useMemo(() => new Map((vaults?.backupStorages ?? []).map((storage) => [storage.id, storage])), [vaults]);
   // Only the latest request may fill the list: an answer for a filter since changed is dropped.
   const latest = useRef(0);
 
@@ -89,6 +94,7 @@ export function BackupList({ onJob }: { onJob(job: TrackedJob): void }) {
               <th scope="col">Name</th>
               <th scope="col">Provider</th>
               <th scope="col">Source</th>
+              <th scope="col">Stored in</th>
               <th scope="col">Status</th>
               <th scope="col">Size</th>
               <th scope="col">Created</th>
@@ -112,6 +118,9 @@ export function BackupList({ onJob }: { onJob(job: TrackedJob): void }) {
                 <td>
                   <Breakable text={row.source?.name ?? row.source?.id ?? '—'} />
                   {row.source && <div className="muted">{row.source.__typename === 'Volume' ? 'volume' : 'database'}</div>}
+                </td>
+                <td>
+                  <StorageCell refs={row.storageRefs} storages={storages} />
                 </td>
                 <td>
                   <StatusBadge status={row.status} vendorStatus={row.vendorStatus} />
@@ -140,19 +149,5 @@ export function BackupList({ onJob }: { onJob(job: TrackedJob): void }) {
         </button>
       )}
     </section>
-  );
-}
-
-/** A name that may wrap after its separators (`vm-db-nightly-vm-db-data`), never inside a word. */
-function Breakable({ text }: { text: string }) {
-  return (
-    <>
-      {nameParts(text).map((part, index) => (
-        <Fragment key={index}>
-          {index > 0 && <wbr />}
-          <span>{part}</span>
-        </Fragment>
-      ))}
-    </>
   );
 }
