@@ -28,3 +28,9 @@ export function outcomeOf(result: ResultLike | null | undefined, transportError?
   const code = result.vendorCode ? `${result.vendorCode}: ` : '';
   return { kind: 'failed', message: `${code}${result.message ?? 'The operation was refused'}` };
 }
+
+/** Errors about fields a form has no control for (tags, bandwidth …), said once for the whole form; null when none. */
+export function elsewhereMessage(fields: Record<string, string>, shown: ReadonlySet<string>): string | null {
+  const elsewhere = Object.entries(fields).filter(([field]) => !shown.has(field));
+  return elsewhere.length > 0 ? elsewhere.map(([field, message]) => `${field}: ${message}`).join('; ') : null;
+}
