@@ -1,5 +1,6 @@
 import { useSubscription } from 'urql';
 import { JobUpdatedDocument, type JobFieldsFragment } from '../../../schema/client/graphql.js';
+import { Breakable } from './Breakable';
 import { StatusBadge } from './StatusBadge';
 
 export interface TrackedJob {
@@ -35,7 +36,10 @@ function JobItem({ job }: { job: TrackedJob }) {
         {current.progress !== null && current.status === 'RUNNING' && <span className="muted"> {current.progress}%</span>}
       </div>
       <div className="muted">
-        {current.operation} · vendor job <code className="job-id">{current.vendorId}</code>
+        {current.operation} · vendor job{' '}
+        <code className="job-id">
+          <Breakable text={current.vendorId} />
+        </code>
       </div>
       {current.error && (
         <div className="field-error">
