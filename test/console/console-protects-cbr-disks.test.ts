@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiskBackupsDocument, ProtectVolumeDocument } from '../../schema/client/graphql.js';
 import { idOf, TENANT } from '../cross-vendor/three-vendors.js';
-import { ARTIFACTS, launchChromium, offlinePage } from '../support/chromium.js';
+import { ARTIFACTS, launchChromium, openConsoleAs } from '../support/chromium.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 /**
@@ -22,13 +22,16 @@ describe('the console protects and unprotects CBR disks', () => {
   const cbrPosts = () => stack.cbr!.server.requests({ method: 'POST' }).map((r) => ({ path: r.path.split('/').slice(3).join('/'), body: JSON.parse(r.body) as unknown }));
   const diskItem = (name: string) => page.locator(`.disk[data-disk="${name}"]`);
 
+  /** Protect… on the disk, the vault chosen by name, then Protect. */
+  async function protect(diskName: string, vaultName: string) {
+    await diskItem(diskName).getByRole('button', { name: `Protect ${diskName}` }).click();
+    await diskItem(diskName).getByLabel(`Vault for ${diskName}`).selectOption({ label: vaultName });
+    await diskItem(diskName).getByRole('button', { name: 'Protect', exact: true }).click();
+  }
+
   /** The console as `apiKey` opens it, once its disks panel knows the vaults. */
   async function openAs(apiKey: string, label: string) {
-    const opened = await offlinePage(browser, stack.gateway.url);
-    await opened.page.goto(`${stack.gateway.url}/console`);
-    await opened.page.getByLabel('API key').fill(apiKey);
-    await opened.page.getByRole('button', { name: 'Open console' }).click();
-    await opened.page.locator(`[data-key-label="${label}"]`).waitFor({ timeout: 30_000 });
+    const opened = await openConsoleAs(browser, stack.gateway.url, apiKey, label);
     await opened.page.locator('.disk[data-vault="vault-disks"]').first().waitFor({ timeout: 30_000 });
     return opened;
   }
@@ -37,7 +40,10 @@ describe('the console protects and unprotects CBR disks', () => {
     stack = await startStack({
       tenant: TENANT,
       cbr: { jobDurationMs: 1_000 },
-      keys: [{ key: 'key-no-delete', label: 'scheduler', scopes: ['read', 'backup'] }],
+      keys: [
+        { key: 'key-no-delete', label: 'scheduler', scopes: ['read', 'backup'] },
+        { key: 'key-read', label: 'wallboard', scopes: ['read'] },
+      ],
       extra: { server: { port: 0, host: '127.0.0.1', console: true } },
     });
     // A second disk vault, for a disk that another vault already holds (.6103).
@@ -66,9 +72,7 @@ describe('the console protects and unprotects CBR disks', () => {
 
   it('a refused protect (a server vault, BackupService.6102) shows the error beside the vault field, and nothing reaches CBR', async () => {
     stack.cbr!.server.clearRequests();
-    await diskItem('logs-data').getByRole('button', { name: 'Protect logs-data' }).click();
-    await diskItem('logs-data').getByLabel('Vault for logs-data').selectOption({ label: 'vault-servers' });
-    await diskItem('logs-data').getByRole('button', { name: 'Protect', exact: true }).click();
+    await protect('logs-data', 'vault-servers');
     const error = diskItem('logs-data').locator('[id$="-backupStorageId-error"]');
     await error.waitFor({ timeout: 20_000 });
     expect(await error.innerText()).toContain('BackupService.6102');
@@ -82,9 +86,7 @@ describe('the console protects and unprotects CBR disks', () => {
     const elsewhere = (await stack.graphql(ProtectVolumeDocument, { input: { volumeId: volumeId('logs-data'), backupStorageId: storageId('vault-disks-2') } })).body.data!.protectVolume;
     if (elsewhere.__typename !== 'ProtectVolumeSuccess') throw new Error(JSON.stringify(elsewhere));
     stack.cbr!.server.clearRequests();
-    await diskItem('logs-data').getByRole('button', { name: 'Protect logs-data' }).click();
-    await diskItem('logs-data').getByLabel('Vault for logs-data').selectOption({ label: 'vault-disks' });
-    await diskItem('logs-data').getByRole('button', { name: 'Protect', exact: true }).click();
+    await protect('logs-data', 'vault-disks');
     const error = diskItem('logs-data').locator('[id$="-volumeId-error"]');
     await error.waitFor({ timeout: 20_000 });
     expect(await error.innerText()).toContain('BackupService.6103');
@@ -95,9 +97,7 @@ describe('the console protects and unprotects CBR disks', () => {
   it('Protect on an unprotected disk sends one addresources, and the disk shows its vault without a reload', async () => {
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
     stack.cbr!.server.clearRequests();
-    await diskItem('cache-data').getByRole('button', { name: 'Protect cache-data' }).click();
-    await diskItem('cache-data').getByLabel('Vault for cache-data').selectOption({ label: 'vault-disks' });
-    await diskItem('cache-data').getByRole('button', { name: 'Protect', exact: true }).click();
+    await protect('cache-data', 'vault-disks');
     await expect.poll(() => diskItem('cache-data').getAttribute('data-vault'), { timeout: 20_000 }).toBe('vault-disks');
     expect(cbrPosts()).toEqual([{ path: `vaults/${vault('vault-disks').id}/addresources`, body: { resources: [{ id: disk('cache-data').id, type: 'OS::Cinder::Volume' }] } }]);
     await expect.poll(() => page.locator('.job').first().getAttribute('data-status'), { timeout: 20_000 }).toBe('SUCCEEDED');
@@ -147,6 +147,14 @@ describe('the console protects and unprotects CBR disks', () => {
     await opened.page.getByRole('button', { name: /^Protect / }).first().waitFor({ timeout: 20_000 });
     expect(await opened.page.locator('.disk[data-vault="vault-disks"]').count()).toBeGreaterThan(0);
     expect(await opened.page.getByRole('button', { name: /^Unprotect / }).count()).toBe(0);
+    expect(opened.pageErrors).toEqual([]);
+    await opened.page.close();
+  }, 60_000);
+
+  it('a read-only key sees which vault holds each disk, and neither Protect nor Unprotect', async () => {
+    const opened = await openAs('key-read', 'wallboard');
+    expect(await opened.page.locator('.disk[data-vault="vault-disks"]').count()).toBeGreaterThan(0);
+    expect(await opened.page.getByRole('button', { name: /^(Protect|Unprotect) / }).count()).toBe(0);
     expect(opened.pageErrors).toEqual([]);
     await opened.page.close();
   }, 60_000);
