@@ -15,8 +15,9 @@ const VAULT_TYPE = 'CBR_VAULT';
 /** The vendors whose disks are bound to vaults (protectVolume and unprotectVolume). */
 const VAULTED_KINDS: ReadonlySet<ProviderKind> = new Set(['HUAWEI_CBR']);
 
-export function vaultedDisks(data: ConsoleDisksQuery | undefined): Disk[] {
-  return (data?.volumes.edges ?? []).flatMap((edge) => (edge.node && VAULTED_KINDS.has(edge.node.provider.kind) ? [edge.node] : []));
+/** The providers whose disks the disks panel shows. */
+export function vaultedProviders<P extends { kind: ProviderKind }>(providers: readonly P[]): P[] {
+  return providers.filter((provider) => VAULTED_KINDS.has(provider.kind));
 }
 
 /** The vault that lists the disk among its protected volumes, if any. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { providerKindLabel, storageTypeLabel } from '../../console/src/format.js';
 import { elsewhereMessage } from '../../console/src/outcome.js';
-import { backupsInVault, vaultChoices, vaultedDisks, vaultHolding, type Disk, type DiskBackup, type Storage } from '../../console/src/vaults.js';
+import { backupsInVault, vaultChoices, vaultedProviders, vaultHolding, type Disk, type DiskBackup, type Storage } from '../../console/src/vaults.js';
 
 const CBR = { id: 'P-cbr', name: 'cbr', kind: 'HUAWEI_CBR' as const };
 const OTHER_CBR = { id: 'P-cbr-2', name: 'cbr-2', kind: 'HUAWEI_CBR' as const };
@@ -20,10 +20,9 @@ function backup(id: string, storages: string[], status: DiskBackup['status'] = '
 describe('console: disks and the vaults that hold them', () => {
   const storages = [storage('V1', CBR, 'CBR_VAULT', ['D1']), storage('V2', CBR, 'CBR_VAULT'), storage('V3', OTHER_CBR, 'CBR_VAULT'), storage('S1', ZSTACK, 'ImageStoreBackupStorage')];
 
-  it('only disks of vendors with vaults are offered protection', () => {
-    const edges = [disk('D1', CBR), disk('Z1', ZSTACK), disk('D2', OTHER_CBR)].map((node) => ({ node }));
-    expect(vaultedDisks({ volumes: { edges: [...edges, { node: null }] } }).map((d) => d.id)).toEqual(['D1', 'D2']);
-    expect(vaultedDisks(undefined)).toEqual([]);
+  it('only the disks of vendors with vaults are shown', () => {
+    expect(vaultedProviders([ZSTACK, CBR, { id: 'P-vbs', name: 'vbs', kind: 'HUAWEI_VBS' as const }, OTHER_CBR])).toEqual([CBR, OTHER_CBR]);
+    expect(vaultedProviders([])).toEqual([]);
   });
 
   it('a disk is in the vault that lists it, or in none', () => {
