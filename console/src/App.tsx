@@ -4,6 +4,7 @@ import { ViewerDocument } from '../../schema/client/graphql.js';
 import { createConsoleClient } from './client';
 import { BackupList } from './components/BackupList';
 import { CreatePanel } from './components/CreatePanel';
+import { DisksPanel } from './components/DisksPanel';
 import { HealthStrip } from './components/HealthStrip';
 import { JobsDrawer, type TrackedJob } from './components/JobsDrawer';
 import { KeyPrompt } from './components/KeyPrompt';
@@ -63,6 +64,7 @@ export function App() {
             <aside className="side" aria-label="Actions">
               <CreatePanel onJob={track} />
               <JobsDrawer jobs={jobs} />
+              <DisksPanel onJob={track} />
             </aside>
           </main>
         )}

@@ -60,3 +60,11 @@ const PROVIDER_KIND_LABELS: Record<string, string> = { ZSTACK: 'ZStack', HUAWEI_
 export function providerKindLabel(kind: string): string {
   return PROVIDER_KIND_LABELS[kind] ?? kind;
 }
+
+/** The vendors' storage types in words (the vendor's own word on hover); a type not known here as it is. */
+const STORAGE_TYPE_LABELS: Record<string, string> = { CBR_VAULT: 'CBR vault', ImageStoreBackupStorage: 'image store' };
+
+export function storageTypeLabel(type: string | null | undefined): string {
+  if (!type) return 'storage';
+  return STORAGE_TYPE_LABELS[type] ?? type;
+}

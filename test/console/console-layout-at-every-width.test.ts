@@ -22,8 +22,20 @@ async function openConsole(browser: Browser, gatewayUrl: string, viewport: { wid
   // Rows of all four demo vendors are in: the page has its full width of content.
   await expect.poll(async () => new Set(await rowKinds(page)).size, { timeout: 30_000 }).toBe(4);
   await page.locator('#create-source option').nth(1).waitFor({ state: 'attached', timeout: 20_000 });
+  await page.locator('.disk[data-vault="vault-disks"]').first().waitFor({ timeout: 20_000 });
   return { page, pageErrors };
 }
+
+/** How many lines the first `selector` takes: its height over that of its first piece (a job id's pieces are its parts between separators). */
+const lineCount = (page: Page, selector: string) =>
+  page.locator(selector).first().evaluate((element) => Math.round(element.getBoundingClientRect().height / element.firstElementChild!.getBoundingClientRect().height));
+
+/** Elements inside `panel` that reach past its right edge (cut off, or widening the page). */
+const pastRightEdge = (page: Page, panel: string) =>
+  page.locator(panel).evaluate((container) => {
+    const right = container.getBoundingClientRect().right;
+    return [...container.querySelectorAll('*')].filter((element) => element.getBoundingClientRect().right > right + 0.5).map((element) => element.outerHTML.slice(0, 120));
+  });
 
 /** How far the page is wider than the window (0: no horizontal scrolling). */
 const overflowX = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -54,6 +66,7 @@ describe('the console\'s layout on the demo, at 1280 and 420 px', () => {
     expect(await multiLine(page, 'td.when time')).toEqual([]);
     // Each piece of a name between separators stays on one line.
     expect(await multiLine(page, 'td.name span')).toEqual([]);
+    expect(await pastRightEdge(page, '.disks')).toEqual([]);
     const [from, to] = await page.locator('.filters .range label').evaluateAll((labels) => labels.map((label) => label.getBoundingClientRect().top));
     expect(to).toBe(from);
 
@@ -96,7 +109,21 @@ describe('the console\'s layout on the demo, at 1280 and 420 px', () => {
     expect(await page.inputValue('#create-name')).toBe('');
     expect(await page.inputValue('#create-description')).toBe('');
     expect(await page.locator('.job-id').first().textContent()).toMatch(/\S{8,}/);
-    expect(await multiLine(page, '.job-id')).toEqual([]);
+    expect(await lineCount(page, '.job-id')).toBe(1);
+    expect(await overflowX(page)).toBeLessThanOrEqual(0);
+    await page.close();
+  }, 60_000);
+
+  it('a CBR protect job\'s long vendor id (protect:<vault>:<disk>) wraps at its separators inside the jobs drawer', async () => {
+    const { page } = await openConsole(browser, gateway.url, WIDE);
+    await page.getByRole('button', { name: 'Protect cache-data' }).click();
+    await page.getByLabel('Vault for cache-data').selectOption({ label: 'vault-disks' });
+    await page.getByRole('button', { name: 'Protect', exact: true }).click();
+    await page.locator('.job').first().waitFor({ timeout: 20_000 });
+    expect(await page.locator('.job-id').first().textContent()).toMatch(/^protect:/);
+    expect(await pastRightEdge(page, '.jobs')).toEqual([]);
+    expect(await multiLine(page, '.job-id span')).toEqual([]);
+    expect(await lineCount(page, '.job-id')).toBeGreaterThan(1);
     expect(await overflowX(page)).toBeLessThanOrEqual(0);
     await page.close();
   }, 60_000);
@@ -138,6 +165,7 @@ describe('the console\'s layout on the demo, at 1280 and 420 px', () => {
   it('at 420 px: no horizontal scrolling, and Create and Jobs come before the long list', async () => {
     const { page, pageErrors } = await openConsole(browser, gateway.url, NARROW);
     expect(await overflowX(page)).toBeLessThanOrEqual(0);
+    expect(await pastRightEdge(page, '.disks')).toEqual([]);
     const createTop = (await page.locator('#create-title').boundingBox())!.y;
     const jobsTop = (await page.locator('#jobs-title').boundingBox())!.y;
     const firstRowTop = (await page.locator('tbody tr').first().boundingBox())!.y;

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startThreeVendorStack } from '../cross-vendor/three-vendors.js';
-import { launchChromium, offlinePage } from '../support/chromium.js';
+import { launchChromium, openConsoleAs } from '../support/chromium.js';
 import type { Stack } from '../support/stack.js';
 
 /**
@@ -29,12 +29,8 @@ describe('the console offers only what its API key may do', () => {
 
   /** The console as `apiKey` opens it, once it knows the key's scopes (it shows the key's label then). */
   async function openAs(apiKey: string, label: string) {
-    const { page, pageErrors } = await offlinePage(browser, stack.gateway.url);
-    await page.goto(`${stack.gateway.url}/console`);
-    await page.getByLabel('API key').fill(apiKey);
-    await page.getByRole('button', { name: 'Open console' }).click();
+    const { page, pageErrors } = await openConsoleAs(browser, stack.gateway.url, apiKey, label);
     await page.locator('tbody tr').first().waitFor({ timeout: 30_000 });
-    await page.locator(`[data-key-label="${label}"]`).waitFor({ timeout: 10_000 });
     return { page, pageErrors };
   }
 

@@ -39,6 +39,26 @@ describe('the console on the demo gateway: demo key in the page, every vendor li
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
+  it('shows each CBR backup in its vault (type CBR_VAULT), the disks panel with each disk\'s vault, and filters to CBR alone', async () => {
+    const { page, pageErrors } = await offlinePage(browser, gateway.url);
+    await page.goto(`${gateway.url}/console`);
+    await page.locator('#filter-provider').selectOption({ label: 'hw-cbr-demo' });
+    await expect.poll(async () => new Set(await rowKinds(page)), { timeout: 20_000 }).toEqual(new Set(['HUAWEI_CBR']));
+    const storages = page.locator('tbody tr .storage');
+    await expect.poll(() => storages.evaluateAll((cells) => [...new Set(cells.map((cell) => cell.getAttribute('data-storage-type')))]), { timeout: 20_000 }).toEqual(['CBR_VAULT']);
+    const vaults = new Set(await storages.evaluateAll((cells) => cells.map((cell) => cell.getAttribute('data-storage'))));
+    expect([...vaults].sort()).toEqual(['vault-disks', 'vault-servers']);
+
+    const vaultOf = (disk: string) => page.locator(`.disk[data-disk="${disk}"]`).getAttribute('data-vault');
+    await page.locator('.disk[data-disk="orders-data"][data-vault="vault-disks"]').waitFor({ timeout: 20_000 });
+    expect(await vaultOf('reports-data')).toBe('vault-disks');
+    expect(await vaultOf('cache-data')).toBe('');
+    expect(await page.getByRole('button', { name: 'Protect cache-data' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Unprotect orders-data' }).count()).toBe(1);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('is usable from the keyboard: Tab reaches the filters, a row action and the create form', async () => {
     const { page } = await offlinePage(browser, gateway.url);
     await page.goto(`${gateway.url}/console`);

@@ -39,3 +39,13 @@ export async function offlinePage(
 export function rowKinds(page: Page): Promise<string[]> {
   return page.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-provider-kind') ?? ''));
 }
+
+/** The console of a configured gateway, opened with `apiKey` typed into its key prompt; resolves once it shows that key's label. */
+export async function openConsoleAs(browser: Browser, gatewayUrl: string, apiKey: string, label: string): Promise<{ page: Page; elsewhere: string[]; pageErrors: string[] }> {
+  const opened = await offlinePage(browser, gatewayUrl);
+  await opened.page.goto(`${gatewayUrl}/console`);
+  await opened.page.getByLabel('API key').fill(apiKey);
+  await opened.page.getByRole('button', { name: 'Open console' }).click();
+  await opened.page.locator(`[data-key-label="${label}"]`).waitFor({ timeout: 30_000 });
+  return opened;
+}

@@ -16,6 +16,7 @@ function row(id: string, createdAt: string, overrides: Partial<BackupRowFragment
     createdAt,
     provider: { id: 'P1', name: 'zs', kind: 'ZSTACK' },
     source: null,
+    storageRefs: [],
     ...overrides,
   };
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useClient } from 'urql';
-import { BackupStatusChangedDocument, ConsoleBackupsDocument, ProviderHealthDocument, type BackupRowFragment } from '../../../schema/client/graphql.js';
+import { useClient, useQuery } from 'urql';
+import { BackupStatusChangedDocument, ConsoleBackupsDocument, ConsoleVaultsDocument, ProviderHealthDocument, type BackupRowFragment } from '../../../schema/client/graphql.js';
 import { NO_FILTER, toBackupFilter, type FilterForm } from '../filters';
 import { humanSize, providerKindLabel } from '../format';
 import { pageOf, usePaged } from '../paged';
@@ -12,6 +12,7 @@ import { ListFooter } from './ListFooter';
 import { ListNotices } from './ListNotices';
 import { RowActions } from './RowActions';
 import { StatusBadge } from './StatusBadge';
+import { StorageCell } from './StorageCell';
 import type { TrackedJob } from './JobsDrawer';
 
 const PAGE_SIZE = 25;
@@ -21,6 +22,9 @@ export function BackupList({ onJob }: { onJob(job: TrackedJob): void }) {
   const client = useClient();
   const [form, setForm] = useState<FilterForm>(NO_FILTER);
   const filter = useMemo(() => toBackupFilter(form), [form]);
+  // The storages once for every row (the disks panel reads the same document, so one request serves both).
+  const [{ data: vaults }] = useQuery({ query: ConsoleVaultsDocument });
+  const storages = useMemo(() => new Map((vaults?.backupStorages ?? []).map((storage) => [storage.id, storage])), [vaults]);
   const fetchPage = useCallback(
     async (after: string | null) => {
       const result = await client.query(ConsoleBackupsDocument, { first: PAGE_SIZE, after, filter }, { requestPolicy: 'network-only' }).toPromise();
@@ -54,6 +58,7 @@ export function BackupList({ onJob }: { onJob(job: TrackedJob): void }) {
               <th scope="col">Name</th>
               <th scope="col">Provider</th>
               <th scope="col">Source</th>
+              <th scope="col">Stored in</th>
               <th scope="col">Status</th>
               <th scope="col">Size</th>
               <th scope="col">Created</th>
@@ -77,6 +82,9 @@ export function BackupList({ onJob }: { onJob(job: TrackedJob): void }) {
                 <td>
                   <Breakable text={row.source?.name ?? row.source?.id ?? '—'} />
                   {row.source && <div className="muted">{row.source.__typename === 'Volume' ? 'volume' : 'database'}</div>}
+                </td>
+                <td>
+                  <StorageCell refs={row.storageRefs} storages={storages} />
                 </td>
                 <td>
                   <StatusBadge status={row.status} vendorStatus={row.vendorStatus} />

@@ -7,6 +7,7 @@ import {
   CreateVolumeSnapshotDocument,
   InventoryDocument,
 } from '../../../schema/client/graphql.js';
+import { elsewhere } from '../field-errors';
 import { outcomeOf, type Outcome } from '../outcome';
 import { useCan } from '../viewer';
 import { FieldError } from './FieldError';
@@ -103,9 +104,7 @@ function CreateForm({ onJob }: { onJob(job: TrackedJob): void }) {
       setDescription('');
     } else if (outcome.kind === 'invalid') {
       setFieldErrors(outcome.fields);
-      // A rule about a field this form has no control for (tags, bandwidth …) is still said, once, for the form.
-      const elsewhere = Object.entries(outcome.fields).filter(([field]) => !SHOWN_FIELDS.has(field));
-      if (elsewhere.length > 0) setFormError(elsewhere.map(([field, message]) => `${field}: ${message}`).join('; '));
+      setFormError(elsewhere(outcome.fields, SHOWN_FIELDS));
     } else setFormError(outcome.message);
   };
 
