@@ -20,10 +20,10 @@ import type { SchedulerCalls } from './scheduler-calls.js';
  * ones after it; and the trigger run is the one whose next scheduled fire is farthest away, so no
  * scheduled fire of that trigger falls in between. Other triggers' fires have other trigger uuids.
  *
- * A job id holds the scheduler job, the trigger and that history id (`run.<job>.<trigger>.<id>`), so
- * a job whose record is gone is rebuilt from the history alone. Two runs of one policy started
- * before either has written history share that id and so answer the same jobs (ZStack skips a job
- * whose last run is not completed, §12.2).
+ * A job id holds the scheduler job, the trigger, that history id and the run call's X-Job-UUID
+ * (`run.<job>.<trigger>.<id>.<api job>`, unique per run), so a job whose record is gone is rebuilt
+ * from the history alone. Two runs of one policy started before either has written history follow
+ * the same first entry (ZStack skips a job whose last run is not completed, §12.2).
  */
 
 interface SchedulerJobHistoryInventory {
@@ -41,8 +41,10 @@ interface RunJob {
   afterId: number;
 }
 
+/** Run job ids stay within the length of a vendor job id the gateway rebuilds (domain/ids.ts). */
+
 const HISTORY = 'scheduler/job/history';
-const RUN_JOB = /^run\.([0-9a-f]{32})\.([0-9a-f]{32})\.(\d{1,15})$/;
+const RUN_JOB = /^run\.([0-9a-f]{32})\.([0-9a-f]{32})\.(\d{1,15})\.[0-9a-f]{32}$/;
 const UUIDS = /[0-9a-f]{32}/g;
 
 /** The run a job id names; null for any other job id. */
@@ -74,7 +76,7 @@ export async function startRun(
   const afterId = inventories[0]?.id ?? 0;
   const apiJob = request.idempotencyKey ? derivedZStackUuid(key, 'runBackupPolicy', request.idempotencyKey) : randomZStackUuid();
   await calls.runTrigger(trigger.uuid, jobs.map((job) => job.uuid), apiJob);
-  return jobs.map((job) => ({ vendorJobId: `run.${job.uuid}.${trigger.uuid}.${afterId}`, operation: 'runBackupPolicy' as const, resource: null }));
+  return jobs.map((job) => ({ vendorJobId: `run.${job.uuid}.${trigger.uuid}.${afterId}.${apiJob}`, operation: 'runBackupPolicy' as const, resource: null }));
 }
 
 /** The trigger whose next scheduled fire is farthest away; one whose fires are not known (cron) only when no other. */
