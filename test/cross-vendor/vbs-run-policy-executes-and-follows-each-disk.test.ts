@@ -20,7 +20,7 @@ describe('runBackupPolicy on VBS', () => {
   let seeded: Set<string>;
 
   beforeAll(async () => {
-    stack = await startThreeVendorStack({ zstack: false, taurusDb: false, vbs: { jobDurationMs: 300 } });
+    stack = await startThreeVendorStack({ zstack: false, taurusDb: false, vbs: { jobDurationMs: 300 }, keys: [{ key: 'key-scheduler', label: 'scheduler', scopes: ['policy'] }] });
   });
   afterAll(() => stack.close());
   beforeEach(() => {
@@ -99,5 +99,19 @@ describe('runBackupPolicy on VBS', () => {
     const unknown = idOf('BackupPolicy', 'vbs', '0b5c7e3a-1d2f-4a6b-8c9d-0e1f2a3b4c5d');
     expect(await run(RUN, { input: { id: unknown } })).toEqual({ __typename: 'NotFoundError', id: unknown });
     expect(executes()).toEqual([]);
+  });
+
+  it('needs the backup scope, not policy: refused before anything is sent, and the audit log names the run\'s jobs', async () => {
+    const policy = await policyOf(disks[0]!);
+    const refused = await stack.graphql(RUN, { input: { id: policy.id } }, { apiKey: 'key-scheduler' });
+    expect(refused.body.errors?.[0]?.extensions).toEqual({ code: 'FORBIDDEN', requiredScope: 'backup' });
+    expect(stack.upstreamRequests()).toEqual([]);
+    const accepted = await run(RUN, { input: { id: policy.id } });
+    await awaitJobEnd(stack, accepted.jobs![0]!.id);
+    const audit = stack.logs.filter((line) => line.includes('"channel":"audit"') && line.includes('runBackupPolicy')).map((line) => JSON.parse(line));
+    expect(audit.slice(-2)).toEqual([
+      expect.objectContaining({ key: 'scheduler', outcome: 'refused', reason: 'FORBIDDEN', targets: [policy.id] }),
+      expect.objectContaining({ outcome: 'accepted', vendorJobIds: [expect.stringMatching(/^vrun\./)], targets: [policy.id] }),
+    ]);
   });
 });
