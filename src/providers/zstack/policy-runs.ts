@@ -41,9 +41,8 @@ interface RunJob {
   afterId: number;
 }
 
-/** Run job ids stay within the length of a vendor job id the gateway rebuilds (domain/ids.ts). */
-
 const HISTORY = 'scheduler/job/history';
+/** 118 characters: within the length of a vendor job id the gateway rebuilds (domain/ids.ts). */
 const RUN_JOB = /^run\.([0-9a-f]{32})\.([0-9a-f]{32})\.(\d{1,15})\.[0-9a-f]{32}$/;
 const UUIDS = /[0-9a-f]{32}/g;
 
