@@ -83,6 +83,8 @@ export interface AttachBackupPolicyRequest {
   move: boolean;
 }
 
+export interface RunBackupPolicyRequest { policyId: string; idempotencyKey: string | null }
+
 /** What a vendor's policy object can hold (vendors/*.md); one table row per provider kind. */
 export interface PolicyCapability {
   /** How many times of day one policy may hold. */

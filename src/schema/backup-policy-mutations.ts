@@ -20,12 +20,13 @@ import type { GatewayContext } from './context.js';
 import { recordMutation } from './job-mutation.js';
 import { asVendorError, resolveSibling, resolveTarget, type Target } from './mutation-support.js';
 import { providerFromId } from './provider.js';
-import { BackupPolicyRef } from './refs.js';
+import { BackupPolicyRef, JobRef } from './refs.js';
 
 /**
  * createBackupPolicy, updateBackupPolicy, deleteBackupPolicy, attachBackupPolicy and
- * detachBackupPolicy (scope `policy`). Everything a vendor cannot hold is refused here, from the one
- * capability table (domain/backup-policy.ts), before any vendor call.
+ * detachBackupPolicy (scope `policy`), and runBackupPolicy (scope `backup`). Everything a vendor
+ * cannot hold is refused here, from the one capability table (domain/backup-policy.ts), before any
+ * vendor call.
  */
 
 interface ScheduleInput {
@@ -96,6 +97,10 @@ const DetachBackupPolicyInput = builder.inputType('DetachBackupPolicyInput', {
   fields: (t) => ({ policyId: t.id({ required: true }), targetIds: t.idList({ required: true }) }),
 });
 
+const RunBackupPolicyInput = builder.inputType('RunBackupPolicyInput', {
+  fields: (t) => ({ id: t.id({ required: true }), idempotencyKey: t.string() }),
+});
+
 /** The schedule checked against the vendor and converted at the zone's offset now. */
 function planOf(provider: BackupProvider, input: ScheduleInput, ctx: GatewayContext, field = 'schedule'): PlannedSchedule {
   const now = ctx.live.now();
@@ -145,7 +150,7 @@ function refusePerInstance(provider: BackupProvider, field: string): void {
   }
 }
 
-function requirePolicyMethod<K extends 'createBackupPolicy' | 'updateBackupPolicy' | 'deleteBackupPolicy' | 'attachBackupPolicy' | 'detachBackupPolicy'>(
+function requirePolicyMethod<K extends 'createBackupPolicy' | 'updateBackupPolicy' | 'deleteBackupPolicy' | 'attachBackupPolicy' | 'detachBackupPolicy' | 'runBackupPolicy'>(
   provider: BackupProvider,
   method: K,
   field: string,
@@ -245,6 +250,33 @@ function targetsMutation(
     },
   });
 }
+
+recordMutation('runBackupPolicy', {
+  scope: 'backup',
+  description: [
+    'Backs up now what the policy backs up, as the vendor\'s own run (its retention applies): one job per backup the run makes, each',
+    'followed until its backup is made (SUCCEEDED, the Backup its resource) or failed (FAILED, with the vendor\'s reason). ZStack: the',
+    'policy\'s trigger run now, one job per volume; a disabled policy is refused (rule policy-disabled), as ZStack would run nothing.',
+    'VBS: the policy executed, one job per disk it holds; VBS cannot list a policy\'s disks, so each job follows one of the run\'s',
+    'backup tasks in the order VBS lists them, and its disk is known once its Backup is (the Backup\'s volume).',
+    'Not on TaurusDB (its automated policy has no run; createDatabaseBackup makes a manual backup) nor CBR yet: unsupported-by-provider.',
+    'A repeat with the same idempotencyKey answers the first run\'s jobs and runs nothing.',
+  ].join(' '),
+  input: RunBackupPolicyInput,
+  answers: { field: 'jobs', type: JobRef, list: true },
+  resolve: async (input, ctx) => {
+    const policy = resolveTarget(ctx, String(input.id), 'BackupPolicy');
+    const { provider } = policy;
+    const run = requirePolicyMethod(provider, 'runBackupPolicy', 'id');
+    const request = { policyId: policy.vendorId, idempotencyKey: input.idempotencyKey ?? null };
+    requireWithinCaps(request);
+    const send = async () => found(await vendorCall(provider, () => run(request)), String(input.id));
+    const started = request.idempotencyKey
+      ? await ctx.idempotency.once(`${provider.key}:runBackupPolicy:${request.idempotencyKey}`, fingerprintOf(input), IDEMPOTENCY_TTL_MS, send)
+      : await send();
+    return Promise.all(started.map((job) => ctx.jobs.track(provider, job)));
+  },
+});
 
 targetsMutation('attachBackupPolicy', AttachBackupPolicyInput, refusePerInstance);
 targetsMutation('detachBackupPolicy', DetachBackupPolicyInput, refuseSwitchOff);

@@ -156,6 +156,9 @@ export const FIELD_COSTS: Record<string, Cost> = {
   ...Object.fromEntries(
     ['create', 'update', 'delete', 'attach', 'detach'].map((verb) => [`Mutation.${verb}BackupPolicy`, POLICY_READ + ASSUMED_LIST_LENGTH + MUTATION]),
   ),
+  // A run reads the policy (on ZStack its member jobs too) and where the vendor's runs stand (ZStack's
+  // newest history entry, VBS's backup tasks) before the write; its own job polls count as the write.
+  'Mutation.runBackupPolicy': POLICY_READ + 2 + MUTATION,
   'Mutation.protectVolume': 3,
   'Mutation.unprotectVolume': 2,
   'ProtectVolumeSuccess.volume': load,
@@ -271,4 +274,4 @@ const isFreeOfRequests = (cost: Cost) => typeof cost === 'object' && cost.field 
  * from the tracker, a policy mutation answers with the policy the vendor now holds, a protection
  * holds the policies it was computed from).
  */
-const isFree = (name: string) => ['BackupStatusEvent.backup', 'Protection.policies'].includes(name) || /Success\.(job|policy)$/.test(name);
+const isFree = (name: string) => ['BackupStatusEvent.backup', 'Protection.policies'].includes(name) || /Success\.(jobs?|policy)$/.test(name);

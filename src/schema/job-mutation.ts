@@ -136,17 +136,17 @@ export interface RecordMutationSpec<Input extends object> {
   scope: MutationScope;
   description?: string;
   input: InputObjectRef<Types, Input>;
-  /** The one field of the success type (`policy`, `id`) and its type: it holds what `resolve` answers. */
-  answers: { field: string; type: ObjectRef<Types, unknown, unknown> | 'ID' };
+  /** The one field of the success type (`policy`, `id`, `jobs`) and its type (a list of it with `list`): it holds what `resolve` answers. */
+  answers: { field: string; type: ObjectRef<Types, unknown, unknown> | 'ID'; list?: true };
   /** Refuses bad input (ValidationError, NotFoundError) before anything is sent, then makes the vendor calls. */
   resolve: (input: Input, ctx: GatewayContext) => Promise<unknown>;
 }
 
 export function recordMutation<Input extends object>(name: string, spec: RecordMutationSpec<Input>): void {
   declareScope(name, spec.scope);
-  const { field, type } = spec.answers;
+  const { field, type, list } = spec.answers;
   const Success = builder.simpleObject(`${pascal(name)}Success`, {
-    fields: (t) => ({ [field]: t.field({ type: type as ObjectRef<Types, unknown, unknown>, nullable: false }) }),
+    fields: (t) => ({ [field]: t.field({ type: (list ? [type] : type) as ObjectRef<Types, unknown, unknown>, nullable: false }) }),
   });
   builder.mutationField(name, (t) =>
     t.field({

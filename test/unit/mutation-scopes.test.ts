@@ -7,7 +7,7 @@ describe('every mutation declares what it does to data', () => {
     expect(Object.keys(MUTATION_SCOPES).sort()).toEqual(fields);
   });
 
-  it('is backup for creates, syncs and protecting, restore for restores and reverts, delete for deletes and unprotecting (it deletes backups), policy for schedules', () => {
+  it('is backup for creates, syncs, protecting and running a policy now, restore for restores and reverts, delete for deletes and unprotecting (it deletes backups), policy for schedules', () => {
     expect(MUTATION_SCOPES).toEqual({
       createVolumeBackup: 'backup',
       createVmBackup: 'backup',
@@ -27,6 +27,7 @@ describe('every mutation declares what it does to data', () => {
       deleteBackupPolicy: 'policy',
       attachBackupPolicy: 'policy',
       detachBackupPolicy: 'policy',
+      runBackupPolicy: 'backup',
       unprotectVolume: 'delete',
     });
   });

@@ -5,10 +5,11 @@ import type {
   DeleteMode, DeleteVmBackupRequest, JobOperation, JobRecord, JobState, OffsetPage, Page, ProviderKey, ResourceRef,
   ResourceType, RestoreBackupRequest, RestoreVmBackupRequest, RevertVolumeToSnapshotRequest, SnapshotRecord, StartedJob, VolumeRecord,
 } from '../../domain/provider.js';
-import type { AttachBackupPolicyRequest, BackupPolicyRecord, CreateBackupPolicyRequest, UpdateBackupPolicyRequest } from '../../domain/backup-policy.js';
+import type { AttachBackupPolicyRequest, BackupPolicyRecord, CreateBackupPolicyRequest, RunBackupPolicyRequest, UpdateBackupPolicyRequest } from '../../domain/backup-policy.js';
 import { answers } from '../../infrastructure/upstream-guard.js';
 import { ZStackClient, type ZStackClientConfig } from './client.js';
 import { ZStackPolicies } from './policies.js';
+import { pollRun, runJobOf } from './policy-runs.js';
 import { requireAbsent, requireBandwidth, requireCidr, requireDescription, requireName, requirePositiveInteger, requireTags, requireUuid } from './constraints.js';
 import { derivedZStackUuid, isZStackUuid, randomZStackUuid } from './ids.js';
 import { listNewestFirst } from './keyset.js';
@@ -126,6 +127,7 @@ export class ZStackProvider implements BackupProvider {
   deleteBackupPolicy = (id: string): Promise<boolean> => this.policies.remove(id);
   attachBackupPolicy = (request: AttachBackupPolicyRequest): Promise<BackupPolicyRecord | null> => this.policies.attach(request);
   detachBackupPolicy = (request: AttachBackupPolicyRequest): Promise<BackupPolicyRecord | null> => this.policies.detach(request);
+  runBackupPolicy = (request: RunBackupPolicyRequest): Promise<StartedJob[] | null> => this.policies.run(request);
 
   // --- volumes, snapshots, storages -------------------------------------------------------------
 
@@ -296,6 +298,8 @@ export class ZStackProvider implements BackupProvider {
    * keep the resource they were started on.
    */
   async pollJob(job: JobRecord): Promise<JobState | null> {
+    const run = runJobOf(job.vendorId);
+    if (run) return pollRun(this.client, run, (ids) => this.getBackups(ids));
     if (!isZStackUuid(job.vendorId)) return null;
     const poll = await this.client.pollJob(job.vendorId);
     const known = job.resource;

@@ -2,10 +2,11 @@ import type {
   AttachBackupPolicyRequest,
   BackupPolicyRecord,
   CreateBackupPolicyRequest,
+  RunBackupPolicyRequest,
   UpdateBackupPolicyRequest,
 } from '../../domain/backup-policy.js';
 import { ValidationError, VendorError } from '../../domain/errors.js';
-import type { OffsetPage, Page, ProviderKey, ResourceRef } from '../../domain/provider.js';
+import type { OffsetPage, Page, ProviderKey, ResourceRef, StartedJob } from '../../domain/provider.js';
 import type { ZStackClient } from './client.js';
 import { derivedZStackUuid, isZStackUuid, randomZStackUuid } from './ids.js';
 import type { VolumeInventory } from './mapping.js';
@@ -22,6 +23,7 @@ import {
   type SchedulerJobInventory,
   type SchedulerTriggerInventory,
 } from './policy-mapping.js';
+import { startRun } from './policy-runs.js';
 import { SchedulerCalls } from './scheduler-calls.js';
 
 /**
@@ -228,6 +230,12 @@ export class ZStackPolicies {
       await settle(leaving.map((uuid) => this.calls.remove('jobs', uuid)));
     }
     return (await this.get([parts.owner.uuid]))[0] ?? null;
+  }
+
+  /** A group or a legacy job run now (policy-runs.ts); null when absent. */
+  async run(request: RunBackupPolicyRequest): Promise<StartedJob[] | null> {
+    const [parts] = isZStackUuid(request.policyId) ? await this.readParts([request.policyId]) : [];
+    return parts ? startRun(this.key, this.client, this.calls, parts, request) : null;
   }
 
   // --- reads ------------------------------------------------------------------------------------

@@ -138,7 +138,7 @@ interface RunningTrigger {
   periodMs: number;
 }
 
-function runningTriggers(triggers: SchedulerTriggerInventory[], timeZone: string): RunningTrigger[] {
+export function runningTriggers(triggers: SchedulerTriggerInventory[], timeZone: string): RunningTrigger[] {
   return triggers.flatMap((trigger) => {
     const start = parseZStackDate(trigger.startTime, timeZone);
     const period = Number(trigger.schedulerInterval);

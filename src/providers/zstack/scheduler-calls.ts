@@ -25,10 +25,10 @@ const WAIT_WITHOUT_DEADLINE_MS = 60_000;
 export class SchedulerCalls {
   constructor(private readonly client: ZStackClient) {}
 
-  /** Runs one async API call to its end and answers its result. */
-  async run(call: Omit<AsyncCall, 'jobUuid'>): Promise<unknown> {
+  /** Runs one async API call to its end and answers its result; a given X-Job-UUID makes a resend find the first call. */
+  async run(call: Omit<AsyncCall, 'jobUuid'> & { jobUuid?: string }): Promise<unknown> {
     const deadline = (currentDeadline() ?? Date.now() + WAIT_WITHOUT_DEADLINE_MS) - DEADLINE_MARGIN_MS;
-    const jobUuid = await this.client.startJob({ ...call, jobUuid: randomZStackUuid() });
+    const jobUuid = await this.client.startJob({ ...call, jobUuid: call.jobUuid ?? randomZStackUuid() });
     for (let wait = FIRST_POLL_MS; ; wait = Math.min(wait * 2, MAX_POLL_MS)) {
       const poll = await asPartOfWrite(() => this.client.pollJob(jobUuid));
       if (poll.state === 'succeeded') return poll.result;
@@ -68,6 +68,11 @@ export class SchedulerCalls {
 
   unlink(group: string, trigger: string): Promise<unknown> {
     return this.run({ method: 'DELETE', path: `/scheduler/jobgroups/${segment(group)}/scheduler/triggers/${segment(trigger)}` });
+  }
+
+  /** RunSchedulerTrigger (§12.1): fires the trigger once now, for these of its jobs. */
+  runTrigger(trigger: string, jobUuids: string[], jobUuid: string): Promise<unknown> {
+    return this.run({ method: 'PUT', path: `/scheduler/triggers/${segment(trigger)}/actions`, body: { runSchedulerTrigger: { jobUuids } }, jobUuid });
   }
 
   // --- reads (sync Query APIs) -------------------------------------------------------------------

@@ -22,6 +22,7 @@ import { mutationFieldsOf } from './refused-before-execution.js';
 
 type Outcome =
   | { outcome: 'accepted'; vendorJobId: string; jobId?: string }
+  | { outcome: 'accepted'; vendorJobIds: string[] }
   | { outcome: 'accepted'; changed: string }
   | { outcome: 'refused'; reason: string; field?: string; rule?: string }
   | { outcome: 'vendor-error'; vendorCode: string | null }
@@ -131,8 +132,10 @@ function outcomeOf(result: unknown): Outcome {
   }
   if (errorType === NotFoundError) return { outcome: 'refused', reason: 'NOT_FOUND' };
   if (errorType === VendorError) return { outcome: 'vendor-error', vendorCode: (result as VendorError).vendorCode };
-  const answer = result as { job?: JobRecord; policy?: { vendorId: string }; id?: string } | null;
+  const answer = result as { job?: JobRecord; jobs?: JobRecord[]; policy?: { vendorId: string }; id?: string } | null;
   if (answer?.job) return { outcome: 'accepted', vendorJobId: answer.job.vendorId };
+  // A policy run: one job per backup it makes.
+  if (answer?.jobs) return { outcome: 'accepted', vendorJobIds: answer.jobs.map((job) => job.vendorId) };
   // Mutations that answer with the changed record (backup policies): its vendor id, or the global id a delete names.
   const changed = answer?.policy?.vendorId ?? answer?.id;
   return changed ? { outcome: 'accepted', changed } : { outcome: 'failed' };

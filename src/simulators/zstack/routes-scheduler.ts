@@ -8,10 +8,12 @@ import {
   jobClassOf,
   JOB_TYPES,
   requireJob,
+  runTriggerNow,
   SchedulerTables,
   type SchedulerJobGroupRow,
   type SchedulerTriggerRow,
 } from './scheduler.js';
+import { historyInventory, schedulerJobHistoryShape } from './scheduler-history.js';
 import { groupInventory, jobInventory, schedulerJobGroupShape, schedulerJobShape, schedulerTriggerShape, triggerInventory } from './scheduler-inventories.js';
 import { requireFreeUuid, requireResource, validateParams, validateResourceUuid } from './validation.js';
 
@@ -69,6 +71,7 @@ export function registerSchedulerRoutes(context: RestContext): void {
   const jobs = () => [...tables.jobs.values()].map((row) => jobInventory(state, row));
   const groups = () => [...tables.groups.values()].map((row) => groupInventory(state, row));
   const triggers = () => [...tables.triggers.values()].map((row) => triggerInventory(state, row));
+  const history = () => tables.history.map((row) => historyInventory(state, row));
   const requireGroup = (field: string, uuid: unknown) => requireResource(tables.groups, field, uuid, 'SchedulerJobGroupVO');
   const requireTrigger = (field: string, uuid: unknown) => requireResource(tables.triggers, field, uuid, 'SchedulerTriggerVO');
   const settingsFor = (type: string, parameters: unknown) => ((BACKUP_JOB_TYPES as readonly string[]).includes(type) ? backupSettingsOf(state, parameters) : null);
@@ -272,4 +275,21 @@ export function registerSchedulerRoutes(context: RestContext): void {
       };
     }),
   ]);
+  registerPath(context, '/scheduler/triggers/{uuid}/actions', [
+    asyncApi(
+      'RunSchedulerTrigger',
+      'PUT',
+      ({ params }) => {
+        const trigger = requireTrigger('uuid', params.uuid);
+        const jobUuids = params.jobUuids;
+        if (jobUuids !== undefined && jobUuids !== null && !(Array.isArray(jobUuids) && jobUuids.every((uuid) => typeof uuid === 'string'))) {
+          throw argError('field[jobUuids] must be a list of strings');
+        }
+        // §12.3: fires once, now; a disabled group's jobs stay inhibited (§12.4).
+        return { complete: () => (runTriggerNow(state, trigger, (jobUuids as string[] | null | undefined) ?? undefined, now()), {}) };
+      },
+      'runSchedulerTrigger',
+    ),
+  ]);
+  registerPath(context, '/scheduler/job/history', [queryApi(context, schedulerJobHistoryShape, history, false)]);
 }

@@ -1,4 +1,5 @@
-import { argError, operationError, resourceNotFound } from './errors.js';
+import { argError, errorCode, operationError, resourceNotFound } from './errors.js';
+import type { SchedulerJobHistoryRow } from './scheduler-history.js';
 import type { ZStackState } from './state.js';
 import { uuidFor } from './uuid.js';
 import { backupSizeOf, completeBackup, creatingBackupRow, dropBackupRefs } from './volume-backups.js';
@@ -6,8 +7,9 @@ import { backupSizeOf, completeBackup, creatingBackupRow, dropBackupRefs } from 
 /**
  * ZStack's scheduler (zstack.md §12): scheduler jobs (one resource each), job groups (since 3.4.0,
  * jobs of one class with shared parameters) and triggers (simple: start + interval in seconds), their
- * refs, and the runs the triggers fire on the simulator's clock. Backup jobs make real backups and
- * then apply their retention (§12.2) to the backups the scheduler made of that target.
+ * refs, and the runs the triggers fire on the simulator's clock or at once (RunSchedulerTrigger).
+ * Backup jobs make real backups and then apply their retention (§12.2) to the backups the scheduler
+ * made of that target; every run is recorded in the job history (§12.4).
  */
 
 export const BACKUP_JOB_TYPES = ['volumeBackup', 'rootVolumeBackup', 'vmBackup'] as const;
@@ -81,10 +83,12 @@ export class SchedulerTables {
   readonly groupTriggers = new Set<string>();
   /** Backups the scheduler made (retention never touches manual ones, §12.2). */
   readonly scheduledBackups = new Set<string>();
+  readonly history: SchedulerJobHistoryRow[] = [];
 
   clear(): void {
     for (const table of [this.jobs, this.groups, this.triggers]) table.clear();
     for (const refs of [this.groupJobs, this.jobTriggers, this.groupTriggers, this.scheduledBackups]) refs.clear();
+    this.history.length = 0;
   }
 
   /** The `b`s paired with `a` (side 0) or the `a`s paired with `b` (side 1). */
@@ -152,43 +156,70 @@ export function firesBetween(trigger: SchedulerTriggerRow, from: number, to: num
   return fires;
 }
 
-/** Runs the fires of every trigger in (`from`, `to`]; answers how many backup jobs ran. */
-export function runDueSchedules(state: ZStackState, from: number, to: number): number {
-  const tables = state.scheduler;
-  const runs: { at: number; job: SchedulerJobRow; settings: BackupJobSettings }[] = [];
-  for (const trigger of tables.triggers.values()) {
-    for (const at of firesBetween(trigger, from, to)) {
-      for (const groupUuid of SchedulerTables.pairs(tables.groupTriggers, trigger.uuid, 1)) {
-        const group = tables.groups.get(groupUuid);
-        // A group's state inhibits all its jobs (§12.4).
-        if (!group || group.state !== 'Enabled') continue;
-        for (const jobUuid of SchedulerTables.pairs(tables.groupJobs, groupUuid, 0)) {
-          const job = tables.jobs.get(jobUuid);
-          const settings = job?.settings ?? group.settings;
-          if (job && job.state === 'Enabled' && settings) runs.push({ at, job, settings });
-        }
-      }
-      for (const jobUuid of SchedulerTables.pairs(tables.jobTriggers, trigger.uuid, 1)) {
-        const job = tables.jobs.get(jobUuid);
-        if (job && job.state === 'Enabled' && job.settings) runs.push({ at, job, settings: job.settings });
-      }
-    }
-  }
-  runs.sort((a, b) => a.at - b.at);
-  return runs.filter((run) => runBackupJob(state, run.job, run.settings, run.at)).length;
+interface FiredJob {
+  trigger: SchedulerTriggerRow;
+  groupUuid?: string;
+  job: SchedulerJobRow;
+  settings: BackupJobSettings;
 }
 
-/** One scheduled backup (§12.2): skipped when the volume is gone; then the retention of that target. */
-function runBackupJob(state: ZStackState, job: SchedulerJobRow, settings: BackupJobSettings, at: number): boolean {
+/** The backup jobs one fire of `trigger` runs (of `only`, when given): a group's state inhibits all its jobs (§12.4). */
+function firedJobs(tables: SchedulerTables, trigger: SchedulerTriggerRow, only?: readonly string[]): FiredJob[] {
+  const fired: FiredJob[] = [];
+  for (const groupUuid of SchedulerTables.pairs(tables.groupTriggers, trigger.uuid, 1)) {
+    const group = tables.groups.get(groupUuid);
+    if (!group || group.state !== 'Enabled') continue;
+    for (const jobUuid of SchedulerTables.pairs(tables.groupJobs, groupUuid, 0)) {
+      const job = tables.jobs.get(jobUuid);
+      const settings = job?.settings ?? group.settings;
+      if (job && job.state === 'Enabled' && settings) fired.push({ trigger, groupUuid, job, settings });
+    }
+  }
+  for (const jobUuid of SchedulerTables.pairs(tables.jobTriggers, trigger.uuid, 1)) {
+    const job = tables.jobs.get(jobUuid);
+    if (job && job.state === 'Enabled' && job.settings) fired.push({ trigger, job, settings: job.settings });
+  }
+  return only ? fired.filter((run) => only.includes(run.job.uuid)) : fired;
+}
+
+/** Runs the fires of every trigger in (`from`, `to`]; answers how many backup jobs made their backups. */
+export function runDueSchedules(state: ZStackState, from: number, to: number): number {
+  const runs: (FiredJob & { at: number })[] = [];
+  for (const trigger of state.scheduler.triggers.values()) {
+    for (const at of firesBetween(trigger, from, to)) runs.push(...firedJobs(state.scheduler, trigger).map((run) => ({ ...run, at })));
+  }
+  runs.sort((a, b) => a.at - b.at);
+  return runs.filter((run) => runBackupJob(state, run, run.at)).length;
+}
+
+/** RunSchedulerTrigger (§12.3): one fire now, of the trigger's jobs or of `jobUuids` among them. */
+export function runTriggerNow(state: ZStackState, trigger: SchedulerTriggerRow, jobUuids: readonly string[] | undefined, at: number): number {
+  return firedJobs(state.scheduler, trigger, jobUuids).filter((run) => runBackupJob(state, run, at)).length;
+}
+
+/**
+ * One scheduled backup (§12.2), recorded in the history: it fails when the volume is gone or no
+ * listed image store exists; then the retention of that target. (The VM-state rule of §12.2 is left
+ * out: the demo's stopped vm-web keeps its weekly backups.)
+ */
+function runBackupJob(state: ZStackState, run: FiredJob, at: number): boolean {
+  const { job, settings } = run;
   const target = state.volumes.get(job.targetResourceUuid);
-  if (!target) return false;
   const storages = settings.backupStorageUuids.filter((uuid) => state.backupStorages.has(uuid)).slice(0, 1);
-  if (storages.length === 0) return false;
-  const vm = target.vmInstanceUuid ? state.vmInstances.get(target.vmInstanceUuid) : undefined;
+  const vm = target?.vmInstanceUuid ? state.vmInstances.get(target.vmInstanceUuid) : undefined;
+  const failure = !target
+    ? errorCode('SYS.1006', `volume[uuid:${job.targetResourceUuid}] is not found`)
+    : storages.length === 0
+      ? errorCode('SYS.1006', 'No available backup storage found, skip this job')
+      : null;
+  if (failure || !target) {
+    record(state, run, at, false, JSON.stringify(failure));
+    return false;
+  }
   const volumes =
     job.type === 'vmBackup' && vm ? [target, ...[...state.volumes.values()].filter((v) => v.vmInstanceUuid === vm.uuid && v.type === 'Data')] : [target];
   const groupUuid = job.type === 'vmBackup' ? uuidFor(`scheduled/${job.uuid}/${at}`) : undefined;
-  for (const volume of volumes) {
+  const made = volumes.map((volume) => {
     const backup = creatingBackupRow(state, volume, {
       uuid: uuidFor(`scheduled/${job.uuid}/${volume.uuid}/${at}`),
       // VM backups are named after the VM (§12.2); a volume backup's name is not known [I]: the job's.
@@ -199,9 +230,30 @@ function runBackupJob(state: ZStackState, job: SchedulerJobRow, settings: Backup
     });
     completeBackup(state, backup, backupSizeOf(volume), storages, at);
     state.scheduler.scheduledBackups.add(backup.uuid);
-  }
+    return backup;
+  });
   for (const volume of volumes) applyRetention(state, volume.uuid, settings, at);
+  record(state, run, at, true, JSON.stringify({ inventories: made.map(({ uuid, name, volumeUuid }) => ({ uuid, name, volumeUuid, ...(groupUuid ? { groupUuid } : {}) })) }));
   return true;
+}
+
+function record(state: ZStackState, run: FiredJob, at: number, success: boolean, resultDump: string): void {
+  const history = state.scheduler.history;
+  const id = (history.at(-1)?.id ?? 0) + 1;
+  history.push({
+    id,
+    triggerUuid: run.trigger.uuid,
+    schedulerJobUuid: run.job.uuid,
+    ...(run.groupUuid ? { schedulerJobGroupUuid: run.groupUuid } : {}),
+    jobType: run.job.type,
+    startTime: at,
+    executeTime: at,
+    targetResourceUuid: run.job.targetResourceUuid,
+    requestDump: jobDataOf(run.job),
+    resultDump,
+    success,
+    fireInstanceId: `${run.trigger.uuid}-${at}-${id}`,
+  });
 }
 
 function applyRetention(state: ZStackState, volumeUuid: string, settings: BackupJobSettings, at: number): void {

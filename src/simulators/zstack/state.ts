@@ -37,7 +37,8 @@ export type ZStackAsyncApi =
   | 'DeleteSchedulerJobGroup'
   | 'DeleteSchedulerTrigger'
   | 'RemoveSchedulerJobsFromSchedulerJobGroup'
-  | 'RemoveSchedulerJobGroupFromSchedulerTrigger';
+  | 'RemoveSchedulerJobGroupFromSchedulerTrigger'
+  | 'RunSchedulerTrigger';
 
 export interface SessionRecord {
   inventory: SessionInventory;

@@ -6,8 +6,9 @@ import { huaweiIdentity } from '../auth/index.js';
 import { deletedBackupOf, deletionState, startDeletion } from '../deletion-jobs.js';
 import { answers, UpstreamGuard, type CircuitStatus } from '../../../infrastructure/upstream-guard.js';
 import { createOnce, lookupOf, madeBy, pollLookup, type CreateLookup } from '../unconfirmed-creates.js';
-import type { AttachBackupPolicyRequest, BackupPolicyRecord, CreateBackupPolicyRequest, UpdateBackupPolicyRequest } from '../../../domain/backup-policy.js';
+import type { AttachBackupPolicyRequest, BackupPolicyRecord, CreateBackupPolicyRequest, RunBackupPolicyRequest, UpdateBackupPolicyRequest } from '../../../domain/backup-policy.js';
 import { VbsPolicies } from './policies.js';
+import { executePolicy, pollRunSlot, runSlotOf } from './policy-runs.js';
 import type {
   BackupListFilter,
   BackupListRequest,
@@ -117,6 +118,11 @@ export class VbsProvider implements BackupProvider {
 
   detachBackupPolicy(request: AttachBackupPolicyRequest): Promise<BackupPolicyRecord | null> {
     return this.policies.detach(request);
+  }
+
+  /** Execute now; one job per disk of the policy (policy-runs.ts). */
+  runBackupPolicy(request: RunBackupPolicyRequest): Promise<StartedJob[] | null> {
+    return executePolicy(this.client, request);
   }
 
   async getBackups(ids: readonly string[]): Promise<(BackupRecord | null)[]> {
@@ -289,6 +295,8 @@ export class VbsProvider implements BackupProvider {
   }
 
   async pollJob(job: JobRecord): Promise<JobState | null> {
+    const slot = runSlotOf(job.vendorId);
+    if (slot) return pollRunSlot(this.key, this.client, slot);
     const lookup = lookupOf(job.vendorId);
     if (lookup) return isUuid(lookup.sourceId) ? pollLookup(job, lookup, this.lostCreates, this.guard.settings.lostCreateGraceMs) : null;
     const backupId = deletedBackupOf(job.vendorId);

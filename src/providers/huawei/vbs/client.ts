@@ -40,6 +40,15 @@ export interface VbsJob {
 }
 
 /** A backup policy as VBS lists it (huawei.md A.9; `rentention_*` is the wire's spelling). */
+/** One run of a policy on one disk (A.9): its status and the backup it names. */
+export interface VbsBackupTask {
+  job_id: string;
+  resource_id: string;
+  backup_name?: string;
+  status: string;
+  created_at?: string;
+}
+
 export interface VbsPolicy {
   backup_policy_id: string;
   backup_policy_name: string;
@@ -219,9 +228,23 @@ export class VbsClient {
   }
 
   /** The newest runs of a policy: each names the disk it backed up. */
-  async backupTasks(policyId: string, limit: number): Promise<{ resource_id: string }[]> {
+  backupTasks(policyId: string, limit: number): Promise<VbsBackupTask[]> {
+    return this.tasksOf(policyId, { limit: String(limit), sort_dir: 'desc' });
+  }
+
+  /** A policy's tasks oldest first, after the task `marker` (a job id) when given. */
+  backupTasksAfter(policyId: string, marker: string | null, limit: number): Promise<VbsBackupTask[]> {
+    return this.tasksOf(policyId, { limit: String(limit), sort_dir: 'asc', sort_key: 'created_at', marker: marker ?? undefined });
+  }
+
+  /** Execute now (A.9): 204; AutoBackup.0225 while a run of the policy is executing. */
+  async executeBackupPolicy(policyId: string): Promise<void> {
+    await this.vbs('POST', `/v2/${this.pid}/backuppolicy/${encodeURIComponent(policyId)}/action`);
+  }
+
+  private async tasksOf(policyId: string, query: Record<string, string | undefined>): Promise<VbsBackupTask[]> {
     const path = `/v2/${this.pid}/backuppolicy/${encodeURIComponent(policyId)}/backuptasks`;
-    return (await this.vbs<{ tasks: { resource_id: string }[] }>('GET', path, { query: { limit: String(limit), sort_dir: 'desc' } })).tasks;
+    return (await this.vbs<{ tasks: VbsBackupTask[] }>('GET', path, { query })).tasks;
   }
 
   async close(): Promise<void> {

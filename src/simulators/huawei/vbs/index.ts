@@ -119,9 +119,9 @@ export async function startVbsSimulator(options: VbsSimulatorOptions): Promise<V
   }));
   server.route('DELETE', '/v2/:project_id/backups/:backup_id', authed((request) => deleteBackup(request.params.backup_id ?? '')));
   registerRestoreRoutes({ server, state, authed, jobDurationMs, failures: pendingRestoreFailures });
-  const policies = new VbsPolicies(state);
-  registerPolicyRoutes(server, authed, policies);
   const now = options.now ?? Date.now;
+  const policies = new VbsPolicies(state, { now, later: (ms, run) => server.later(ms, run), durationMs: jobDurationMs });
+  registerPolicyRoutes(server, authed, policies);
   let scheduledUpTo = now();
   const runSchedules = () => policies.runDue(scheduledUpTo, (scheduledUpTo = Math.max(scheduledUpTo, now())));
   const checkSchedules = () => (runSchedules(), server.later(30_000, checkSchedules));

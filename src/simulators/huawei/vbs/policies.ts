@@ -1,13 +1,15 @@
 import type { SimHandler, SimRequest, SimResponse, SimulatorServer } from '../../kit/index.js';
 import { vbsError } from './errors.js';
-import { cinderTime, newId, type VbsSimulatorState } from './state.js';
+import { cinderTime, newId, type SimBackup, type VbsSimulatorState } from './state.js';
 
 /**
  * VBS backup policies ("AutoBackup", huawei.md A.9): create, list (all at once, no single GET),
  * modify, delete, associate and disassociate disks, and the backup tasks of a policy. A disk is in
  * one policy at most: associating it elsewhere moves it, silently. No API lists a policy's disks;
  * only `policy_resource_count` and the tasks (which name the disks they backed up) reveal them.
- * Scheduled runs happen when the simulator's clock passes a start time (`runDue`).
+ * Scheduled runs happen when the simulator's clock passes a start time (`runDue`); "execute now"
+ * starts a run at once: a task per disk, RUNNING while its backup is made (`.0225` for another
+ * execute meanwhile), then EXECUTE_SUCCESS, or EXECUTE_FAIL with the backup in error.
  */
 
 export interface SimVbsPolicy {
@@ -23,9 +25,16 @@ export interface SimVbsTask {
   resource_id: string;
   resource_type: 'volume';
   backup_name: string;
-  status: 'EXECUTE_SUCCESS';
+  status: 'RUNNING' | 'EXECUTE_SUCCESS' | 'EXECUTE_FAIL';
   created_at: string;
   finished_at: string;
+}
+
+/** The service's clock, its timers, and how long an executed run's backup takes. */
+export interface VbsRunClock {
+  now(): number;
+  later(ms: number, run: () => void): void;
+  durationMs: number;
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -39,12 +48,18 @@ const fail = (code: string, message: string) => vbsError(400, `AutoBackup.${code
 export class VbsPolicies {
   readonly policies = new Map<string, SimVbsPolicy>();
   readonly tasks = new Map<string, SimVbsTask[]>();
+  /** Reasons the next executed backups fail with, one per disk. */
+  readonly runFailures: string[] = [];
 
-  constructor(private readonly state: VbsSimulatorState) {}
+  constructor(
+    private readonly state: VbsSimulatorState,
+    private readonly clock: VbsRunClock,
+  ) {}
 
   reset(): void {
     this.policies.clear();
     this.tasks.clear();
+    this.runFailures.length = 0;
   }
 
   /**
@@ -192,8 +207,36 @@ export class VbsPolicies {
     if (!this.policies.has(request.params.policy_id ?? '')) return fail('0205', 'The policy does not exist.');
     const limit = Number(request.query.get('limit') ?? 20);
     const offset = Number(request.query.get('offset') ?? 0);
-    const tasks = [...(this.tasks.get(request.params.policy_id!) ?? [])].reverse();
-    return { status: 200, body: { tasks: tasks.slice(offset, offset + limit), count: tasks.length } };
+    // Oldest first only with sort_dir=asc [I: the default order is not documented]; a marker pages on after that task.
+    const all = this.tasks.get(request.params.policy_id!) ?? [];
+    const ordered = request.query.get('sort_dir') === 'asc' ? [...all] : [...all].reverse();
+    const marker = request.query.get('marker');
+    const tasks = marker ? ordered.slice(ordered.findIndex((task) => task.job_id === marker) + 1) : ordered;
+    return { status: 200, body: { tasks: tasks.slice(offset, offset + limit), count: all.length } };
+  };
+
+  /** Execute now (A.9): 204, then a task and a backup per disk, ended after the run's duration. */
+  execute = (request: SimRequest): SimResponse => {
+    const policy = this.policies.get(request.params.policy_id ?? '');
+    if (!policy) return fail('0205', 'The policy does not exist.');
+    const tasks = this.tasks.get(policy.id) ?? [];
+    if (tasks.some((task) => task.status === 'RUNNING')) return fail('0225', 'The policy is already being executed.');
+    if (policy.disks.size === 0) return fail('0207', 'No resources.');
+    const at = this.clock.now();
+    for (const diskId of policy.disks) {
+      const backupName = `autobk_${newId().slice(0, 4)}`;
+      const backup = this.addBackup(diskId, backupName, at, 'creating');
+      const task: SimVbsTask = { job_id: newId(), resource_id: diskId, resource_type: 'volume', backup_name: backupName, status: 'RUNNING', created_at: cinderTime(at), finished_at: '' };
+      tasks.push(task);
+      const failure = this.runFailures.shift();
+      this.clock.later(this.clock.durationMs, () => {
+        const end = this.clock.now();
+        Object.assign(task, { status: failure ? 'EXECUTE_FAIL' : 'EXECUTE_SUCCESS', finished_at: cinderTime(end) });
+        if (backup) Object.assign(backup, { status: failure ? 'error' : 'available', fail_reason: failure ?? null, updated_at: cinderTime(end) });
+      });
+    }
+    this.tasks.set(policy.id, tasks);
+    return { status: 204, body: '' };
   };
 
   /** Runs whose start (whole UTC hours, on their day) lies in (`from`, `to`]: a backup and a task per disk. */
@@ -216,15 +259,17 @@ export class VbsPolicies {
     return made;
   }
 
-  private addBackup(volumeId: string, name: string, at: number): void {
+  private addBackup(volumeId: string, name: string, at: number, status = 'available'): SimBackup | undefined {
     const volume = this.state.volumes.get(volumeId);
-    if (!volume) return;
+    if (!volume) return undefined;
     const id = newId();
     const time = cinderTime(at);
-    this.state.backups.set(id, {
-      id, name, description: null, status: 'available', volume_id: volumeId, snapshot_id: null, size: volume.size, fail_reason: null,
+    const backup: SimBackup = {
+      id, name, description: null, status, volume_id: volumeId, snapshot_id: null, size: volume.size, fail_reason: null,
       availability_zone: volume.availability_zone, tags: [], created_at: time, updated_at: time,
-    });
+    };
+    this.state.backups.set(id, backup);
+    return backup;
   }
 }
 
@@ -260,6 +305,7 @@ export function registerPolicyRoutes(server: SimulatorServer, authed: (handler: 
   server.route('PUT', '/v2/:project_id/backuppolicy/:policy_id', authed(policies.modify));
   server.route('DELETE', '/v2/:project_id/backuppolicy/:policy_id', authed(policies.remove));
   server.route('GET', '/v2/:project_id/backuppolicy/:policy_id/backuptasks', authed(policies.backupTasks));
+  server.route('POST', '/v2/:project_id/backuppolicy/:policy_id/action', authed(policies.execute));
   server.route('POST', '/v2/:project_id/backuppolicyresources', authed(policies.associate));
   server.route('POST', '/v2/:project_id/backuppolicyresources/:policy_id/deleted_resources', authed(policies.disassociate));
 }
