@@ -82,9 +82,11 @@ describe('response cache', () => {
   });
 
   it('shows at once a status change the watcher saw, well inside the TTL', async () => {
-    // The test runs the pollers' rounds: none may run between the two reads of the dashboard.
+    // The test runs the pollers' rounds: none may run between the two reads of the dashboard. The
+    // vendor's job runs long enough for both reads to see it CREATING on a loaded machine (50 ms did
+    // not: the first read came after the backup was made).
     const clock = new ManualClock();
-    await start({ clock, responseCache: CACHED, zstack: { jobDurationMs: 50 }, extra: { watcher: { minIntervalMs: 10, maxIntervalMs: 50 } } });
+    await start({ clock, responseCache: CACHED, zstack: { jobDurationMs: 2_000 }, extra: { watcher: { minIntervalMs: 10, maxIntervalMs: 50 } } });
     const { jobId, backupId } = await createBackup(stack, 'settling');
     let isSettled = false;
     const settled = new Promise<void>((resolve) => {
