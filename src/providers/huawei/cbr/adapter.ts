@@ -171,24 +171,23 @@ export class CbrProvider implements BackupProvider {
     const wanted = new Set(ids.filter(isUuid));
     const byId = new Map<string, VolumeRecord>();
     for (let offset = 0; wanted.size > byId.size; offset += PROTECTABLES_PER_PAGE) {
-      const { instances } = await this.client.listProtectableDisks({ limit: PROTECTABLES_PER_PAGE, offset });
+      const instances = await this.client.listProtectableDisks({ limit: PROTECTABLES_PER_PAGE, offset });
       for (const disk of instances) if (wanted.has(disk.id)) byId.set(disk.id, protectableToVolume(this.key, disk));
       if (instances.length < PROTECTABLES_PER_PAGE) break;
     }
     return ids.map((id) => byId.get(id) ?? null);
   }
 
+  /** The listing documents no count (huawei-cbr.md F.2, NODE ListProtectableResponse): the total is known once a page comes back short. */
   async listVolumes(page: OffsetPage): Promise<Page<VolumeRecord>> {
     const items: VolumeRecord[] = [];
-    let total: number | null = null;
     for (let offset = page.offset; items.length < page.limit; offset += PROTECTABLES_PER_PAGE) {
       const limit = Math.min(PROTECTABLES_PER_PAGE, page.limit - items.length);
-      const result = await this.client.listProtectableDisks({ limit, offset });
-      total = result.count;
-      items.push(...result.instances.map((disk) => protectableToVolume(this.key, disk)));
-      if (result.instances.length < limit) break;
+      const instances = await this.client.listProtectableDisks({ limit, offset });
+      items.push(...instances.map((disk) => protectableToVolume(this.key, disk)));
+      if (instances.length < limit) return { items, total: offset + instances.length };
     }
-    return { items, total };
+    return { items, total: null };
   }
 
   /**

@@ -74,6 +74,25 @@ export interface CbrOperationLog {
   } | null;
 }
 
+/** The list and restore answers, as the client reads them. */
+export interface CbrVaultList {
+  vaults: CbrVault[];
+  count?: number;
+}
+export interface CbrProtectableList {
+  instances: CbrProtectable[];
+}
+export interface CbrBackupList {
+  backups: CbrBackup[];
+}
+export interface CbrOperationLogList {
+  operation_logs: CbrOperationLog[];
+}
+/** F.5: 202, with the operation log's id as `job_id` where the service gives one. */
+export interface CbrRestoreAnswer {
+  job_id?: string;
+}
+
 export interface CbrBackupQuery {
   vaultId?: string;
   checkpointId?: string;
@@ -103,7 +122,7 @@ export class CbrClient {
   constructor(private readonly options: CbrClientOptions) {}
 
   async listVaults(query: { limit: number; offset: number; resourceIds?: string[] }): Promise<{ vaults: CbrVault[]; count: number }> {
-    const result = await this.call<{ vaults: CbrVault[]; count?: number }>('GET', '/vaults', {
+    const result = await this.call<CbrVaultList>('GET', '/vaults', {
       query: { limit: String(query.limit), offset: String(query.offset), resource_ids: query.resourceIds?.join(',') },
     });
     return { vaults: result.vaults, count: result.count ?? result.vaults.length };
@@ -122,11 +141,11 @@ export class CbrClient {
     await this.call('POST', `/vaults/${vaultId}/removeresources`, { body: { resource_ids: resourceIds } });
   }
 
-  async listProtectableDisks(query: { id?: string; limit: number; offset: number }): Promise<{ instances: CbrProtectable[]; count: number | null }> {
-    const result = await this.call<{ instances: CbrProtectable[]; count?: number }>('GET', '/protectables/disk/instances', {
+  async listProtectableDisks(query: { id?: string; limit: number; offset: number }): Promise<CbrProtectable[]> {
+    const result = await this.call<CbrProtectableList>('GET', '/protectables/disk/instances', {
       query: { id: query.id, limit: String(query.limit), offset: String(query.offset) },
     });
-    return { instances: result.instances, count: result.count ?? null };
+    return result.instances;
   }
 
   /** F.4: answers the checkpoint; its backups are found later with `checkpoint_id`. */
@@ -137,7 +156,7 @@ export class CbrClient {
 
   /** Newest first, ties by id (F.3 `sort`), so offsets walk one fixed order. */
   async listBackups(query: CbrBackupQuery): Promise<CbrBackup[]> {
-    const result = await this.call<{ backups: CbrBackup[] }>('GET', '/backups', {
+    const result = await this.call<CbrBackupList>('GET', '/backups', {
       query: {
         vault_id: query.vaultId,
         checkpoint_id: query.checkpointId,
@@ -163,9 +182,8 @@ export class CbrClient {
     await this.call('DELETE', `/backups/${id}`);
   }
 
-  /** F.5: 202, with the operation log's id as `job_id` where the service gives one. */
-  async restoreBackup(backupId: string, volumeId: string): Promise<{ job_id?: string } | undefined> {
-    return this.call<{ job_id?: string } | undefined>('POST', `/backups/${backupId}/restore`, { body: { restore: { volume_id: volumeId } } });
+  async restoreBackup(backupId: string, volumeId: string): Promise<CbrRestoreAnswer | undefined> {
+    return this.call<CbrRestoreAnswer | undefined>('POST', `/backups/${backupId}/restore`, { body: { restore: { volume_id: volumeId } } });
   }
 
   async getOperationLog(id: string): Promise<CbrOperationLog | null> {
@@ -174,7 +192,7 @@ export class CbrClient {
 
   /** F.4: no checkpoint filter; the caller matches `checkpoint_id` itself. */
   async listOperationLogs(query: { resourceId: string; vaultId: string; operationType: string; startTime: string }): Promise<CbrOperationLog[]> {
-    const result = await this.call<{ operation_logs: CbrOperationLog[] }>('GET', '/operation-logs', {
+    const result = await this.call<CbrOperationLogList>('GET', '/operation-logs', {
       query: { resource_id: query.resourceId, vault_id: query.vaultId, operation_type: query.operationType, start_time: query.startTime, limit: '100', offset: '0' },
     });
     return result.operation_logs;
