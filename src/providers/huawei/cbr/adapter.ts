@@ -15,6 +15,7 @@ import type {
   Page,
   ProtectVolumeRequest,
   ProviderKey,
+  ReadOutcome,
   ResourceType,
   RestoreBackupRequest,
   StartedJob,
@@ -30,12 +31,12 @@ import { createOnce, lookupOf, madeBy, pollLookup, type CreateLookup } from '../
 import { isUuid } from '../wire-values.js';
 import { CbrClient, DISK_RESOURCE, PROTECTABLES_PER_PAGE, SERVER_RESOURCE, windowTime, type CbrBackup, type CbrVault } from './client.js';
 import { assertValidCheckpointInput } from './constraints.js';
+import { checkpointStates, refreshCheckpoints, type FollowedCheckpoint } from './checkpoint-jobs.js';
 import { checkpointJobId, opLogJobId, readCbrJobId, restoreJobId, type CheckpointJob } from './job-ids.js';
 import { backupPushDown } from './listing.js';
 import { pollBinding, protectVolume, unprotectVolume } from './protection.js';
 import {
   backupStatus,
-  checkpointBackupState,
   logToJobState,
   protectableToVolume,
   toBackupGroupRecord,
@@ -290,7 +291,7 @@ export class CbrProvider implements BackupProvider {
     if (cbrJob === null) return null;
     switch (cbrJob.kind) {
       case 'checkpoint':
-        return this.pollCheckpoint(cbrJob.job);
+        return (await checkpointStates(this.client, cbrJob.job.vaultId, [cbrJob.job]))[0]!;
       case 'oplog': {
         const log = await this.client.getOperationLog(cbrJob.id);
         return log === null ? null : logToJobState(log, job.resource);
@@ -307,12 +308,13 @@ export class CbrProvider implements BackupProvider {
     }
   }
 
-  /** The checkpoint's backup of the disk; on failure its operation log says why (no checkpoint filter there, F.4). */
-  private async pollCheckpoint(job: CheckpointJob): Promise<JobState> {
-    const [backup] = await this.client.listBackups({ checkpointId: job.checkpointId, resourceId: job.volumeId, limit: 1 });
-    if (!backup || backupStatus(backup.status) !== 'FAILED') return checkpointBackupState(backup ?? null, null);
-    const logs = await this.client.listOperationLogs({ resourceId: job.volumeId, vaultId: job.vaultId, operationType: 'backup', startTime: windowTime(job.sinceSeconds * 1000) });
-    return checkpointBackupState(backup, logs.find((log) => log.checkpoint_id === job.checkpointId) ?? null);
+  /** Creates in flight are followed per vault, one listing each (checkpoint-jobs.ts); other jobs one by one. */
+  refreshJobs(jobs: readonly JobRecord[]): Promise<Map<string, ReadOutcome<JobState>>> {
+    const followed = jobs.flatMap((job): FollowedCheckpoint[] => {
+      const cbrJob = readCbrJobId(job.vendorId);
+      return cbrJob?.kind === 'checkpoint' ? [{ vendorJobId: job.vendorId, job: cbrJob.job }] : [];
+    });
+    return refreshCheckpoints(this.client, followed);
   }
 
   async close(): Promise<void> {

@@ -95,7 +95,6 @@ export interface CbrRestoreAnswer {
 
 export interface CbrBackupQuery {
   vaultId?: string;
-  checkpointId?: string;
   resourceId?: string;
   resourceType?: string;
   statuses?: string[];
@@ -159,7 +158,6 @@ export class CbrClient {
     const result = await this.call<CbrBackupList>('GET', '/backups', {
       query: {
         vault_id: query.vaultId,
-        checkpoint_id: query.checkpointId,
         resource_id: query.resourceId,
         resource_type: query.resourceType,
         status: query.statuses,
@@ -190,10 +188,10 @@ export class CbrClient {
     return (await orNullOn404(this.call<{ operation_log: CbrOperationLog }>('GET', `/operation-logs/${id}`)))?.operation_log ?? null;
   }
 
-  /** F.4: no checkpoint filter; the caller matches `checkpoint_id` itself. */
-  async listOperationLogs(query: { resourceId: string; vaultId: string; operationType: string; startTime: string }): Promise<CbrOperationLog[]> {
+  /** F.4: no checkpoint filter; the caller matches `checkpoint_id` itself. One page of the largest size (F.7). */
+  async listOperationLogs(query: { vaultId: string; operationType: string; startTime: string }): Promise<CbrOperationLog[]> {
     const result = await this.call<CbrOperationLogList>('GET', '/operation-logs', {
-      query: { resource_id: query.resourceId, vault_id: query.vaultId, operation_type: query.operationType, start_time: query.startTime, limit: '100', offset: '0' },
+      query: { vault_id: query.vaultId, operation_type: query.operationType, start_time: query.startTime, limit: '1000', offset: '0' },
     });
     return result.operation_logs;
   }
