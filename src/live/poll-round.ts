@@ -11,8 +11,8 @@ import type { Scope } from './watch-store.js';
  * One poll round of one provider instance: what the registry watches, asked of the vendor with
  * batched calls (`refreshBackups` or `getBackups(ids)`, one listing per scope, `getSnapshots(ids)`,
  * `refreshJobs`, then `pollJob` per moving job it did not answer), and every answer reported back,
- * id by id. Subscribers never cause
- * polling of their own: a thousand subscriptions to one backup add one id to one batch.
+ * id by id. Subscribers never cause polling of their own: a thousand subscriptions to one backup add
+ * one id to one batch.
  */
 
 /** One listing page per scope per round: more backups than this moving at once on one source is not expected. */

@@ -147,7 +147,7 @@ export class CbrClient {
     return result.instances;
   }
 
-  /** F.4: answers the checkpoint; its backups are found later with `checkpoint_id`. */
+  /** F.4: answers the checkpoint; its backups are found later by their `checkpoint_id`. */
   async createCheckpoint(vaultId: string, parameters: { resources: string[]; name: string; description?: string }): Promise<CbrCheckpoint> {
     const result = await this.call<{ checkpoint: CbrCheckpoint }>('POST', '/checkpoints', { body: { checkpoint: { vault_id: vaultId, parameters } } });
     return result.checkpoint;
