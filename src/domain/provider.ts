@@ -308,6 +308,12 @@ export interface BackupProvider {
    * the whole record (with the resource named at the start), so it keeps no memory of its jobs.
    */
   pollJob(job: JobRecord): Promise<JobState | null>;
+  /**
+   * Live status: where moving jobs stand, asked with listings where the vendor answers many jobs per
+   * call, one outcome per job's `vendorId` (`gone`: the vendor no longer knows it). A job missing
+   * from the answer is asked with `pollJob`. Without it, `pollJob` serves every job.
+   */
+  refreshJobs?(jobs: readonly JobRecord[]): Promise<Map<string, ReadOutcome<JobState>>>;
 
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { TransportError, VendorError } from '../domain/errors.js';
 import { isFinished } from '../domain/job-progress.js';
-import type { BackupListFilter, BackupProvider, BackupRecord, JobState, ReadOutcome } from '../domain/provider.js';
+import type { BackupListFilter, BackupProvider, BackupRecord, JobRecord, JobState, ReadOutcome } from '../domain/provider.js';
 import type { Logger } from '../infrastructure/logger.js';
 import type { RoundOutcome, Sightings, WatchList } from './sightings.js';
 import { MOVING_BACKUP_STATUSES, type RecordOf, type ResourceKind } from './status-events.js';
@@ -10,8 +10,9 @@ import type { Scope } from './watch-store.js';
 /**
  * One poll round of one provider instance: what the registry watches, asked of the vendor with
  * batched calls (`refreshBackups` or `getBackups(ids)`, one listing per scope, `getSnapshots(ids)`,
- * `pollJob` per moving job), and every answer reported back, id by id. Subscribers never cause
- * polling of their own: a thousand subscriptions to one backup add one id to one batch.
+ * `refreshJobs`, then `pollJob` per moving job it did not answer), and every answer reported back,
+ * id by id. Subscribers never cause polling of their own: a thousand subscriptions to one backup add
+ * one id to one batch.
  */
 
 /** One listing page per scope per round: more backups than this moving at once on one source is not expected. */
@@ -131,18 +132,37 @@ async function readTogether<T>(ids: readonly string[], read: (ids: readonly stri
   }
 }
 
+/** What `refreshJobs` answered; a throw (which it should not) leaves every job moving, asked again next round. */
+async function refreshJobs(provider: BackupProvider, jobs: readonly JobRecord[]): Promise<ReadonlyMap<string, ReadOutcome<JobState>>> {
+  if (!provider.refreshJobs || jobs.length === 0) return new Map();
+  try {
+    return await provider.refreshJobs(jobs);
+  } catch (error) {
+    return new Map(jobs.map((job): [string, ReadOutcome<JobState>] => [job.vendorId, { outcome: 'failed', error }]));
+  }
+}
+
+/** A job's state from the batch answer, or from `pollJob` when the batch did not answer it. */
+async function stateOf(provider: BackupProvider, job: JobRecord, batch: ReadonlyMap<string, ReadOutcome<JobState>>): Promise<JobState | null> {
+  const read = batch.get(job.vendorId);
+  if (!read) return provider.pollJob(job);
+  if (read.outcome === 'failed') throw read.error;
+  return read.outcome === 'found' ? read.record : null;
+}
+
 async function pollJobs({ provider, watchList, sightings, log, pollHookedJobs, hooked }: RoundContext): Promise<RoundResult> {
   const jobs = await watchList.movingJobs(provider.key);
   if (hooked && !pollHookedJobs) return { moving: false, changes: 0, failed: false };
   let moving = false;
   let changes = 0;
+  const batch = await refreshJobs(provider, jobs);
   const limit = pLimit(JOB_POLLS_IN_FLIGHT);
   await Promise.all(
     jobs.map((job) =>
       limit(async () => {
         let said: JobState | null;
         try {
-          said = await provider.pollJob(job);
+          said = await stateOf(provider, job, batch);
         } catch (error) {
           // One job's poll failing leaves it moving: it is asked again next round.
           logPollFailure(log, error, { provider: provider.name, job: job.vendorId }, 'job poll failed');

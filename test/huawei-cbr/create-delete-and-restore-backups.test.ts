@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError, VendorError } from '../../src/domain/errors.js';
-import type { CreateVolumeBackupRequest, JobState, StartedJob } from '../../src/domain/provider.js';
+import type { CreateVolumeBackupRequest, JobState, ReadOutcome, StartedJob } from '../../src/domain/provider.js';
 import type { CbrProvider } from '../../src/providers/huawei/cbr/adapter.js';
 import type { CbrSimulator } from '../../src/simulators/huawei/cbr/index.js';
 import { eventually } from '../support/eventually.js';
@@ -57,6 +57,30 @@ describe('CBR creates, deletes and restores', () => {
     const job = await provider.createVolumeBackup(request(disk('reports-data').id));
     expect(await settle(job)).toMatchObject({ status: 'FAILED', error: { vendorCode: 'BackupService.6125', message: 'A backup task is in progress.' } });
     expect(sim.server.requests({ pathIncludes: '/operation-logs' })).toHaveLength(1);
+  });
+
+  it('refreshJobs answers a vault\'s creates with one backup listing, reads the vault\'s operation logs once for the one that failed, and leaves other jobs to pollJob', async () => {
+    sim.failNextBackup({ code: '6125', message: 'A backup task is in progress.' });
+    const failing = await provider.createVolumeBackup(request(disk('orders-data').id, { name: 'fails' }));
+    const passing = await provider.createVolumeBackup(request(disk('reports-data').id, { name: 'passes' }));
+    const deletion = await provider.deleteBackup([...sim.state.backups.values()].find((b) => b.resource_name === 'orders-data' && b.status === 'available')!.id, null);
+    const jobs = [failing, passing, deletion].map((job) => jobRecord(job));
+    const ended = (states: Map<string, ReadOutcome<JobState>>) =>
+      [failing, passing].every((job) => {
+        const read = states.get(job.vendorJobId);
+        return read?.outcome === 'found' && !['PENDING', 'RUNNING'].includes(read.record.status);
+      });
+    await eventually(() => provider.refreshJobs(jobs), ended);
+
+    sim.server.clearRequests();
+    const states = await provider.refreshJobs(jobs);
+    const made = [...sim.state.backups.values()].find((b) => b.name === 'passes')!;
+    expect(states.get(passing.vendorJobId)).toEqual({ outcome: 'found', record: { status: 'SUCCEEDED', progress: 100, error: null, resource: { type: 'Backup', vendorId: made.id } } });
+    expect(states.get(failing.vendorJobId)).toMatchObject({ outcome: 'found', record: { status: 'FAILED', error: { vendorCode: 'BackupService.6125', message: 'A backup task is in progress.' } } });
+    expect(states.has(deletion.vendorJobId)).toBe(false);
+    const asked = sim.server.requests();
+    expect(asked.map((r) => r.path.split('/').at(-1))).toEqual(['backups', 'operation-logs']);
+    expect(asked.map((r) => r.query.get('vault_id'))).toEqual([vault('vault-disks').id, vault('vault-disks').id]);
   });
 
   it('refuses a disk in no vault, and a named vault that does not hold the disk, with nothing created', async () => {

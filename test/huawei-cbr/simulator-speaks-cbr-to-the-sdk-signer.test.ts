@@ -22,7 +22,7 @@ describe('CBR simulator over SDK-signed HTTP', () => {
   const diskNamed = (name: string) => [...sim.state.disks.values()].find((d) => d.name === name)!;
 
   beforeEach(async () => {
-    sim = await startCbrSimulator({ projectId: PROJECT, credentials: [KEY], jobDurationMs: 40, seed: 'demo' });
+    sim = await startCbrSimulator({ projectId: PROJECT, credentials: [KEY], jobDurationMs: 300, seed: 'demo' });
     client = sdkClient(sim.url, KEY, PROJECT);
   });
   afterEach(() => sim.close());

@@ -1,7 +1,8 @@
 /**
  * The field names Huawei documents for each response the simulators serve, written out by hand from
  * the models of the official Node SDK (huaweicloud-sdk-nodejs-v3 at b081640b, release 3.1.209:
- * services/evs/v2/model and services/gaussdb/v3/model) and, for VBS, which has no v3 SDK package, from
+ * services/evs/v2/model, services/gaussdb/v3/model and services/cbr/v1/model; the registry serves no
+ * evs, gaussdb or cbr package, huawei.md D) and, for VBS, which has no v3 SDK package, from
  * huawei.md A.2/A.3 (the VBS docs and golangsdk's Backup struct). A model names the fields an object
  * may carry and the models of its nested objects; an array field's model applies to each item.
  */
@@ -149,6 +150,112 @@ export const GAUSSDB = {
     'BUILD', 'ACTIVE', 'FAILED', 'FROZEN', 'MODIFYING', 'REBOOTING', 'RESTORING', 'MODIFYING INSTANCE TYPE', 'SWITCHOVER',
     'MIGRATING', 'BACKING UP', 'MODIFYING DATABASE PORT', 'STORAGE FULL',
   ],
+};
+
+// --- CBR v1 (huawei-cbr.md F; NODE services/cbr/v1/model) ----------------------------------------------
+
+const ResourceExtraInfo = model(['exclude_volumes', 'include_volumes'], { include_volumes: model(['id', 'os_version']) });
+const Billing = model([
+  'allocated', 'charging_mode', 'cloud_type', 'consistent_level', 'object_type', 'order_id', 'product_id', 'protect_type', 'size',
+  'spec_code', 'status', 'storage_unit', 'used', 'frozen_scene', 'is_multi_az',
+]);
+const ResourceResp = model(['extra_info', 'id', 'name', 'protect_status', 'size', 'type', 'backup_size', 'backup_count', 'auto_protect'], { extra_info: ResourceExtraInfo });
+const Vault = model(
+  [
+    'billing', 'description', 'id', 'name', 'project_id', 'provider_id', 'resources', 'tags', 'enterprise_project_id', 'auto_bind',
+    'bind_rules', 'user_id', 'created_at', 'auto_expand', 'smn_notify', 'threshold', 'sys_lock_source_service', 'locked', 'availability_zone',
+  ],
+  { billing: Billing, resources: ResourceResp, tags: Tag, bind_rules: model(['tags'], { tags: Tag }) },
+);
+/** VaultGet: the vault a protectable names, Vault's fields plus two. */
+const VaultGet = model([...Vault.fields, 'updated_at', 'version'], Vault.nested);
+const BackupExtendInfo = model(
+  ['auto_trigger', 'bootable', 'snapshot_id', 'support_lld', 'supported_restore_mode', 'os_images_data', 'contain_system_disk', 'encrypted', 'system_disk', 'is_multi_az'],
+  { os_images_data: model(['image_id']) },
+);
+const backupRespFields = [
+  'checkpoint_id', 'created_at', 'description', 'expired_at', 'extend_info', 'id', 'image_type', 'name', 'parent_id', 'project_id',
+  'protected_at', 'resource_az', 'resource_id', 'resource_name', 'resource_size', 'resource_type', 'status', 'updated_at', 'vault_id',
+  'replication_records', 'enterprise_project_id', 'provider_id', 'children', 'incremental', 'version',
+];
+const ReplicationRecordGet = model(
+  [
+    'created_at', 'destination_backup_id', 'destination_checkpoint_id', 'destination_project_id', 'destination_region', 'destination_vault_id',
+    'extra_info', 'id', 'source_backup_id', 'source_checkpoint_id', 'source_project_id', 'source_region', 'status', 'vault_id',
+  ],
+);
+/** BackupResp nests itself in `children`. */
+const BackupResp: Model = {
+  fields: backupRespFields,
+  get nested() {
+    return { extend_info: BackupExtendInfo, replication_records: ReplicationRecordGet, children: BackupResp };
+  },
+};
+const CheckpointCreate = model(['created_at', 'id', 'project_id', 'status', 'vault', 'extra_info'], {
+  vault: model(['id', 'name', 'resources', 'skipped_resources'], {
+    resources: model(['extra_info', 'id', 'name', 'protect_status', 'resource_size', 'type', 'backup_size', 'backup_count']),
+    skipped_resources: model(['id', 'type', 'name', 'code', 'reason']),
+  }),
+  extra_info: model(['name', 'description', 'retention_duration']),
+});
+const Resource = model(['extra_info', 'id', 'name', 'type'], { extra_info: ResourceExtraInfo });
+const OperationLog = model(
+  [
+    'checkpoint_id', 'created_at', 'ended_at', 'error_info', 'extra_info', 'id', 'operation_type', 'policy_id', 'project_id', 'provider_id',
+    'started_at', 'status', 'updated_at', 'vault_id', 'vault_name',
+  ],
+  {
+    error_info: model(['code', 'message']),
+    extra_info: model(['backup', 'common', 'delete', 'sync', 'remove_resources', 'replication', 'resource', 'restore', 'vault_delete'], {
+      backup: model(['app_consistency_error_code', 'app_consistency_error_message', 'app_consistency_status', 'backup_id', 'backup_name', 'incremental']),
+      common: model(['progress', 'request_id', 'task_id']),
+      delete: model(['backup_id', 'backup_name']),
+      sync: model(['sync_backup_num', 'delete_backup_num', 'err_sync_backup_num']),
+      remove_resources: model(['fail_count', 'total_count', 'resources'], { resources: Resource }),
+      replication: model([
+        'destination_backup_id', 'destination_checkpoint_id', 'destination_project_id', 'destination_region', 'source_backup_id',
+        'source_checkpoint_id', 'source_project_id', 'source_region', 'source_backup_name', 'destination_backup_name',
+      ]),
+      resource: Resource,
+      restore: model(['backup_id', 'backup_name', 'target_resource_id', 'target_resource_name']),
+      vault_delete: model(['fail_count', 'total_count']),
+    }),
+  },
+);
+/** `detail` is a free object and `children` an array of them in the model. */
+const ProtectablesResp = model(['children', 'detail', 'id', 'name', 'protectable', 'size', 'status', 'type'], {
+  protectable: model(['code', 'reason', 'result', 'vault', 'message'], { vault: VaultGet }),
+});
+
+export const CBR = {
+  ListVaultResponse: model(['vaults', 'count', 'limit', 'offset'], { vaults: Vault }),
+  ShowVaultResponse: model(['vault'], { vault: Vault }),
+  AddVaultResourceResponse: model(['add_resource_ids']),
+  RemoveVaultResourceResponse: model(['remove_resource_ids']),
+  /** No `count`: neither NODE nor GOV3 (model_list_protectable_response.go) documents one. */
+  ListProtectableResponse: model(['instances'], { instances: ProtectablesResp }),
+  ListBackupsResponse: model(['backups', 'count', 'offset', 'limit'], { backups: BackupResp }),
+  ShowBackupResponse: model(['backup'], { backup: BackupResp }),
+  CreateCheckpointResponse: model(['checkpoint'], { checkpoint: CheckpointCreate }),
+  ShowCheckpointResponse: model(['checkpoint'], { checkpoint: CheckpointCreate }),
+  /** NODE models the 202 as empty (and hands back the raw JSON); TF reads the operation log's id as `job_id` (F.5). */
+  RestoreBackupResponse: model(['job_id']),
+  ListOpLogsResponse: model(['operation_logs', 'count', 'limit', 'offset'], { operation_logs: OperationLog }),
+  ShowOpLogResponse: model(['operation_log'], { operation_log: OperationLog }),
+  ListBackupsRequest: [
+    'checkpoint_id', 'dec', 'end_time', 'image_type', 'limit', 'marker', 'name', 'offset', 'resource_az', 'resource_id', 'resource_name',
+    'resource_type', 'sort', 'start_time', 'status', 'vault_id', 'enterprise_project_id', 'own_type', 'member_status', 'parent_id',
+    'used_percent', 'show_replication', 'incremental',
+  ],
+  ListOpLogsRequest: [
+    'end_time', 'limit', 'offset', 'operation_type', 'provider_id', 'resource_id', 'resource_name', 'start_time', 'status', 'vault_id',
+    'vault_name', 'enterprise_project_id',
+  ],
+  ListVaultRequest: ['limit', 'name', 'offset', 'cloud_type', 'protect_type', 'object_type', 'enterprise_project_id', 'id', 'policy_id', 'status', 'resource_ids'],
+  ListProtectableRequest: ['limit', 'marker', 'name', 'offset', 'protectable_type', 'status', 'id', 'server_id'],
+  BackupStatuses: ['available', 'protecting', 'deleting', 'restoring', 'error', 'waiting_protect', 'waiting_delete', 'waiting_restore'],
+  OperationLogStatuses: ['success', 'skipped', 'failed', 'running', 'timeout', 'waiting'],
+  CheckpointStatuses: ['available', 'deleting', 'protecting', 'deleted', 'error-deleting', 'error'],
 };
 
 /** Paths of the fields in `value` that `shape` does not document; a field with no nested model (a free map such as `metadata`) is not looked into. */

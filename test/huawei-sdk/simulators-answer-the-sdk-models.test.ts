@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCbrSimulator, type CbrSimulator } from '../../src/simulators/huawei/cbr/index.js';
 import { startTaurusDbSimulator, type TaurusDbSimulator } from '../../src/simulators/huawei/taurusdb/index.js';
 import { startVbsSimulator, type VbsSimulator } from '../../src/simulators/huawei/vbs/index.js';
 import { eventually } from '../support/eventually.js';
 import { rejection, sdkClient, sdkRequest, type SdkClient, type SdkRequestOptions } from '../support/huawei-sdk.js';
-import { EVS, GAUSSDB, missingFields, undocumentedFields, VBS, type Model } from './documented-fields.js';
+import { CBR, EVS, GAUSSDB, missingFields, undocumentedFields, VBS, type Model } from './documented-fields.js';
 
 /**
  * Huawei's official SDK core signs every request here, and each answer is held against the field
@@ -190,5 +191,92 @@ describe('TaurusDB answers the SDK-signed calls in the GaussDB v3 SDK models', (
     expect(vendorBody(await call('GET', path, { pathParams }))).toEqual({ backup_policy: { keep_days: 9, start_time: '21:00-22:00', period: '1,3,5' } });
     const late = await rejection(call('PUT', `${path}/update`, { pathParams, data: { backup_policy: { start_time: '21:00-23:00', keep_days: 9, period: '1' } } }));
     expect(late).toMatchObject({ httpStatusCode: 400, errorCode: 'DBS.280216' });
+  });
+});
+
+/**
+ * CBR: each answer carries only fields of the NODE cbr/v1 models, and each object carries all of them
+ * but the few written out below (what the simulator has no state for), so a field dropped from an
+ * answer fails here as surely as one invented.
+ */
+describe('CBR answers the SDK-signed calls in the cbr/v1 SDK models', () => {
+  let sim: CbrSimulator;
+  let client: SdkClient;
+  const call = (method: string, url: string, extra?: SdkRequestOptions) => client.sendRequest(sdkRequest(PROJECT, method, url, extra));
+  const nestedModel = (model: Model, ...path: string[]) => path.reduce((at, field) => at.nested![field]!, model);
+  beforeAll(async () => {
+    sim = await startCbrSimulator({ projectId: PROJECT, credentials: [KEY], jobDurationMs: 300, seed: 'demo' });
+    client = sdkClient(sim.url, KEY, PROJECT);
+  });
+  afterAll(() => sim.close());
+
+  it('vaults in the Vault, Billing and ResourceResp models; protectables in ProtectablesResp, with no count', async () => {
+    const listed = await call('GET', '/v3/{project_id}/vaults', { queryParams: { limit: 10 } });
+    expectDocumented(listed, CBR.ListVaultResponse);
+    const vault = (listed.vaults as Record<string, unknown>[])[0]!;
+    const vaultModel = nestedModel(CBR.ListVaultResponse, 'vaults');
+    expect(missingFields(vault, vaultModel)).toEqual(['bind_rules', 'sys_lock_source_service', 'availability_zone']);
+    expect(missingFields(vault.billing as Record<string, unknown>, nestedModel(vaultModel, 'billing'))).toEqual(['order_id', 'product_id', 'is_multi_az']);
+    expect(missingFields((vault.resources as Record<string, unknown>[])[0]!, nestedModel(vaultModel, 'resources'))).toEqual([]);
+    expectDocumented(await call('GET', '/v3/{project_id}/vaults/{vault_id}', { pathParams: { vault_id: vault.id as string } }), CBR.ShowVaultResponse);
+
+    const protectables = await call('GET', '/v3/{project_id}/protectables/disk/instances', { queryParams: { limit: 50 } });
+    expectDocumented(protectables, CBR.ListProtectableResponse);
+    for (const disk of protectables.instances as Record<string, unknown>[]) {
+      expect(missingFields(disk, nestedModel(CBR.ListProtectableResponse, 'instances'))).toEqual([]);
+    }
+  });
+
+  it('a checkpoint in CheckpointCreate, its backup in BackupResp, its operation log in OperationLog, each with a status of the model', async () => {
+    const vault = [...sim.state.vaults.values()].find((v) => v.name === 'vault-disks')!;
+    const disk = vault.resources[0]!;
+    const created = await call('POST', '/v3/{project_id}/checkpoints', { data: { checkpoint: { vault_id: vault.id, parameters: { resources: [disk.id], name: 'sdk-shape' } } } });
+    expectDocumented(created, CBR.CreateCheckpointResponse);
+    const checkpoint = created.checkpoint as Record<string, unknown>;
+    expect(missingFields(checkpoint, nestedModel(CBR.CreateCheckpointResponse, 'checkpoint'))).toEqual([]);
+    expect(CBR.CheckpointStatuses).toContain(checkpoint.status);
+    const shown = await call('GET', '/v3/{project_id}/checkpoints/{checkpoint_id}', { pathParams: { checkpoint_id: checkpoint.id as string } });
+    expectDocumented(shown, CBR.ShowCheckpointResponse);
+
+    const backups = () => call('GET', '/v3/{project_id}/backups', { queryParams: { checkpoint_id: checkpoint.id as string } });
+    const running = await backups();
+    expectDocumented(running, CBR.ListBackupsResponse);
+    const done = await eventually(backups, (answer) => (answer.backups as { status: string }[])[0]?.status === 'available', 5_000, 20);
+    const backup = (done.backups as Record<string, unknown>[])[0]!;
+    const backupModel = nestedModel(CBR.ListBackupsResponse, 'backups');
+    expect(missingFields(backup, backupModel)).toEqual(['replication_records', 'version']);
+    expect(missingFields(backup.extend_info as Record<string, unknown>, nestedModel(backupModel, 'extend_info'))).toEqual([]);
+    for (const answer of [running, done]) for (const row of answer.backups as { status: string }[]) expect(CBR.BackupStatuses).toContain(row.status);
+    expectDocumented(await call('GET', '/v3/{project_id}/backups/{backup_id}', { pathParams: { backup_id: backup.id as string } }), CBR.ShowBackupResponse);
+
+    const logs = await call('GET', '/v3/{project_id}/operation-logs', { queryParams: { vault_id: vault.id, operation_type: 'backup', limit: 100 } });
+    expectDocumented(logs, CBR.ListOpLogsResponse);
+    const log = (logs.operation_logs as Record<string, unknown>[]).find((l) => l.checkpoint_id === checkpoint.id)!;
+    expect(missingFields(log, nestedModel(CBR.ListOpLogsResponse, 'operation_logs'))).toEqual([]);
+    expect(CBR.OperationLogStatuses).toContain(log.status);
+    expectDocumented(await call('GET', '/v3/{project_id}/operation-logs/{operation_log_id}', { pathParams: { operation_log_id: log.id as string } }), CBR.ShowOpLogResponse);
+  });
+
+  it('a server backup shown with its children, each child in BackupResp', async () => {
+    const server = [...sim.state.backups.values()].find((b) => b.resource_type === 'OS::Nova::Server')!;
+    const shown = await call('GET', '/v3/{project_id}/backups/{backup_id}', { pathParams: { backup_id: server.id } });
+    expectDocumented(shown, CBR.ShowBackupResponse);
+    expect((shown.backup as { children: unknown[] }).children.length).toBeGreaterThan(0);
+  });
+
+  it('restore, addresources and removeresources answer their models; the restore\'s job_id names an operation log', async () => {
+    const vault = [...sim.state.vaults.values()].find((v) => v.name === 'vault-disks')!;
+    const spare = sim.addDisk({ size: 10 });
+    const add = await call('POST', '/v3/{project_id}/vaults/{vault_id}/addresources', { pathParams: { vault_id: vault.id }, data: { resources: [{ id: spare.id, type: 'OS::Cinder::Volume' }] } });
+    expectDocumented(add, CBR.AddVaultResourceResponse);
+    const remove = await call('POST', '/v3/{project_id}/vaults/{vault_id}/removeresources', { pathParams: { vault_id: vault.id }, data: { resource_ids: [spare.id] } });
+    expectDocumented(remove, CBR.RemoveVaultResourceResponse);
+
+    const backup = [...sim.state.backups.values()].find((b) => b.resource_type === 'OS::Cinder::Volume' && b.status === 'available' && sim.state.disks.get(b.resource_id)?.status === 'available')!;
+    const restored = await call('POST', '/v3/{project_id}/backups/{backup_id}/restore', { pathParams: { backup_id: backup.id }, data: { restore: { volume_id: backup.resource_id } } });
+    expectDocumented(restored, CBR.RestoreBackupResponse);
+    const log = await call('GET', '/v3/{project_id}/operation-logs/{operation_log_id}', { pathParams: { operation_log_id: restored.job_id as string } });
+    expectDocumented(log, CBR.ShowOpLogResponse);
+    expect(log.operation_log).toMatchObject({ operation_type: 'restore', extra_info: { restore: { backup_id: backup.id } } });
   });
 });

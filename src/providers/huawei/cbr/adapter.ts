@@ -15,6 +15,7 @@ import type {
   Page,
   ProtectVolumeRequest,
   ProviderKey,
+  ReadOutcome,
   ResourceType,
   RestoreBackupRequest,
   StartedJob,
@@ -30,12 +31,12 @@ import { createOnce, lookupOf, madeBy, pollLookup, type CreateLookup } from '../
 import { isUuid } from '../wire-values.js';
 import { CbrClient, DISK_RESOURCE, PROTECTABLES_PER_PAGE, SERVER_RESOURCE, windowTime, type CbrBackup, type CbrVault } from './client.js';
 import { assertValidCheckpointInput } from './constraints.js';
+import { checkpointStates, refreshCheckpoints, type FollowedCheckpoint } from './checkpoint-jobs.js';
 import { checkpointJobId, opLogJobId, readCbrJobId, restoreJobId, type CheckpointJob } from './job-ids.js';
 import { backupPushDown } from './listing.js';
 import { pollBinding, protectVolume, unprotectVolume } from './protection.js';
 import {
   backupStatus,
-  checkpointBackupState,
   logToJobState,
   protectableToVolume,
   toBackupGroupRecord,
@@ -171,24 +172,23 @@ export class CbrProvider implements BackupProvider {
     const wanted = new Set(ids.filter(isUuid));
     const byId = new Map<string, VolumeRecord>();
     for (let offset = 0; wanted.size > byId.size; offset += PROTECTABLES_PER_PAGE) {
-      const { instances } = await this.client.listProtectableDisks({ limit: PROTECTABLES_PER_PAGE, offset });
+      const instances = await this.client.listProtectableDisks({ limit: PROTECTABLES_PER_PAGE, offset });
       for (const disk of instances) if (wanted.has(disk.id)) byId.set(disk.id, protectableToVolume(this.key, disk));
       if (instances.length < PROTECTABLES_PER_PAGE) break;
     }
     return ids.map((id) => byId.get(id) ?? null);
   }
 
+  /** The listing documents no count (huawei-cbr.md F.2, NODE ListProtectableResponse): the total is known once a page comes back short. */
   async listVolumes(page: OffsetPage): Promise<Page<VolumeRecord>> {
     const items: VolumeRecord[] = [];
-    let total: number | null = null;
     for (let offset = page.offset; items.length < page.limit; offset += PROTECTABLES_PER_PAGE) {
       const limit = Math.min(PROTECTABLES_PER_PAGE, page.limit - items.length);
-      const result = await this.client.listProtectableDisks({ limit, offset });
-      total = result.count;
-      items.push(...result.instances.map((disk) => protectableToVolume(this.key, disk)));
-      if (result.instances.length < limit) break;
+      const instances = await this.client.listProtectableDisks({ limit, offset });
+      items.push(...instances.map((disk) => protectableToVolume(this.key, disk)));
+      if (instances.length < limit) return { items, total: offset + instances.length };
     }
-    return { items, total };
+    return { items, total: null };
   }
 
   /**
@@ -291,7 +291,7 @@ export class CbrProvider implements BackupProvider {
     if (cbrJob === null) return null;
     switch (cbrJob.kind) {
       case 'checkpoint':
-        return this.pollCheckpoint(cbrJob.job);
+        return (await checkpointStates(this.client, cbrJob.job.vaultId, [cbrJob.job]))[0]!;
       case 'oplog': {
         const log = await this.client.getOperationLog(cbrJob.id);
         return log === null ? null : logToJobState(log, job.resource);
@@ -308,12 +308,13 @@ export class CbrProvider implements BackupProvider {
     }
   }
 
-  /** The checkpoint's backup of the disk; on failure its operation log says why (no checkpoint filter there, F.4). */
-  private async pollCheckpoint(job: CheckpointJob): Promise<JobState> {
-    const [backup] = await this.client.listBackups({ checkpointId: job.checkpointId, resourceId: job.volumeId, limit: 1 });
-    if (!backup || backupStatus(backup.status) !== 'FAILED') return checkpointBackupState(backup ?? null, null);
-    const logs = await this.client.listOperationLogs({ resourceId: job.volumeId, vaultId: job.vaultId, operationType: 'backup', startTime: windowTime(job.sinceSeconds * 1000) });
-    return checkpointBackupState(backup, logs.find((log) => log.checkpoint_id === job.checkpointId) ?? null);
+  /** Creates in flight are followed per vault, one listing each (checkpoint-jobs.ts); other jobs one by one. */
+  refreshJobs(jobs: readonly JobRecord[]): Promise<Map<string, ReadOutcome<JobState>>> {
+    const followed = jobs.flatMap((job): FollowedCheckpoint[] => {
+      const cbrJob = readCbrJobId(job.vendorId);
+      return cbrJob?.kind === 'checkpoint' ? [{ vendorJobId: job.vendorId, job: cbrJob.job }] : [];
+    });
+    return refreshCheckpoints(this.client, followed);
   }
 
   async close(): Promise<void> {

@@ -74,9 +74,27 @@ export interface CbrOperationLog {
   } | null;
 }
 
+/** The list and restore answers, as the client reads them. */
+export interface CbrVaultList {
+  vaults: CbrVault[];
+  count?: number;
+}
+export interface CbrProtectableList {
+  instances: CbrProtectable[];
+}
+export interface CbrBackupList {
+  backups: CbrBackup[];
+}
+export interface CbrOperationLogList {
+  operation_logs: CbrOperationLog[];
+}
+/** F.5: 202, with the operation log's id as `job_id` where the service gives one. */
+export interface CbrRestoreAnswer {
+  job_id?: string;
+}
+
 export interface CbrBackupQuery {
   vaultId?: string;
-  checkpointId?: string;
   resourceId?: string;
   resourceType?: string;
   statuses?: string[];
@@ -103,7 +121,7 @@ export class CbrClient {
   constructor(private readonly options: CbrClientOptions) {}
 
   async listVaults(query: { limit: number; offset: number; resourceIds?: string[] }): Promise<{ vaults: CbrVault[]; count: number }> {
-    const result = await this.call<{ vaults: CbrVault[]; count?: number }>('GET', '/vaults', {
+    const result = await this.call<CbrVaultList>('GET', '/vaults', {
       query: { limit: String(query.limit), offset: String(query.offset), resource_ids: query.resourceIds?.join(',') },
     });
     return { vaults: result.vaults, count: result.count ?? result.vaults.length };
@@ -122,14 +140,14 @@ export class CbrClient {
     await this.call('POST', `/vaults/${vaultId}/removeresources`, { body: { resource_ids: resourceIds } });
   }
 
-  async listProtectableDisks(query: { id?: string; limit: number; offset: number }): Promise<{ instances: CbrProtectable[]; count: number | null }> {
-    const result = await this.call<{ instances: CbrProtectable[]; count?: number }>('GET', '/protectables/disk/instances', {
+  async listProtectableDisks(query: { id?: string; limit: number; offset: number }): Promise<CbrProtectable[]> {
+    const result = await this.call<CbrProtectableList>('GET', '/protectables/disk/instances', {
       query: { id: query.id, limit: String(query.limit), offset: String(query.offset) },
     });
-    return { instances: result.instances, count: result.count ?? null };
+    return result.instances;
   }
 
-  /** F.4: answers the checkpoint; its backups are found later with `checkpoint_id`. */
+  /** F.4: answers the checkpoint; its backups are found later by their `checkpoint_id`. */
   async createCheckpoint(vaultId: string, parameters: { resources: string[]; name: string; description?: string }): Promise<CbrCheckpoint> {
     const result = await this.call<{ checkpoint: CbrCheckpoint }>('POST', '/checkpoints', { body: { checkpoint: { vault_id: vaultId, parameters } } });
     return result.checkpoint;
@@ -137,10 +155,9 @@ export class CbrClient {
 
   /** Newest first, ties by id (F.3 `sort`), so offsets walk one fixed order. */
   async listBackups(query: CbrBackupQuery): Promise<CbrBackup[]> {
-    const result = await this.call<{ backups: CbrBackup[] }>('GET', '/backups', {
+    const result = await this.call<CbrBackupList>('GET', '/backups', {
       query: {
         vault_id: query.vaultId,
-        checkpoint_id: query.checkpointId,
         resource_id: query.resourceId,
         resource_type: query.resourceType,
         status: query.statuses,
@@ -163,19 +180,18 @@ export class CbrClient {
     await this.call('DELETE', `/backups/${id}`);
   }
 
-  /** F.5: 202, with the operation log's id as `job_id` where the service gives one. */
-  async restoreBackup(backupId: string, volumeId: string): Promise<{ job_id?: string } | undefined> {
-    return this.call<{ job_id?: string } | undefined>('POST', `/backups/${backupId}/restore`, { body: { restore: { volume_id: volumeId } } });
+  async restoreBackup(backupId: string, volumeId: string): Promise<CbrRestoreAnswer | undefined> {
+    return this.call<CbrRestoreAnswer | undefined>('POST', `/backups/${backupId}/restore`, { body: { restore: { volume_id: volumeId } } });
   }
 
   async getOperationLog(id: string): Promise<CbrOperationLog | null> {
     return (await orNullOn404(this.call<{ operation_log: CbrOperationLog }>('GET', `/operation-logs/${id}`)))?.operation_log ?? null;
   }
 
-  /** F.4: no checkpoint filter; the caller matches `checkpoint_id` itself. */
-  async listOperationLogs(query: { resourceId: string; vaultId: string; operationType: string; startTime: string }): Promise<CbrOperationLog[]> {
-    const result = await this.call<{ operation_logs: CbrOperationLog[] }>('GET', '/operation-logs', {
-      query: { resource_id: query.resourceId, vault_id: query.vaultId, operation_type: query.operationType, start_time: query.startTime, limit: '100', offset: '0' },
+  /** F.4: no checkpoint filter; the caller matches `checkpoint_id` itself. One page of the largest size (F.7). */
+  async listOperationLogs(query: { vaultId: string; operationType: string; startTime: string }): Promise<CbrOperationLog[]> {
+    const result = await this.call<CbrOperationLogList>('GET', '/operation-logs', {
+      query: { vault_id: query.vaultId, operation_type: query.operationType, start_time: query.startTime, limit: '1000', offset: '0' },
     });
     return result.operation_logs;
   }

@@ -102,6 +102,7 @@ export function registerVaultRoutes(ctx: CbrRouteContext): void {
       (d) => (!q.has('id') || d.id === q.get('id')) && (!q.has('name') || d.name === q.get('name')) && (!q.has('status') || d.status === q.get('status')),
     );
     const page = rows.slice(paging.offset, paging.offset + paging.limit);
-    return { status: 200, body: { instances: page.map((d) => protectableJson(d, state)), count: rows.length } };
+    // NODE and GOV3 model this answer as `instances` alone, with no count.
+    return { status: 200, body: { instances: page.map((d) => protectableJson(d, state)) } };
   }));
 }

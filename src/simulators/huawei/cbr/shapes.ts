@@ -70,10 +70,10 @@ export function backupJson(backup: SimCbrBackup, state: CbrSimulatorState, proje
     expired_at: null,
     children,
     incremental,
+    // NODE 3.1.209's BackupExtendInfo: `incremental` moved up to the backup itself.
     extend_info: {
       auto_trigger,
       bootable: false,
-      incremental,
       snapshot_id: null,
       support_lld: false,
       supported_restore_mode: 'backup',
@@ -82,7 +82,6 @@ export function backupJson(backup: SimCbrBackup, state: CbrSimulatorState, proje
       system_disk: false,
       is_multi_az: false,
       os_images_data: null,
-      progress: null,
     },
   };
 }
