@@ -17,8 +17,9 @@ describe('idempotencyKey on vendors without a client token (VBS, TaurusDB): same
   let instances: string[];
 
   beforeEach(async () => {
-    // Long enough that a second create of the same source would meet the first still running.
-    stack = await startThreeVendorStack({ vbs: { jobDurationMs: 300 }, taurusDb: { jobDurationMs: 300 } });
+    // Long enough that a second create of the same source meets the first still running, even on a
+    // loaded machine (TaurusDB at 300 ms had finished before the unkeyed control create arrived).
+    stack = await startThreeVendorStack({ vbs: { jobDurationMs: 300 }, taurusDb: { jobDurationMs: 3_000 } });
     vbsVolumes = [...stack.vbs!.state.volumes.values()].filter((v) => v.status === 'available' || v.status === 'in-use').map((v) => v.id);
     instances = [...stack.taurusDb!.state.instances.keys()];
   });
