@@ -6,7 +6,7 @@
  * Records are plain JSON (ISO strings for times, numbers for byte sizes): they cross the Redis
  * pubsub unchanged and never carry class instances.
  */
-import type { AttachBackupPolicyRequest, BackupPolicyRecord, CreateBackupPolicyRequest, UpdateBackupPolicyRequest } from './backup-policy.js';
+import type { AttachBackupPolicyRequest, BackupPolicyRecord, CreateBackupPolicyRequest, RunBackupPolicyRequest, UpdateBackupPolicyRequest } from './backup-policy.js';
 export type { CreateVolumeBackupRequest, Bandwidth, CreateVolumeSnapshotRequest, CreateVmBackupRequest, DeleteVmBackupRequest, CreateDatabaseBackupRequest, ProtectVolumeRequest, UnprotectVolumeRequest, TimeRange, RestoreBackupRequest, RestoreVmBackupRequest, RevertVolumeToSnapshotRequest, PointInTimeRestoreRequest } from './requests.js';
 import type { CreateVolumeBackupRequest, CreateVolumeSnapshotRequest, CreateVmBackupRequest, DeleteVmBackupRequest, CreateDatabaseBackupRequest, ProtectVolumeRequest, UnprotectVolumeRequest, TimeRange, RestoreBackupRequest, RestoreVmBackupRequest, RevertVolumeToSnapshotRequest, PointInTimeRestoreRequest } from './requests.js';
 
@@ -299,6 +299,8 @@ export interface BackupProvider {
   deleteBackupPolicy?(id: string): Promise<boolean>;
   attachBackupPolicy?(request: AttachBackupPolicyRequest): Promise<BackupPolicyRecord | null>;
   detachBackupPolicy?(request: AttachBackupPolicyRequest): Promise<BackupPolicyRecord | null>;
+  /** "Back up now": one started job per backup the run makes; null when the vendor has no policy of that id. */
+  runBackupPolicy?(request: RunBackupPolicyRequest): Promise<StartedJob[] | null>;
 
   /**
    * Asks the vendor where a job stands; `null` when the vendor no longer knows it. The adapter gets
