@@ -13,6 +13,8 @@ export interface CheckpointFields {
   /** Epoch ms the checkpoint and its backups are made at. */
   at: number;
   autoTrigger: boolean;
+  /** Runs once the backups have ended (a policy's retention). */
+  ended?: () => void;
 }
 
 /** The checkpoint, or null when every resource was skipped (F.7: a resource being backed up is skipped, not queued). */
@@ -41,6 +43,7 @@ export function makeCheckpoint(ctx: CbrRouteContext, vault: SimVault, resourceId
       }
       endLog(log, failure ? { code: `BackupService.${failure.code}`, message: failure.message } : null);
     }
+    fields.ended?.();
   });
   return made;
 }

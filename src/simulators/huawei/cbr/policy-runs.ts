@@ -6,7 +6,8 @@ import type { SimCbrBackup, SimPolicy } from './state.js';
  * What a CBR policy's trigger means and does (huawei-cbr.md F.6): RRULE patterns whose BYHOUR,
  * BYMINUTE and BYDAY are UTC; `FREQ=DAILY;INTERVAL=n` counts days from the trigger's start_time
  * (RFC 5545's DTSTART). At each pattern time an enabled policy makes a checkpoint of every vault
- * bound to it (every resource, F.4), then applies its retention to the automatic backups there.
+ * bound to it (every resource, F.4), and once its backups have ended applies its retention to the
+ * automatic backups there.
  */
 
 const MINUTE = 60_000;
@@ -67,9 +68,9 @@ export function runDuePolicies(ctx: CbrRouteContext, from: number, to: number): 
       for (const vaultId of policy.vaultIds) {
         const vault = ctx.state.vaults.get(vaultId);
         if (!vault || vault.status !== 'available' || vault.resources.length === 0) continue;
-        const checkpoint = makeCheckpoint(ctx, vault, vault.resources.map((r) => r.id), { name: '', description: '', at, autoTrigger: true });
+        const ended = () => applyRetention(ctx, policy, vaultId, at);
+        const checkpoint = makeCheckpoint(ctx, vault, vault.resources.map((r) => r.id), { name: '', description: '', at, autoTrigger: true, ended });
         if (checkpoint) made += 1;
-        applyRetention(ctx, policy, vaultId, at);
       }
     }
   }
