@@ -59,7 +59,7 @@ describe('CBR policies bound to vaults through GraphQL', () => {
     });
   }
 
-  it('creates the policy in UTC patterns, binds its vault, and answers with what CBR holds: four calls, then the vault's name', async () => {
+  it("creates the policy in UTC patterns, binds its vault, and answers with what CBR holds: four calls, then the vault's name", async () => {
     const created = await create({ targetIds: [storageId('vault-disks')] });
     expect(created).toMatchObject({
       __typename: 'CreateBackupPolicySuccess',

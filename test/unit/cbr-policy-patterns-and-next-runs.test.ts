@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkRetention, NO_LONG_TERM, planSchedule, type BackupRetention, type BackupSchedule } from '../../src/domain/backup-policy.js';
-import { ValidationError } from '../../src/domain/errors.js';
 import { DAY_MS, longestGap, nextRunAfter, type Weekday } from '../../src/domain/schedule.js';
 import { offsetMinutesAt, wallClockAt } from '../../src/infrastructure/wall-clock.js';
 import type { CbrPolicy } from '../../src/providers/huawei/cbr/client.js';
 import { definitionOf, patternsOf, refuseSplitInterval, retentionOf, toPolicyRecord } from '../../src/providers/huawei/cbr/policy-mapping.js';
+import { refusal } from '../support/refusal.js';
 
 /**
  * CBR policy schedules (huawei-cbr.md F.6): the caller's local times as UTC RRULE patterns, one per
@@ -31,16 +31,6 @@ function held(p: ReturnType<typeof plan>, startTime = '2026-12-07T10:00:00.000+0
     operation_definition: definitionOf({ maxBackups: null, retentionDays: null, ...NO_LONG_TERM, ...retention }, p.offsetMinutes),
     associated_vaults: [{ vault_id: '4a1b2c3d-0000-4000-8000-0000000000aa' }],
   };
-}
-
-function refusal(run: () => unknown): { field: string; rule: string } {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ValidationError) return { field: error.field, rule: error.rule };
-    throw error;
-  }
-  throw new Error('not refused');
 }
 
 describe('local times become UTC patterns, each with its own weekdays', () => {

@@ -88,13 +88,20 @@ export function registerPolicyRoutes(ctx: CbrRouteContext, now: () => number): v
     return { status: 204 };
   }));
 
-  server.route('POST', '/v3/:project_id/vaults/:vault_id/associatepolicy', authed((request) => {
+  /** The vault in the path and the policy in the body, or CBR's answer for either missing. */
+  const binding = (request: SimRequest): { vault: SimVault; policy: SimPolicy } | SimResponse => {
     const vault = vaultOr404(request.params.vault_id);
     if (!('id' in vault)) return vault;
     const policyId = policyIdOf(request);
     if (typeof policyId !== 'string') return policyId;
     const policy = policyOr404(policyId);
-    if (!('id' in policy)) return policy;
+    return 'id' in policy ? { vault, policy } : policy;
+  };
+
+  server.route('POST', '/v3/:project_id/vaults/:vault_id/associatepolicy', authed((request) => {
+    const found = binding(request);
+    if (!('vault' in found)) return found;
+    const { vault, policy } = found;
     // F.2: one backup policy and one replication policy per vault.
     const other = [...state.policies.values()].find((p) => p.id !== policy.id && p.operation_type === policy.operation_type && p.vaultIds.includes(vault.id));
     if (other) return cbrError(400, '6127', 'The policy cannot be applied to this vault.');
@@ -103,12 +110,9 @@ export function registerPolicyRoutes(ctx: CbrRouteContext, now: () => number): v
   }));
 
   server.route('POST', '/v3/:project_id/vaults/:vault_id/dissociatepolicy', authed((request) => {
-    const vault = vaultOr404(request.params.vault_id);
-    if (!('id' in vault)) return vault;
-    const policyId = policyIdOf(request);
-    if (typeof policyId !== 'string') return policyId;
-    const policy = policyOr404(policyId);
-    if (!('id' in policy)) return policy;
+    const found = binding(request);
+    if (!('vault' in found)) return found;
+    const { vault, policy } = found;
     if (!policy.vaultIds.includes(vault.id)) return cbrError(404, '6002', 'The vault has no such policy.');
     policy.vaultIds = policy.vaultIds.filter((id) => id !== vault.id);
     return { status: 200, body: { dissociate_policy: { vault_id: vault.id, policy_id: policy.id } } };
