@@ -76,7 +76,8 @@ const NEWEST_PAGE = 1000;
 /**
  * Huawei Cloud CBR behind the port (huawei-cbr.md F): vaults are backup storages, the disks CBR can
  * protect are volumes, disk backups are backups (a server backup's children too), server backups
- * are backup groups. A create is a checkpoint of one disk in the vault that holds it.
+ * are backup groups. A create is a checkpoint of one disk in the vault that holds it; policies are
+ * bound to vaults (policies.ts).
  */
 export class CbrProvider implements BackupProvider {
   readonly key: ProviderKey;
