@@ -59,9 +59,11 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     startCbrSimulator({ projectId: HUAWEI_PROJECT_ID, credentials: [huaweiCredentials], jobDurationMs, seed: 'demo' }),
   ]);
   const dataDir = mkdtempSync(join(tmpdir(), 'backupgraph-demo-'));
-  // Backup policies: VBS backs up db-01-data nightly (its other disks are in no policy); every
-  // TaurusDB instance has its automated policy.
+  // Backup policies: VBS backs up db-01-data nightly (its other disks are in no policy); CBR backs up
+  // its disk vault nightly (orders-data and reports-data; cache-data and logs-data are in no vault);
+  // every TaurusDB instance has its automated policy.
   vbs.policies.seedDemo(Date.now());
+  cbr.seedDemoPolicy(Date.now());
   const huaweiAuth = { accessKey: { env: SECRET_ENV.huaweiAccessKey }, secretKey: { env: SECRET_ENV.huaweiSecretKey } };
 
   const config = parseConfig(

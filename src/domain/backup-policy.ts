@@ -4,8 +4,9 @@ import { minutesOf, shiftWeekday, timeOfDayOf, toUtcTimes, type RunRule, type Ut
 
 /**
  * One schedule-and-retention model over every vendor's own (ZStack scheduler jobs and triggers, VBS
- * backup policies, TaurusDB's automated backup policy), and the one rule table that says what each
- * vendor can hold: whatever it cannot is refused before anything is sent.
+ * backup policies, CBR policies bound to vaults, TaurusDB's automated backup policy), and the one
+ * rule table that says what each vendor can hold: whatever it cannot is refused before anything is
+ * sent.
  */
 
 export interface BackupSchedule {
@@ -77,6 +78,8 @@ export interface UpdateBackupPolicyRequest {
   backupStorageId: string | null;
 }
 
+export interface RunBackupPolicyRequest { policyId: string; idempotencyKey: string | null }
+
 export interface AttachBackupPolicyRequest {
   policyId: string;
   targets: ResourceRef[];
@@ -95,12 +98,18 @@ export interface PolicyCapability {
   intervalDays: { max: number } | null;
   /** Weekdays are one list for every time of day (VBS), so times falling on different UTC days cannot share it. */
   sharedWeekdays: boolean;
+  /** How far apart two times of day must be (CBR: 1 h), around midnight too; 0: any. */
+  minMinutesApart: number;
   maxBackups: { min: number; max: number } | null;
   retentionDays: { min: number; max: number } | null;
+  /** Daily/weekly/monthly/yearly counts, kept besides maxBackups (CBR), never besides retentionDays. */
+  longTermCounts: { min: number; max: number } | null;
   /** Policies can be switched off (disabled, deleted, their targets detached). */
   canDisable: boolean;
   /** Each resource has its own one policy (TaurusDB): none is created or attached. */
   perInstance: boolean;
+  /** What a policy is attached to: volumes, an instance, or a backup storage whose volumes it covers (CBR vaults). */
+  targetType: 'Volume' | 'DatabaseInstance' | 'BackupStorage';
 }
 
 export const POLICY_CAPABILITIES: Record<ProviderKind, PolicyCapability> = {
@@ -110,10 +119,13 @@ export const POLICY_CAPABILITIES: Record<ProviderKind, PolicyCapability> = {
     wholeHoursOnly: false,
     intervalDays: { max: 365 },
     sharedWeekdays: false,
+    minMinutesApart: 0,
     maxBackups: { min: 1, max: 2_147_483_647 },
     retentionDays: { min: 1, max: 2_147_483_647 },
+    longTermCounts: null,
     canDisable: true,
     perInstance: false,
+    targetType: 'Volume',
   },
   // huawei.md A.9: whole UTC hours, frequency 1–14 anchored to the month, one week_frequency list,
   // rentention_num 2–99 (the create page; the modify page says 14), rentention_day 2–99999.
@@ -122,10 +134,13 @@ export const POLICY_CAPABILITIES: Record<ProviderKind, PolicyCapability> = {
     wholeHoursOnly: true,
     intervalDays: { max: 1 },
     sharedWeekdays: true,
+    minMinutesApart: 0,
     maxBackups: { min: 2, max: 99 },
     retentionDays: { min: 2, max: 99_999 },
+    longTermCounts: null,
     canDisable: true,
     perInstance: false,
+    targetType: 'Volume',
   },
   // huawei.md B.8: one hh:00-(hh+1):00 UTC window, weekday digits, keep_days 1–732, always on.
   HUAWEI_TAURUSDB: {
@@ -133,23 +148,30 @@ export const POLICY_CAPABILITIES: Record<ProviderKind, PolicyCapability> = {
     wholeHoursOnly: true,
     intervalDays: null,
     sharedWeekdays: true,
+    minMinutesApart: 0,
     maxBackups: null,
     retentionDays: { min: 1, max: 732 },
+    longTermCounts: null,
     canDisable: false,
     perInstance: true,
+    targetType: 'DatabaseInstance',
   },
-  // huawei-cbr.md F.6: up to 24 patterns (BYHOUR/BYMINUTE in UTC, ≥ 1 h apart), WEEKLY BYDAY in that
-  // UTC frame, max_backups or retention_duration_days 1–99999; DAILY's INTERVAL has no documented
-  // range, so it is not offered. The gateway does not write CBR policies yet (no adapter method).
+  // huawei-cbr.md F.6: up to 24 patterns, ≥ 1 h apart, each with its own BYDAY in the UTC frame of
+  // its BYHOUR/BYMINUTE (any minute); DAILY;INTERVAL=n from the trigger's start_time (its range is not
+  // documented: the gateway offers up to 30); max_backups or retention_duration_days 1–99999; the
+  // long-term counts 0–100 combine with max_backups, never with retention_duration_days.
   HUAWEI_CBR: {
     maxTimesOfDay: 24,
     wholeHoursOnly: false,
-    intervalDays: null,
-    sharedWeekdays: true,
+    intervalDays: { max: 30 },
+    sharedWeekdays: false,
+    minMinutesApart: 60,
     maxBackups: { min: 1, max: 99_999 },
     retentionDays: { min: 1, max: 99_999 },
+    longTermCounts: { min: 0, max: 100 },
     canDisable: true,
     perInstance: false,
+    targetType: 'BackupStorage',
   },
 };
 
@@ -187,6 +209,10 @@ export function planSchedule(schedule: BackupSchedule, vendor: ProviderKind, off
   if (can.wholeHoursOnly && utcTimes.some((time) => time.utcMinutes % 60 !== 0)) {
     throw unsupported(`${field}.timesOfDay`, vendor, 'starts runs on whole UTC hours only (minutes :00)');
   }
+  const tooClose = closestPair(utcTimes.map((time) => time.utcMinutes));
+  if (can.minMinutesApart > 0 && tooClose !== null && tooClose < can.minMinutesApart) {
+    throw unsupported(`${field}.timesOfDay`, vendor, `starts runs at least ${can.minMinutesApart} minutes apart (midnight included)`);
+  }
   const utcWeekdays = utcTimes.map((time) => (daysOfWeek === null ? null : daysOfWeek.map((day) => shiftWeekday(day, time.dayShift))));
   if (can.sharedWeekdays && daysOfWeek !== null && new Set(utcTimes.map((time) => time.dayShift)).size > 1) {
     throw unsupported(`${field}.timesOfDay`, vendor, 'keeps one list of weekdays for all times, and these times fall on different UTC days');
@@ -194,19 +220,39 @@ export function planSchedule(schedule: BackupSchedule, vendor: ProviderKind, off
   return { schedule, offsetMinutes, writtenAt, utcTimes, utcWeekdays };
 }
 
+/** The shortest distance between two of these minutes of the day, around midnight too; null for one time. */
+function closestPair(minutes: number[]): number | null {
+  const sorted = [...minutes].sort((a, b) => a - b);
+  if (sorted.length < 2) return null;
+  return Math.min(...sorted.map((m, i) => (i === 0 ? m + 24 * 60 - sorted.at(-1)! : m - sorted[i - 1]!)));
+}
+
+const LONG_TERM = ['daily', 'weekly', 'monthly', 'yearly'] as const;
+
 /** Checks a retention against the contract and the vendor's capability. */
 export function checkRetention(retention: BackupRetention, vendor: ProviderKind, field = 'retention'): void {
   const can = POLICY_CAPABILITIES[vendor];
-  for (const longTerm of ['daily', 'weekly', 'monthly', 'yearly'] as const) {
-    if (retention[longTerm] !== null) throw unsupported(`${field}.${longTerm}`, vendor, 'keeps no long-term counts');
+  const longTerm = LONG_TERM.filter((name) => retention[name] !== null);
+  for (const name of longTerm) {
+    const range = can.longTermCounts;
+    if (!range) throw unsupported(`${field}.${name}`, vendor, 'keeps no long-term counts');
+    checkRange(`${field}.${name}`, vendor, name, retention[name]!, range);
   }
   const { maxBackups, retentionDays } = retention;
   if (maxBackups !== null && retentionDays !== null) throw unsupported(`${field}.retentionDays`, vendor, 'keeps one retention rule: maxBackups or retentionDays');
-  if (maxBackups === null && retentionDays === null) throw new ValidationError(field, 'required', 'give maxBackups or retentionDays');
+  if (retentionDays !== null && longTerm.length > 0) throw unsupported(`${field}.retentionDays`, vendor, 'keeps the long-term counts with maxBackups only, not with retentionDays');
+  if (maxBackups === null && retentionDays === null) {
+    if (longTerm.length > 0) return;
+    throw new ValidationError(field, 'required', 'give maxBackups or retentionDays');
+  }
   const [name, value, range] = maxBackups !== null ? (['maxBackups', maxBackups, can.maxBackups] as const) : (['retentionDays', retentionDays!, can.retentionDays] as const);
   if (!range) throw unsupported(`${field}.${name}`, vendor, `cannot keep backups by ${name}`);
+  checkRange(`${field}.${name}`, vendor, name, value, range);
+}
+
+function checkRange(field: string, vendor: ProviderKind, name: string, value: number, range: { min: number; max: number }): void {
   if (!Number.isInteger(value) || value < range.min || value > range.max) {
-    throw new ValidationError(`${field}.${name}`, `range:${range.min}-${range.max}`, `${vendor} keeps ${name} from ${range.min} to ${range.max}`);
+    throw new ValidationError(field, `range:${range.min}-${range.max}`, `${vendor} keeps ${name} from ${range.min} to ${range.max}`);
   }
 }
 

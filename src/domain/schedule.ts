@@ -17,12 +17,14 @@ const MINUTES_PER_DAY = 24 * 60;
  * When a vendor starts runs, in its own terms:
  * - `interval`: ZStack simple triggers, each an absolute start and a period (seconds on the wire);
  * - `weekly-utc`: start times in UTC on some weekdays or every day (TaurusDB windows, VBS `week_frequency`);
- * - `month-anchored-utc`: VBS `frequency` N, which runs on days 1, 1+N, 1+2N … of each month.
+ * - `month-anchored-utc`: VBS `frequency` N, which runs on days 1, 1+N, 1+2N … of each month;
+ * - `any-of`: several rules, each starting its own runs (CBR: one RRULE pattern per time of day).
  */
 export type RunRule =
   | { kind: 'interval'; triggers: { startMs: number; periodMs: number }[] }
   | { kind: 'weekly-utc'; utcMinutes: number[]; utcWeekdays: Weekday[] | null }
-  | { kind: 'month-anchored-utc'; utcMinutes: number[]; everyDays: number };
+  | { kind: 'month-anchored-utc'; utcMinutes: number[]; everyDays: number }
+  | { kind: 'any-of'; rules: RunRule[] };
 
 const TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
@@ -83,6 +85,10 @@ export function nextRunAfter(rule: RunRule, nowMs: number): number | null {
       return firstDailyStart(rule.utcMinutes, nowMs, 8, (dayMs) => rule.utcWeekdays === null || rule.utcWeekdays.includes(weekdayAt(dayMs)));
     case 'month-anchored-utc':
       return firstDailyStart(rule.utcMinutes, nowMs, 32, (dayMs) => (new Date(dayMs).getUTCDate() - 1) % rule.everyDays === 0);
+    case 'any-of': {
+      const starts = rule.rules.map((one) => nextRunAfter(one, nowMs)).filter((at): at is number => at !== null);
+      return starts.length ? Math.min(...starts) : null;
+    }
   }
 }
 
@@ -106,8 +112,7 @@ function firstDailyStart(utcMinutes: readonly number[], nowMs: number, days: num
  * month-anchored days, a few periods for intervals).
  */
 export function longestGap(rule: RunRule, nowMs: number): number | null {
-  const longestPeriod = rule.kind === 'interval' ? Math.max(0, ...rule.triggers.map((t) => t.periodMs)) : 0;
-  const span = Math.max(62 * DAY_MS, 3 * longestPeriod);
+  const span = Math.max(62 * DAY_MS, 3 * longestPeriodOf(rule));
   let previous = nextRunAfter(rule, nowMs - span);
   if (previous === null) return null;
   let longest = 0;
@@ -118,4 +123,9 @@ export function longestGap(rule: RunRule, nowMs: number): number | null {
     previous = next;
   }
   return longest || null;
+}
+
+function longestPeriodOf(rule: RunRule): number {
+  if (rule.kind === 'interval') return Math.max(0, ...rule.triggers.map((t) => t.periodMs));
+  return rule.kind === 'any-of' ? Math.max(0, ...rule.rules.map(longestPeriodOf)) : 0;
 }

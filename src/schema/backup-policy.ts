@@ -1,19 +1,21 @@
 import { brandWithType } from '@pothos/core';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { BackupPolicyRecord, BackupRetention } from '../domain/backup-policy.js';
+import { POLICY_CAPABILITIES, type BackupPolicyRecord, type BackupRetention } from '../domain/backup-policy.js';
+import { toUpstreamError } from '../domain/errors.js';
 import { chainedConnection } from '../domain/paging.js';
 import type { BackupStorageRecord, DatabaseInstanceRecord, ResourceRef, VolumeRecord } from '../domain/provider.js';
 import { nextRunAfter, WEEKDAYS } from '../domain/schedule.js';
 import { builder } from './builder.js';
 import type { GatewayContext } from './context.js';
 import { referenceTo, reportFailuresOf } from './loading.js';
+import { policiesOf } from './protection-loading.js';
 import { selectProviders } from './provider.js';
 import { BackupPolicyConnection, BackupPolicyRef, BackupStorageRef, DatabaseInstanceRef, ProviderRef, VolumeRef } from './refs.js';
 
 /**
  * Backup policies (schema contract, "Backup policies and protection"): one schedule-and-retention
- * model over ZStack scheduler jobs and triggers, VBS backup policies and TaurusDB's automated backup
- * policy. The mutations are in backup-policy-mutations.ts.
+ * model over ZStack scheduler jobs and triggers, VBS backup policies, CBR policies bound to vaults and
+ * TaurusDB's automated backup policy. The mutations are in backup-policy-mutations.ts.
  */
 
 export const WeekdayEnum = builder.enumType('Weekday', { values: WEEKDAYS });
@@ -69,7 +71,8 @@ async function loadTargets(ctx: GatewayContext, info: GraphQLResolveInfo, provid
 }
 
 BackupPolicyRef.implement({
-  description: "A vendor's schedule-and-retention object: ZStack scheduler jobs and triggers, a VBS backup policy, a TaurusDB instance's automated backup policy.",
+  description:
+    "A vendor's schedule-and-retention object: ZStack scheduler jobs and triggers, a VBS backup policy, a CBR policy (bound to vaults), a TaurusDB instance's automated backup policy.",
   fields: (t) => ({
     provider: t.field({ type: ProviderRef, nullable: false, resolve: (p, _args, ctx) => ctx.tenant.provider(p.providerKey)! }),
     vendorId: t.exposeString('vendorId', { nullable: false, description: "The vendor's id (TaurusDB: the instance's, whose one policy it is)." }),
@@ -81,7 +84,7 @@ BackupPolicyRef.implement({
       type: [PolicyTargetUnion],
       nullable: false,
       description:
-        "What it backs up: volumes (ZStack, VBS) or an instance (TaurusDB). VBS has no API that lists a policy's disks: there this holds the disks the policy's backup tasks name (and, in the answer to createBackupPolicy or attachBackupPolicy, the disks just attached). A disk attached but not yet backed up by the policy is missing, and its protection shows UNPROTECTED until the policy's first run.",
+        "What it backs up: volumes (ZStack, VBS), an instance (TaurusDB) or vaults (CBR, whose policies cover the disks a vault holds). VBS has no API that lists a policy's disks: there this holds the disks the policy's backup tasks name (and, in the answer to createBackupPolicy or attachBackupPolicy, the disks just attached). A disk attached but not yet backed up by the policy is missing, and its protection shows UNPROTECTED until the policy's first run.",
       resolve: (p, _args, ctx, info) => loadTargets(ctx, info, p.providerKey, p.targets),
     }),
     nextRunAt: t.field({
@@ -103,6 +106,25 @@ builder.queryField('backupPolicies', (t) =>
     resolve: (_root, args, ctx, info) => {
       const providers = selectProviders(ctx, args.provider as string | null, (p) => Boolean(p.listBackupPolicies));
       return chainedConnection(providers, args, (p, page) => p.listBackupPolicies!(page), reportFailuresOf(ctx, info));
+    },
+  }),
+);
+
+builder.objectField(BackupStorageRef, 'policies', (t) =>
+  t.field({
+    type: [BackupPolicyRef],
+    nullable: false,
+    description:
+      'The policies bound to this storage, which cover the volumes it holds: a CBR vault\'s policies (one backup policy at most). ZStack, VBS and TaurusDB attach policies to volumes or instances, never to a storage (a ZStack policy names the storage its backups go to, which binds nothing), so there this is [] with no vendor call. Read with the provider\'s one policy listing per request.',
+    resolve: async (storage, _args, ctx) => {
+      const provider = ctx.tenant.provider(storage.providerKey)!;
+      if (POLICY_CAPABILITIES[provider.kind].targetType !== 'BackupStorage' || !provider.listBackupPolicies) return [];
+      try {
+        const policies = await policiesOf(ctx, provider);
+        return policies.filter((policy) => policy.targets.some((target) => target.type === 'BackupStorage' && target.vendorId === storage.vendorId));
+      } catch (error) {
+        throw toUpstreamError(provider.name, error);
+      }
     },
   }),
 );

@@ -89,12 +89,15 @@ const load: Cost = 1;
 const MUTATION: Cost = 2;
 /** A provider's policies: one call, or three on ZStack (job groups, jobs, triggers), read once per request. */
 const POLICY_READ = 3;
+/** What the storages policies are bound to hold: one vault listing (CBR), read once per request. */
+const HELD_READ = 1;
 /**
  * A resource's protection, at most: its provider's policies (plus one read per row where the vendor
- * has no bulk read: TaurusDB) and its newest AVAILABLE backup, a scan where the vendor cannot filter
- * on status itself. Both are shared within a request, so in a list this is an upper bound.
+ * has no bulk read: TaurusDB), what the vaults they are bound to hold (CBR), and its newest AVAILABLE
+ * backup, a scan where the vendor cannot filter on status itself. All are shared within a request,
+ * so in a list this is an upper bound.
  */
-const PROTECTION: Cost = POLICY_READ + ASSUMED_LIST_LENGTH + SCAN_PAGES;
+const PROTECTION: Cost = POLICY_READ + HELD_READ + ASSUMED_LIST_LENGTH + SCAN_PAGES;
 
 export const FIELD_COSTS: Record<string, Cost> = {
   'Query.backups': (args, ctx) => {
@@ -166,6 +169,8 @@ export const FIELD_COSTS: Record<string, Cost> = {
   'UnprotectVolumeSuccess.volume': load,
   'UnprotectVolumeSuccess.backupStorage': load,
   'BackupStorage.protectedVolumes': { field: 1, multiplier: ASSUMED_LIST_LENGTH },
+  // Its provider's policies, read once per request (counted per storage as an upper bound).
+  'BackupStorage.policies': { field: POLICY_READ, multiplier: ASSUMED_LIST_LENGTH },
   'Subscription.backupStatusChanged': (args, ctx) => {
     const filter = (args.filter ?? {}) as Args;
     capped(filter.providers, 'filter.providers', ctx);
@@ -184,9 +189,9 @@ export const FIELD_COSTS: Record<string, Cost> = {
   'Volume.protection': PROTECTION,
   'DatabaseInstance.protection': PROTECTION,
   // Up to REPORT_SCAN_PAGES vendor pages of resources, per provider the policies (TaurusDB: one read
-  // per instance of a page) and the newest-backup walks of both kinds, assumed ASSUMED_LIST_LENGTH pages each.
+  // per instance of a page), what their vaults hold (CBR) and the newest-backup walks of both kinds, assumed ASSUMED_LIST_LENGTH pages each.
   'Query.protectionReport': (args, ctx) => ({
-    field: REPORT_SCAN_PAGES + ctx.providers * (POLICY_READ + MAX_PAGE_SIZE + 2 * ASSUMED_LIST_LENGTH),
+    field: REPORT_SCAN_PAGES + ctx.providers * (POLICY_READ + HELD_READ + MAX_PAGE_SIZE + 2 * ASSUMED_LIST_LENGTH),
     multiplier: pageOf(args),
   }),
 };

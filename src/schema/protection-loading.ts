@@ -8,7 +8,7 @@ import type { GatewayContext } from './context.js';
 
 /**
  * What protection is computed from, read in batches per request: every policy of a provider once,
- * and the newest AVAILABLE backup of many resources from one newest-first walk of the provider's
+ * what the storages those policies are bound to hold (CBR vaults: one listing), and the newest AVAILABLE backup of many resources from one newest-first walk of the provider's
  * backups of that kind, which stops once it has met every resource asked about (so its cost follows
  * the number of backups newer than the oldest "newest backup", a page per 100, never the number of
  * resources). A single resource is asked about directly: one request.
@@ -29,13 +29,30 @@ async function readAllPolicies(provider: BackupProvider): Promise<BackupPolicyRe
   }
 }
 
-const policyReads = createContextCache(() => new Map<BackupProvider, Promise<BackupPolicyRecord[]>>());
+/** Every policy of each provider asked about in a request, read once per provider. */
+const policyLoaders = createContextCache(
+  () => new DataLoader<BackupProvider, BackupPolicyRecord[], string>((providers) => Promise.all(providers.map((p) => readAllPolicies(p).catch((error: Error) => error))), { cacheKeyFn: (p) => p.key }),
+);
 
-function policiesOf(ctx: GatewayContext, provider: BackupProvider): Promise<BackupPolicyRecord[]> {
-  const reads = policyReads(ctx);
+export function policiesOf(ctx: GatewayContext, provider: BackupProvider): Promise<BackupPolicyRecord[]> {
+  return policyLoaders(ctx).load(provider);
+}
+
+/**
+ * The volumes each storage a policy is bound to holds (CBR: the vaults' resources), read once per
+ * provider and request (one vault listing); empty where no policy is bound to a storage.
+ */
+const heldReads = createContextCache(() => new Map<BackupProvider, Promise<Map<string, Set<string>>>>());
+
+function volumesHeld(ctx: GatewayContext, provider: BackupProvider, policies: BackupPolicyRecord[]): Promise<Map<string, Set<string>>> {
+  const reads = heldReads(ctx);
   let read = reads.get(provider);
   if (!read) {
-    read = readAllPolicies(provider);
+    const storageIds = [...new Set(policies.flatMap((p) => p.targets.filter((t) => t.type === 'BackupStorage').map((t) => t.vendorId)))];
+    read =
+      storageIds.length === 0 || !provider.protectedVolumeIds
+        ? Promise.resolve(new Map())
+        : provider.protectedVolumeIds(storageIds).then((held) => new Map(storageIds.map((id, i) => [id, new Set(held[i] ?? [])])));
     reads.set(provider, read);
   }
   return read;
@@ -99,12 +116,18 @@ function cacheKey(key: NewestKey): string {
   return `${key.provider.key}|${key.type}|${key.vendorId}`;
 }
 
-/** The protection of a volume or instance, from the batched reads above. */
+/**
+ * The protection of a volume or instance, from the batched reads above. A volume is covered by the
+ * policies attached to it and by those bound to a storage that holds it (a CBR vault's policies).
+ */
 export async function protectionOfResource(ctx: GatewayContext, provider: BackupProvider, type: ProtectedType, vendorId: string): Promise<Protection> {
   const [policies, lastBackupAt] = await Promise.all([
     policiesOf(ctx, provider),
     newestLoaders(ctx).load({ provider, type, vendorId }),
   ]);
-  const covering = policies.filter((policy) => policy.targets.some((target) => target.type === type && target.vendorId === vendorId));
+  const held = type === 'Volume' ? await volumesHeld(ctx, provider, policies) : new Map<string, Set<string>>();
+  const covering = policies.filter((policy) =>
+    policy.targets.some((target) => (target.type === type && target.vendorId === vendorId) || (target.type === 'BackupStorage' && held.get(target.vendorId)?.has(vendorId))),
+  );
   return protectionOf(covering, lastBackupAt, ctx.live.now());
 }

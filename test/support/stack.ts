@@ -27,7 +27,7 @@ export interface StackOptions {
   zstack?: ZStackSimulatorOptions | false;
   vbs?: { jobDurationMs?: number; seed?: 'demo' | 'empty'; now?: () => number } | false;
   taurusDb?: { jobDurationMs?: number; seed?: 'demo' | 'empty'; now?: () => number } | false;
-  cbr?: { jobDurationMs?: number; seed?: 'demo' | 'empty' } | false;
+  cbr?: { jobDurationMs?: number; seed?: 'demo' | 'empty'; now?: () => number } | false;
   /** Tenant name; its API key is `key-<tenant>`. */
   tenant?: string;
   jobsPollIntervalMs?: number;

@@ -1,23 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkRetention, NO_LONG_TERM, planSchedule, utcTimesOfDay, type BackupSchedule } from '../../src/domain/backup-policy.js';
-import { ValidationError } from '../../src/domain/errors.js';
 import { DAY_MS, HOUR_MS, longestGap, nextRunAfter, weekdayAt, WEEKDAYS, type RunRule } from '../../src/domain/schedule.js';
 import { offsetMinutesAt, wallClockAt } from '../../src/infrastructure/wall-clock.js';
+import { refusal } from '../support/refusal.js';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const daily = (timesOfDay: string[], timeZone = 'UTC'): BackupSchedule => ({ timesOfDay, daysOfWeek: null, intervalDays: null, timeZone });
-
-function refusal(run: () => unknown): { field: string; rule: string } {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ValidationError) return { field: error.field, rule: error.rule };
-    throw error;
-  }
-  throw new Error('not refused');
-}
 
 describe('next run, TaurusDB windows and VBS weekdays (UTC hours on weekdays)', () => {
   const weekly: RunRule = { kind: 'weekly-utc', utcMinutes: [23 * 60], utcWeekdays: ['SUNDAY'] };

@@ -58,16 +58,21 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 export async function createOnce<Body extends Record<string, unknown>>(create: UnconfirmedCreate<Body>): Promise<StartedJob> {
   const { operation, sourceId, name, body, earlierAttempt } = create;
   if (!earlierAttempt) {
-    const sinceMs = Date.now() - CLOCK_SKEW_MS;
+    const sentAtMs = Date.now();
     try {
       return await create.send(body);
     } catch (error) {
       if (!(error instanceof TransportError) || !error.maybeSent) throw error;
     }
-    return startLookup(operation, { sourceId, name, sinceMs, startedMs: Date.now(), body }, create.find);
+    return lookUpLostCreate({ operation, sourceId, name, body, find: create.find }, sentAtMs);
   }
-  const sinceMs = earlierAttempt.startedAtMs - CLOCK_SKEW_MS;
-  return startLookup(operation, { sourceId, name, sinceMs, startedMs: Date.now(), body }, create.find);
+  return lookUpLostCreate({ operation, sourceId, name, body, find: create.find }, earlierAttempt.startedAtMs);
+}
+
+/** A create sent at `sentAtMs` whose outcome is unknown, as the lookup job described above. */
+export function lookUpLostCreate(create: Omit<UnconfirmedCreate<Record<string, unknown>>, 'send' | 'earlierAttempt'>, sentAtMs: number): Promise<StartedJob> {
+  const { operation, sourceId, name, body } = create;
+  return startLookup(operation, { sourceId, name, sinceMs: sentAtMs - CLOCK_SKEW_MS, startedMs: Date.now(), body }, create.find);
 }
 
 async function startLookup(operation: JobOperation, lookup: LookupJob, find: FindCreated): Promise<StartedJob> {

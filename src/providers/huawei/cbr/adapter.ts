@@ -1,5 +1,12 @@
 import pLimit from 'p-limit';
-import { NotFoundError, ValidationError, VendorError } from '../../../domain/errors.js';
+import type {
+  AttachBackupPolicyRequest,
+  BackupPolicyRecord,
+  CreateBackupPolicyRequest,
+  RunBackupPolicyRequest,
+  UpdateBackupPolicyRequest,
+} from '../../../domain/backup-policy.js';
+import { NotFoundError, ValidationError } from '../../../domain/errors.js';
 import { isAfterPosition, matchesBackupFilter } from '../../../domain/newest-first.js';
 import type {
   BackupGroupRecord,
@@ -27,13 +34,15 @@ import { UpstreamHttp } from '../../../infrastructure/upstream-http.js';
 import { huaweiIdentity } from '../auth/index.js';
 import type { HuaweiAuth } from '../auth/authorize.js';
 import { deletedBackupOf, deletionState, startDeletion } from '../deletion-jobs.js';
-import { createOnce, lookupOf, madeBy, pollLookup, type CreateLookup } from '../unconfirmed-creates.js';
+import { lookupOf, pollLookup } from '../unconfirmed-creates.js';
 import { isUuid } from '../wire-values.js';
-import { CbrClient, DISK_RESOURCE, PROTECTABLES_PER_PAGE, SERVER_RESOURCE, windowTime, type CbrBackup, type CbrVault } from './client.js';
+import { CbrClient, DISK_RESOURCE, PROTECTABLES_PER_PAGE, SERVER_RESOURCE, type CbrBackup, type CbrVault } from './client.js';
 import { assertValidCheckpointInput } from './constraints.js';
 import { checkpointStates, refreshCheckpoints, type FollowedCheckpoint } from './checkpoint-jobs.js';
-import { checkpointJobId, opLogJobId, readCbrJobId, restoreJobId, type CheckpointJob } from './job-ids.js';
+import { CbrCheckpoints, type CheckpointBody } from './checkpoints.js';
+import { opLogJobId, readCbrJobId, restoreJobId } from './job-ids.js';
 import { backupPushDown } from './listing.js';
+import { CbrPolicies } from './policies.js';
 import { pollBinding, protectVolume, unprotectVolume } from './protection.js';
 import {
   backupStatus,
@@ -68,11 +77,9 @@ const NEWEST_PAGE = 1000;
 /**
  * Huawei Cloud CBR behind the port (huawei-cbr.md F): vaults are backup storages, the disks CBR can
  * protect are volumes, disk backups are backups (a server backup's children too), server backups
- * are backup groups. A create is a checkpoint of one disk in the vault that holds it.
+ * are backup groups. A create is a checkpoint of one disk in the vault that holds it; policies are
+ * bound to vaults (policies.ts).
  */
-/** A checkpoint of one disk as sent (and kept in a lookup job to be sent once more). */
-type CheckpointBody = { vault_id: string; resources: string[]; name: string; description?: string };
-
 export class CbrProvider implements BackupProvider {
   readonly key: ProviderKey;
   readonly name: string;
@@ -80,6 +87,8 @@ export class CbrProvider implements BackupProvider {
   private readonly client: CbrClient;
   private readonly guard: UpstreamGuard;
   private readonly limitGets = pLimit(GET_CONCURRENCY);
+  private readonly checkpoints: CbrCheckpoints;
+  private readonly policies: CbrPolicies;
 
   constructor(options: CbrProviderOptions) {
     this.key = options.key;
@@ -87,10 +96,12 @@ export class CbrProvider implements BackupProvider {
     this.guard = options.guard ?? new UpstreamGuard(options.key);
     const http = new UpstreamHttp(options.endpoint, { timeoutMs: options.timeoutMs, guard: this.guard, identity: huaweiIdentity('huawei-cbr', options.key) });
     this.client = new CbrClient({ providerKey: options.key, projectId: options.projectId, auth: options.auth, http });
+    this.checkpoints = new CbrCheckpoints(options.key, this.client);
+    this.policies = new CbrPolicies(options.key, this.client, this.checkpoints, () => this.allVaults());
   }
 
   isValidId(type: ResourceType, vendorId: string): boolean {
-    return (type === 'Volume' || type === 'Backup' || type === 'BackupGroup' || type === 'BackupStorage') && isUuid(vendorId);
+    return (type === 'Volume' || type === 'Backup' || type === 'BackupGroup' || type === 'BackupStorage' || type === 'BackupPolicy') && isUuid(vendorId);
   }
 
   circuit(): CircuitStatus {
@@ -205,34 +216,8 @@ export class CbrProvider implements BackupProvider {
       name: request.name,
       ...(request.description !== null ? { description: request.description } : {}),
     };
-    return createOnce({
-      operation: 'createVolumeBackup',
-      sourceId: request.volumeId,
-      name: request.name,
-      body,
-      earlierAttempt: request.earlierAttempt,
-      send: (sent) => this.sendCheckpoint(sent, request.volumeId),
-      find: this.findCreated,
-    });
+    return this.checkpoints.ofDisk(request.volumeId, body, request.earlierAttempt);
   }
-
-  private async sendCheckpoint({ vault_id: vaultId, ...parameters }: CheckpointBody, volumeId: string): Promise<StartedJob> {
-    const sinceSeconds = Math.floor(Date.now() / 1000) - 1;
-    const checkpoint = await this.client.createCheckpoint(vaultId, parameters);
-    const skipped = checkpoint.vault?.skipped_resources?.find((r) => r.id === volumeId);
-    if (skipped) throw new VendorError(this.key, skipped.code ?? null, 400, skipped.reason ?? 'CBR skipped the disk');
-    const job: CheckpointJob = { checkpointId: checkpoint.id, vaultId, volumeId, sinceSeconds };
-    return { vendorJobId: checkpointJobId(job), operation: 'createVolumeBackup', resource: null };
-  }
-
-  /** What a create whose outcome is unknown is looked up and sent again with (see unconfirmed-creates.ts). */
-  private readonly lostCreates = {
-    find: (lookup: CreateLookup) => this.findCreated(lookup),
-    resend: (body: Record<string, unknown>) => {
-      const { vault_id: vaultId, ...parameters } = body as unknown as CheckpointBody;
-      return this.client.createCheckpoint(vaultId, parameters);
-    },
-  };
 
   /** The vault whose resources hold the disk (F.2 `resource_ids`), checked against the one named. */
   private async vaultHolding(volumeId: string, named: string | null): Promise<CbrVault> {
@@ -245,11 +230,6 @@ export class CbrProvider implements BackupProvider {
     }
     return vault;
   }
-
-  private readonly findCreated = async (lookup: CreateLookup): Promise<BackupRecord | null> => {
-    const backups = await this.client.listBackups({ resourceId: lookup.sourceId, resourceType: DISK_RESOURCE, startTime: windowTime(lookup.sinceMs), limit: VENDOR_PAGE_SIZE });
-    return backups.map((b) => toBackupRecord(this.key, b)).find((record) => madeBy(record, lookup)) ?? null;
-  };
 
   /** DELETE answers 204 and the backup shows `deleting` until it is gone (F.3). */
   async deleteBackup(id: string, _mode: DeleteMode | null): Promise<StartedJob> {
@@ -282,9 +262,41 @@ export class CbrProvider implements BackupProvider {
     return storageIds.map((id) => byId.get(id) ?? []);
   }
 
+  getBackupPolicies(ids: readonly string[]): Promise<(BackupPolicyRecord | null)[]> {
+    return this.policies.get(ids);
+  }
+
+  listBackupPolicies(page: OffsetPage): Promise<Page<BackupPolicyRecord>> {
+    return this.policies.list(page);
+  }
+
+  createBackupPolicy(request: CreateBackupPolicyRequest): Promise<BackupPolicyRecord> {
+    return this.policies.create(request);
+  }
+
+  updateBackupPolicy(request: UpdateBackupPolicyRequest): Promise<BackupPolicyRecord | null> {
+    return this.policies.update(request);
+  }
+
+  deleteBackupPolicy(id: string): Promise<boolean> {
+    return this.policies.remove(id);
+  }
+
+  attachBackupPolicy(request: AttachBackupPolicyRequest): Promise<BackupPolicyRecord | null> {
+    return this.policies.attach(request);
+  }
+
+  detachBackupPolicy(request: AttachBackupPolicyRequest): Promise<BackupPolicyRecord | null> {
+    return this.policies.detach(request);
+  }
+
+  runBackupPolicy(request: RunBackupPolicyRequest): Promise<StartedJob[] | null> {
+    return this.policies.run(request);
+  }
+
   async pollJob(job: JobRecord): Promise<JobState | null> {
     const lookup = lookupOf(job.vendorId);
-    if (lookup) return isUuid(lookup.sourceId) ? pollLookup(job, lookup, this.lostCreates, this.guard.settings.lostCreateGraceMs) : null;
+    if (lookup) return isUuid(lookup.sourceId) ? pollLookup(job, lookup, this.checkpoints.lostCreates, this.guard.settings.lostCreateGraceMs) : null;
     const deleted = deletedBackupOf(job.vendorId);
     if (deleted !== null) return isUuid(deleted) ? deletionState(deleted, await this.client.getBackup(deleted)) : null;
     const cbrJob = readCbrJobId(job.vendorId);

@@ -93,6 +93,37 @@ export interface CbrRestoreAnswer {
   job_id?: string;
 }
 
+/** F.6 `operation_definition`: -1 (or absent) is "not kept by this rule". */
+export interface CbrOperationDefinition {
+  max_backups?: number | null;
+  retention_duration_days?: number | null;
+  day_backups?: number | null;
+  week_backups?: number | null;
+  month_backups?: number | null;
+  year_backups?: number | null;
+  /** `UTC+08:00`: where the long-term counts cut their days. */
+  timezone?: string | null;
+}
+
+export interface CbrPolicy {
+  id: string;
+  name: string;
+  enabled?: boolean | null;
+  operation_type?: string | null;
+  operation_definition?: CbrOperationDefinition | null;
+  /** F.6: `start_time` is documented `2020-01-08 09:59:49` and shown `…T06:57:05.000+00:00`. */
+  trigger?: { properties?: { pattern?: string[] | null; start_time?: string | null } | null } | null;
+  associated_vaults?: { vault_id: string }[] | null;
+}
+
+export interface CbrPolicyWrite {
+  name?: string;
+  operation_type?: 'backup';
+  enabled?: boolean;
+  trigger?: { properties: { pattern: string[] } };
+  operation_definition?: CbrOperationDefinition;
+}
+
 export interface CbrBackupQuery {
   vaultId?: string;
   resourceId?: string;
@@ -196,6 +227,36 @@ export class CbrClient {
     return result.operation_logs;
   }
 
+  /** F.6: every backup policy at once (no paging). */
+  async listPolicies(): Promise<CbrPolicy[]> {
+    return (await this.call<{ policies: CbrPolicy[] }>('GET', '/policies', { query: { operation_type: 'backup' } })).policies;
+  }
+
+  async getPolicy(id: string): Promise<CbrPolicy | null> {
+    return (await orNullOn404(this.call<{ policy: CbrPolicy }>('GET', `/policies/${id}`)))?.policy ?? null;
+  }
+
+  async createPolicy(policy: CbrPolicyWrite): Promise<CbrPolicy> {
+    return (await this.call<{ policy: CbrPolicy }>('POST', '/policies', { body: { policy } })).policy;
+  }
+
+  async updatePolicy(id: string, policy: CbrPolicyWrite): Promise<CbrPolicy> {
+    return (await this.call<{ policy: CbrPolicy }>('PUT', `/policies/${id}`, { body: { policy } })).policy;
+  }
+
+  async deletePolicy(id: string): Promise<void> {
+    await this.call('DELETE', `/policies/${id}`);
+  }
+
+  /** F.2: both bindings are POSTs on the vault. */
+  async associatePolicy(vaultId: string, policyId: string): Promise<void> {
+    await this.call('POST', `/vaults/${vaultId}/associatepolicy`, { body: { policy_id: policyId } });
+  }
+
+  async dissociatePolicy(vaultId: string, policyId: string): Promise<void> {
+    await this.call('POST', `/vaults/${vaultId}/dissociatepolicy`, { body: { policy_id: policyId } });
+  }
+
   async ping(): Promise<void> {
     await this.call('GET', '/vaults', { query: { limit: '1' } });
   }
@@ -205,7 +266,7 @@ export class CbrClient {
     await closeAuth(this.options.auth);
   }
 
-  private async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, extra: { query?: Record<string, string | string[] | undefined>; body?: unknown } = {}): Promise<T> {
+  private async call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, extra: { query?: Record<string, string | string[] | undefined>; body?: unknown } = {}): Promise<T> {
     const { providerKey, projectId, auth, http } = this.options;
     const response = await huaweiRequest<T>(http, auth, { providerKey, method, path: `/v3/${projectId}${path}`, projectId, ...extra });
     return response.body;

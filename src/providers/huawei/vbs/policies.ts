@@ -11,6 +11,7 @@ import {
 import { ValidationError, VendorError } from '../../../domain/errors.js';
 import type { OffsetPage, Page, ProviderKey } from '../../../domain/provider.js';
 import { fromUtcTimes, minutesOf, shiftWeekday, timeOfDayOf, WEEKDAYS, type RunRule, type Weekday } from '../../../domain/schedule.js';
+import { fixedOffsetZone, ianaZoneOf, offsetOfFixedZone } from '../fixed-offset.js';
 import type { VbsClient, VbsPolicy, VbsPolicyWrite, VbsScheduledPolicy } from './client.js';
 
 /**
@@ -56,7 +57,7 @@ export class VbsPolicies {
     const write: VbsPolicyWrite = {
       backup_policy_name: request.name,
       scheduled_policy: { ...scheduleOf(request.plan), ...retentionOf(request.retention), remain_first_backup_of_curMonth: 'N', status: request.enabled ? 'ON' : 'OFF' },
-      time_zone: zoneOf(request.plan.offsetMinutes),
+      time_zone: fixedOffsetZone(request.plan.offsetMinutes),
     };
     const id = await this.client.createBackupPolicy(write);
     const diskIds = request.targets.map((target) => target.vendorId);
@@ -82,7 +83,7 @@ export class VbsPolicies {
     const body: Partial<VbsPolicyWrite> = {
       ...(request.name !== null ? { backup_policy_name: request.name } : {}),
       ...(Object.keys(scheduled).length ? { scheduled_policy: scheduled } : {}),
-      ...(request.plan ? { time_zone: zoneOf(request.plan.offsetMinutes) } : {}),
+      ...(request.plan ? { time_zone: fixedOffsetZone(request.plan.offsetMinutes) } : {}),
     };
     if (!(await orMissing(this.client.updateBackupPolicy(request.id, body).then(() => true)))) return null;
     return this.read(request.id, []);
@@ -176,27 +177,10 @@ function retentionOf(retention: BackupRetention): Partial<VbsScheduledPolicy> {
   return retention.maxBackups !== null ? { rentention_num: retention.maxBackups } : { rentention_day: retention.retentionDays! };
 }
 
-/** `UTC+08:00`. */
-function zoneOf(offsetMinutes: number): string {
-  const abs = Math.abs(offsetMinutes);
-  return `UTC${offsetMinutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-}
-
-function offsetOf(zone: string | undefined): number {
-  const match = /^UTC([+-])(\d{2}):(\d{2})$/.exec(zone ?? '');
-  return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
-}
-
-/** A whole-hour fixed offset as the IANA zone that names it (Etc/GMT signs are reversed); UTC otherwise. */
-function ianaZoneOf(offsetMinutes: number): string {
-  if (offsetMinutes === 0 || offsetMinutes % 60 !== 0) return 'UTC';
-  return `Etc/GMT${offsetMinutes > 0 ? '-' : '+'}${Math.abs(offsetMinutes / 60)}`;
-}
-
 function toPolicyRecord(providerKey: ProviderKey, policy: VbsPolicy, diskIds: string[]): BackupPolicyRecord {
   const scheduled = policy.scheduled_policy;
   const utcMinutes = scheduled.start_time.split(',').map((time) => minutesOf(time.trim())).filter((m): m is number => m !== null);
-  const offset = offsetOf(policy.time_zone);
+  const offset = offsetOfFixedZone(policy.time_zone);
   const zone = ianaZoneOf(offset);
   const shown = fromUtcTimes(utcMinutes, zone === 'UTC' ? 0 : offset);
   const utcWeekdays = scheduled.frequency === undefined && scheduled.week_frequency ? scheduled.week_frequency.map((day) => WEEKDAYS[WEEK.indexOf(day)]!).filter(Boolean) : null;

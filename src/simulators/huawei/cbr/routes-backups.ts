@@ -1,7 +1,8 @@
 import type { SimRequest, SimResponse } from '../../kit/index.js';
+import { makeCheckpoint } from './checkpoints.js';
 import { endLog, isRefusal, readPaging, readWrapped, startLog, type CbrRouteContext } from './context.js';
 import { backupJson, cbrError, checkpointJson, operationLogJson } from './shapes.js';
-import { AZ, cbrTime, DISK_TYPE, newId, SERVER_TYPE, type SimCbrBackup, type SimCheckpoint, type SimVault } from './state.js';
+import type { SimCbrBackup } from './state.js';
 
 /** Checkpoints (F.4), backups (F.3) and operation logs: the backup half of CBR. */
 export function registerBackupRoutes(ctx: CbrRouteContext): void {
@@ -66,68 +67,10 @@ export function registerBackupRoutes(ctx: CbrRouteContext): void {
     if (ids.some((id) => !vault.resources.some((r) => r.id === id))) return cbrError(404, '6302', 'The resource does not exist.');
     if (ids.length === 0) return cbrError(400, '0001', 'No resource available for backup.');
 
-    const now = Date.now();
-    const made: SimCheckpoint = { id: newId(), vault_id: vault.id, status: 'protecting', resourceIds: [], skipped: [], name, description, created_at: cbrTime.offset(now) };
-    for (const id of ids) {
-      const resource = vault.resources.find((r) => r.id === id)!;
-      // F.7: overlapping work on one resource is skipped, not queued.
-      if ([...state.backups.values()].some((b) => b.resource_id === id && b.status === 'protecting')) {
-        made.skipped.push({ id, type: resource.type, name: resource.name, code: 'BackupService.2002', reason: 'The resource is being backed up.' });
-        continue;
-      }
-      made.resourceIds.push(id);
-    }
-    if (made.resourceIds.length === 0) return cbrError(400, '0001', 'No resource available for backup.');
-    state.checkpoints.set(made.id, made);
+    const made = makeCheckpoint(ctx, vault, ids, { name, description, at: Date.now(), autoTrigger: false });
+    if (made === null) return cbrError(400, '0001', 'No resource available for backup.');
     server.recordCreation('checkpoint', `${vault.id}:${made.resourceIds.join(',')}:${name}`);
-    const failure = ctx.backupFailures.shift() ?? null;
-    const running = made.resourceIds.map((id) => startBackup(vault, made, id, name || `manualbk_${made.id.slice(0, 4)}`, description || null, now));
-    server.later(ctx.jobDurationMs, () => {
-      made.status = failure ? 'error' : 'available';
-      for (const { backups, log } of running) {
-        for (const b of backups) {
-          b.status = failure ? 'error' : 'available';
-          b.updatedMs = Date.now();
-        }
-        endLog(log, failure ? { code: `BackupService.${failure.code}`, message: failure.message } : null);
-      }
-    });
     return { status: 200, body: { checkpoint: checkpointJson(made, state, projectId) } };
-  }
-
-  /** One backup per resource (F.4), with child disk backups under a server's (F.3), and its op log. */
-  function startBackup(vault: SimVault, checkpoint: SimCheckpoint, resourceId: string, name: string, description: string | null, now: number) {
-    const resource = vault.resources.find((r) => r.id === resourceId)!;
-    const base = { name, description, checkpoint_id: checkpoint.id, vault_id: vault.id, resource_az: AZ, status: 'protecting', image_type: 'backup' as const, createdMs: now, updatedMs: now, auto_trigger: false, incremental: true };
-    const disk = state.disks.get(resourceId);
-    const parent: SimCbrBackup = {
-      ...base,
-      id: newId(),
-      parent_id: null,
-      resource_id: resourceId,
-      resource_name: resource.name,
-      resource_type: resource.type,
-      resource_size: disk?.size ?? 0,
-    };
-    const backups = [parent];
-    if (resource.type === SERVER_TYPE) {
-      for (const diskId of state.servers.get(resourceId)?.diskIds ?? []) {
-        const child = state.disks.get(diskId)!;
-        parent.resource_size += child.size;
-        backups.push({ ...base, id: newId(), parent_id: parent.id, resource_id: child.id, resource_name: child.name, resource_type: DISK_TYPE, resource_size: child.size });
-      }
-    }
-    for (const b of backups) state.backups.set(b.id, b);
-    const log = startLog(ctx, {
-      operation_type: 'backup',
-      checkpoint_id: checkpoint.id,
-      resource: { id: resourceId, type: resource.type, name: resource.name },
-      backup: { backup_id: parent.id, backup_name: parent.name },
-    }, vault);
-    server.later(Math.floor(ctx.jobDurationMs / 2), () => {
-      if (log.status === 'running') log.progress = 50;
-    });
-    return { backups, log };
   }
 
   function listBackups(q: URLSearchParams): SimResponse {

@@ -101,6 +101,20 @@ export interface SimOperationLog {
   restore: { backup_id: string; backup_name: string; target_resource_id: string; target_resource_name: string } | null;
 }
 
+/** A policy (F.6) as sent, with the vaults bound to it and when its trigger began (RRULE's DTSTART). */
+export interface SimPolicy {
+  id: string;
+  name: string;
+  enabled: boolean;
+  operation_type: 'backup' | 'replication';
+  pattern: string[];
+  triggerId: string;
+  /** Epoch ms: set when the policy is made and whenever its pattern changes. */
+  startMs: number;
+  operation_definition: Record<string, unknown>;
+  vaultIds: string[];
+}
+
 export interface CbrSimulatorState {
   disks: Map<string, SimDisk>;
   servers: Map<string, SimServer>;
@@ -108,6 +122,7 @@ export interface CbrSimulatorState {
   checkpoints: Map<string, SimCheckpoint>;
   backups: Map<string, SimCbrBackup>;
   operationLogs: Map<string, SimOperationLog>;
+  policies: Map<string, SimPolicy>;
 }
 
 /**
@@ -133,7 +148,7 @@ export function newId(): string {
 }
 
 export function emptyState(): CbrSimulatorState {
-  return { disks: new Map(), servers: new Map(), vaults: new Map(), checkpoints: new Map(), backups: new Map(), operationLogs: new Map() };
+  return { disks: new Map(), servers: new Map(), vaults: new Map(), checkpoints: new Map(), backups: new Map(), operationLogs: new Map(), policies: new Map() };
 }
 
 /** Same seed name, same id: demo data stays stable across restarts. */
