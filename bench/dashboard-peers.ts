@@ -10,13 +10,14 @@ import { sha256Hex } from '../src/providers/tenancy.js';
 import type { PeerSettings } from './peers/zstack-dashboard.js';
 import type { SimulatorUrls } from './peers/simulators.js';
 import { printProfile } from './support/cpu-profile.js';
-import { interleavedRounds, load, type Figures, type Target } from './support/load.js';
+import { interleavedRounds, load, runOf, type Figures, type Run, type Target } from './support/load.js';
 import { ask, buildForBench, forkPeer, rssMiB, startGateway, stop } from './support/processes.js';
 
 /**
  * The 50-backup dashboard against its peers, all over one simulator process: (a) backupgraph as
  * compiled JS, (b) Apollo Server 5 + RESTDataSource without batching, (c) the same with per-request
- * DataLoaders, (d) the floor, three hand-written REST calls and no GraphQL. `mixed` runs the
+ * DataLoaders, (d) the floor, three hand-written REST calls and no GraphQL, with no server in front
+ * (its own loops make its load), and `floor-server` the same behind node:http. `mixed` runs the
  * ZStack + VBS + TaurusDB dashboard, where only backupgraph runs: the peers speak ZStack alone.
  *
  * Options: --rounds N (6), --seconds S per run (5), --rss-seconds S of steady load for the RSS check
@@ -27,7 +28,8 @@ export const ZSTACK_PASSWORD = 'bench-zstack-password';
 export const HUAWEI = { projectId: '5f0c2a8e9b7d4c1a8e6f3b2d1c0a9e8f', accessKey: 'BENCHAKBENCHAKBENCH1', secretKey: 'bench-secret-key-0123456789' };
 export const API_KEY = 'bench-api-key';
 export const TENANT = 'bench';
-export const BODY = JSON.stringify({ query: print(DashboardDocument), variables: { first: 50 } });
+const FIRST = 50;
+export const BODY = JSON.stringify({ query: print(DashboardDocument), variables: { first: FIRST } });
 
 /** One tenant (`bench`, key `bench-api-key`) over the simulators; `tenant` adds to its settings (the response cache). */
 export function gatewayConfig(urls: SimulatorUrls, tenant: Record<string, unknown> = {}) {
@@ -52,6 +54,18 @@ async function post(url: string): Promise<{ data?: unknown; errors?: unknown }> 
 async function upstreamCallsPerQuery(simulators: ChildProcess, url: string, queries = 10): Promise<number> {
   await ask(simulators, { count: true });
   for (let index = 0; index < queries; index += 1) await post(url);
+  return (await ask<{ count: number }>(simulators, { count: true })).count / queries;
+}
+
+/** The floor's own load with no server in front (bench/peers/floor.ts), in autocannon's terms. */
+async function floorRace(floor: ChildProcess, race: { connections: number; seconds?: number; count?: number }): Promise<{ run: Run }> {
+  const { latencies, failures } = await ask<{ latencies: number[]; failures: number }>(floor, { race: { first: FIRST, ...race } });
+  return { run: runOf(latencies, failures, race.seconds ?? 1) };
+}
+
+async function floorCallsPerQuery(simulators: ChildProcess, floor: ChildProcess, queries = 10): Promise<number> {
+  await ask(simulators, { count: true });
+  await floorRace(floor, { connections: 1, count: queries });
   return (await ask<{ count: number }>(simulators, { count: true })).count / queries;
 }
 
@@ -132,27 +146,33 @@ export async function benchDashboardPeers(args: string[], mixed = false): Promis
       for (const [name, script, mode] of [
         ['apollo-rest', 'apollo.js', 'rest'],
         ['apollo-dataloader', 'apollo.js', 'dataloader'],
-        ['floor', 'floor.js', ''],
+        ['floor-server', 'floor.js', ''],
       ] as const) {
         const peer = await forkPeer<{ url: string }>(`bench/peers/${script}`, { ...env, BENCH_PEER_MODE: mode });
         children.push(peer.child);
         targets.push({ name, url: peer.ready.url, headers: {}, body: BODY, pid: peer.child.pid! });
       }
+      // The floor the goals are set against: the same three calls with no server in front, its load made in its own process.
+      const floor = children.at(-1)!;
+      targets.push({ ...targets.at(-1)!, name: 'floor', run: (connections, seconds) => floorRace(floor, { connections, seconds }).then(({ run }) => run) });
     }
 
     // Every variant must answer exactly what backupgraph answers, or the race is not the same race.
     const expected = await post(gateway.url);
     if (expected.errors || !expected.data) throw new Error(`backupgraph answered errors: ${JSON.stringify(expected.errors)}`);
     for (const target of targets.slice(1)) {
-      if (!isDeepStrictEqual((await post(target.url)).data, expected.data)) throw new Error(`${target.name} does not answer what backupgraph answers`);
+      const answer = target.run ? await ask<{ data: unknown }>(children.at(-1)!, { dashboard: FIRST }) : await post(target.url);
+      if (!isDeepStrictEqual(answer.data, expected.data)) throw new Error(`${target.name} does not answer what backupgraph answers`);
     }
 
     const calls = new Map<string, number>();
-    for (const target of targets) calls.set(target.name, await upstreamCallsPerQuery(simulators.child, target.url));
+    for (const target of targets) {
+      calls.set(target.name, target.run ? await floorCallsPerQuery(simulators.child, children.at(-1)!) : await upstreamCallsPerQuery(simulators.child, target.url));
+    }
 
     const rounds = Number(values.rounds);
     const seconds = Number(values.seconds);
-    for (const target of targets) await load(target, 10, 2); // warm-up: JIT and connection pools
+    for (const target of targets) await (target.run ? target.run(10, 2) : load(target, 10, 2)); // warm-up: JIT and connection pools
     const title = mixed ? 'Mixed-vendor dashboard (ZStack + VBS + TaurusDB)' : 'Dashboard, 50 backups over one ZStack';
     printTable(`${title}, 10 connections`, await interleavedRounds(targets, { connections: 10, seconds, rounds }), calls);
     printTable(`${title}, 1 connection`, await interleavedRounds(targets, { connections: 1, seconds, rounds }), calls);

@@ -16,7 +16,8 @@ import {
 
 /**
  * The floor: the dashboard's JSON from three hand-written ZStack calls (the page, then its volumes
- * and storages in parallel) with no GraphQL at all. Any POST gets the dashboard of `variables.first`.
+ * and storages in parallel) with no GraphQL at all. Any POST gets the dashboard of `variables.first`;
+ * over IPC, the same calls run with no server in front (`race`).
  */
 
 const settings = JSON.parse(process.env.BENCH_PEER!) as PeerSettings;
@@ -75,4 +76,33 @@ const server = http.createServer((req, res) => {
     );
   });
 });
+/**
+ * The floor with no server in front, as the issue that set the goals defines it: `connections`
+ * loops in this process, each computing one dashboard of `first` backups (and its JSON) after the
+ * other, for `seconds` (or `count` dashboards per loop). Answers each dashboard's latency in ms.
+ */
+async function race({ first, connections, seconds, count }: { first: number; connections: number; seconds?: number; count?: number }) {
+  const latencies: number[] = [];
+  let failures = 0;
+  const until = performance.now() + (seconds ?? 0) * 1000;
+  const loop = async () => {
+    for (let made = 0; count === undefined ? performance.now() < until : made < count; made += 1) {
+      const started = performance.now();
+      try {
+        JSON.stringify({ data: await dashboard(first) });
+        latencies.push(performance.now() - started);
+      } catch {
+        failures += 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, loop));
+  return { latencies, failures };
+}
+
+process.on('message', (message: { race?: Parameters<typeof race>[0]; dashboard?: number }) => {
+  if (message.race) void race(message.race).then((answer) => process.send!(answer));
+  else if (message.dashboard) void dashboard(message.dashboard).then((data) => process.send!({ data }));
+});
+
 server.listen(0, '127.0.0.1', () => process.send!({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` }));

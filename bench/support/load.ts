@@ -13,6 +13,24 @@ export interface Target {
   body: string;
   /** The server's process, whose CPU time per query is measured. */
   pid: number;
+  /** Load made by the target itself instead of autocannon (a floor with no server in front). */
+  run?: (connections: number, seconds: number) => Promise<Run>;
+}
+
+/** What a round needs of one load run: autocannon's result, or a target's own run in its terms. */
+export interface Run {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+/** A run from the latencies (ms) of the requests it made, in autocannon's terms. */
+export function runOf(latencies: number[], failures: number, seconds: number): Run {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return { requests: { average: latencies.length / seconds, total: latencies.length }, latency: { p50: at(0.5), p99: at(0.99) }, non2xx: 0, errors: failures, timeouts: 0 };
 }
 
 export interface Figures {
@@ -46,12 +64,12 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 /** Req/s is the mean over rounds, latencies the median of the rounds' percentiles. */
 export async function interleavedRounds(targets: readonly Target[], options: RoundOptions): Promise<Map<string, Figures>> {
-  const results = new Map<string, (autocannon.Result & { cpuMs: number })[]>(targets.map((t) => [t.name, []]));
+  const results = new Map<string, (Run & { cpuMs: number })[]>(targets.map((t) => [t.name, []]));
   for (let round = 0; round < options.rounds; round += 1) {
     const order = targets.map((_, index) => targets[(index + round) % targets.length]!);
     for (const target of order) {
       const cpuBefore = cpuMs(target.pid);
-      const result = await load(target, options.connections, options.seconds);
+      const result: Run = await (target.run ? target.run(options.connections, options.seconds) : load(target, options.connections, options.seconds));
       results.get(target.name)!.push({ ...result, cpuMs: cpuMs(target.pid) - cpuBefore });
     }
     process.stdout.write(`  round ${round + 1}/${options.rounds} done (${options.connections} connections)\n`);

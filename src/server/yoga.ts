@@ -74,6 +74,10 @@ export function createGatewayYoga({ config, live, log, metrics, trusted, keySubs
     cors: config.server.cors.origins.length > 0 ? { origin: config.server.cors.origins, credentials: false } : false,
     // GraphiQL is served before yoga (graphiql.ts): yoga's would inline 9 MB per request.
     graphiql: false,
+    // The HTTP admission (http-admission.ts) has refused a POST without a Content-Length or over
+    // `maxBodyBytes` before yoga sees it, and Node's parser reads no more than that length: yoga's
+    // own limit (25 MB) would only pipe every body through a counting stream.
+    maxRequestBodySize: false,
     plugins: [
       useCsrfPrevention(),
       ...(trusted ? [trusted.plugin] : []),

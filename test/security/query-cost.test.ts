@@ -41,6 +41,19 @@ describe('an operation is held to a budget of upstream requests counted with its
     expect(stack.upstreamRequests()).toEqual([]);
   });
 
+  it('prices a document sent again by the variables each request carries: the same page the same price, a larger page more, a fan-out refused after its cheap run', async () => {
+    const page = 'query Page($n: Int) { backups(first: $n) { edges { node { volume { snapshots(first: $n) { edges { node { id } } } } } } } }';
+    const requested = async (n: number) => ((await stack.graphql(page, { n })).body as { extensions?: { cost: { requested: number } } }).extensions!.cost.requested;
+    const small = await requested(2);
+    const large = await requested(20);
+    expect(large).toBeGreaterThan(small);
+    expect([await requested(2), await requested(20)]).toEqual([small, large]);
+    expect((await stack.graphql(fanOut('$n'), { n: 1 })).body.errors).toBeUndefined();
+    stack.clearUpstreamRequests();
+    expect((await stack.graphql(fanOut('$n'), { n: 100 })).body.errors?.[0]?.extensions?.code).toBe('COST_LIMIT');
+    expect(stack.upstreamRequests()).toEqual([]);
+  });
+
   it('caps list arguments: nodes(ids) with 10,000 ids and a 10,000-character nameContains are BAD_USER_INPUT, unsent', async () => {
     stack.clearUpstreamRequests();
     const providerId = Buffer.from('Provider:acme/zs').toString('base64url');

@@ -1,5 +1,6 @@
 import { createComplexityRule } from '@pothos/plugin-complexity';
-import { GraphQLError, validate, type ExecutionArgs } from 'graphql';
+import { GraphQLError, validate, type DocumentNode, type ExecutionArgs } from 'graphql';
+import { BoundedMap } from '../../domain/bounded-map.js';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../../schema/context.js';
 import type { CostContext } from '../../schema/costs.js';
@@ -52,10 +53,35 @@ export function operationCost(
 
 const isSubscription = (args: ExecutionArgs) => operationOf(args.document, args.operationName)?.operation === 'subscription';
 
+/** Variable sets whose cost is remembered per document: a console repeats a handful of them. */
+const COSTS_PER_DOCUMENT = 64;
+
+/**
+ * `operationCost` remembered for the operations that fit: the count is a pure function of the
+ * document (yoga's parser cache hands back the same DocumentNode for the same text), the operation
+ * name, the variables (read from JSON, so their JSON text says all they hold), the tenant's number
+ * of providers and the limits. Refusals are counted again each time: their errors belong to one
+ * request (its request id is attached to them).
+ */
+function rememberedCosts(limits: CostContext['limits'] & { maxCost: number }) {
+  const byDocument = new WeakMap<DocumentNode, BoundedMap<string, number>>();
+  return (args: ExecutionArgs, costContext: CostContext): ReturnType<typeof operationCost> => {
+    let costs = byDocument.get(args.document);
+    if (!costs) byDocument.set(args.document, (costs = new BoundedMap(COSTS_PER_DOCUMENT)));
+    const key = `${args.operationName ?? ''}\n${costContext.providers}\n${costContext.perEvent === true}\n${JSON.stringify(args.variableValues ?? {})}`;
+    const known = costs.get(key);
+    if (known !== undefined) return { cost: known };
+    const counted = operationCost(args, costContext, limits.maxCost);
+    if ('cost' in counted) costs.set(key, counted.cost);
+    return counted;
+  };
+}
+
 export function useQueryCost(limits: CostContext['limits'] & { maxCost: number }): Plugin<GatewayContext> {
+  const costOf = rememberedCosts(limits);
   const check = (args: ExecutionArgs): { errors: GraphQLError[] } | null => {
     const ctx = args.contextValue as GatewayContext;
-    const counted = operationCost(args, { providers: ctx.tenant.providers.length, limits }, limits.maxCost);
+    const counted = costOf(args, { providers: ctx.tenant.providers.length, limits });
     if ('errors' in counted) {
       const refusedAt = counted.errors[0]?.extensions.cost;
       if (typeof refusedAt === 'number') ctx.cost = refusedAt;
@@ -63,7 +89,7 @@ export function useQueryCost(limits: CostContext['limits'] & { maxCost: number }
     }
     ctx.cost = counted.cost;
     if (isSubscription(args)) {
-      const perEvent = operationCost(args, { providers: ctx.tenant.providers.length, limits, perEvent: true }, limits.maxCost);
+      const perEvent = costOf(args, { providers: ctx.tenant.providers.length, limits, perEvent: true });
       // Within maxCost whenever the whole is: the per-event count is a part of it.
       if ('cost' in perEvent) ctx.eventCost = perEvent.cost;
     }
