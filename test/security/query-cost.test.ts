@@ -54,6 +54,14 @@ describe('an operation is held to a budget of upstream requests counted with its
     expect(stack.upstreamRequests()).toEqual([]);
   });
 
+  it('prices __typename at nothing: it reaches no vendor, and clients like urql add it to every selection', () => {
+    const price = (query: string) => operationCost({ schema, document: parse(query), variableValues: {} }, { providers: 3, limits: LIMITS }, 100_000);
+    const plain = '{ backups(first: 50) { edges { node { id name volume { id name } storageRefs { backupStorage { id } } } } } }';
+    const typed = '{ __typename backups(first: 50) { __typename edges { __typename node { __typename id name volume { __typename id name } storageRefs { __typename backupStorage { __typename id } } } } } }';
+    expect(price(typed)).toEqual(price(plain));
+    expect(price('{ __typename }')).toEqual({ cost: 0 });
+  });
+
   it('caps list arguments: nodes(ids) with 10,000 ids and a 10,000-character nameContains are BAD_USER_INPUT, unsent', async () => {
     stack.clearUpstreamRequests();
     const providerId = Buffer.from('Provider:acme/zs').toString('base64url');

@@ -1,5 +1,5 @@
 import { createComplexityRule } from '@pothos/plugin-complexity';
-import { GraphQLError, validate, type DocumentNode, type ExecutionArgs } from 'graphql';
+import { GraphQLError, validate, visit, type DocumentNode, type ExecutionArgs } from 'graphql';
 import { BoundedMap } from '../../domain/bounded-map.js';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../../schema/context.js';
@@ -15,6 +15,19 @@ import { refuseBeforeRunning } from './refuse-before-running.js';
  * subscription's is counted twice, whole (its start) and per event (what each event's payload may
  * ask of the vendors, plugins/use-subscription-event-costs.ts).
  */
+
+/**
+ * The document as priced: without `__typename`, which the executor answers from the schema and
+ * which reaches no vendor. The complexity plugin prices every meta field at its default of 1 (it
+ * has no field to read a cost from), so clients that add it everywhere (urql, Apollo Client) paid
+ * for it once per row of every list.
+ */
+const pricedDocuments = new WeakMap<DocumentNode, DocumentNode>();
+function pricedDocument(document: DocumentNode): DocumentNode {
+  let priced = pricedDocuments.get(document);
+  if (!priced) pricedDocuments.set(document, (priced = visit(document, { Field: (node) => (node.name.value === '__typename' ? null : undefined) })));
+  return priced;
+}
 
 /** The most an operation may cost upstream, with its variables; or why it is refused (too costly, bad variables, too long a list). */
 export function operationCost(
@@ -40,7 +53,7 @@ export function operationCost(
   });
   let errors: readonly GraphQLError[];
   try {
-    errors = validate(args.schema, args.document, [rule]);
+    errors = validate(args.schema, pricedDocument(args.document), [rule]);
   } catch (error) {
     // The argument caps of schema/costs.ts throw their refusal from inside the count.
     if (error instanceof GraphQLError) return { errors: [error] };
