@@ -1,0 +1,151 @@
+import type { ExecutionArgs, ExecutionResult } from 'graphql';
+
+/**
+ * One subscription's results, and everything the gateway does around them, in one iterator layer.
+ * envelop gives each plugin that follows a stream a wrapper of its own: an iterator, a handler list
+ * and closures per subscriber, kept for the subscription's whole life (with ten thousand consoles,
+ * kilobytes each). Here each concern (per-key budget, event costs, metrics, operation log, request
+ * ids on errors) is a set of functions made once per gateway, and a subscriber holds one object.
+ */
+export interface SubscriptionConcern<Context> {
+  /** Before the source is made (after every plugin's check): a result refuses the subscription. */
+  admit?(stream: SubscriptionStream<Context>): ExecutionResult | undefined;
+  /** The source is a live stream. */
+  opened?(stream: SubscriptionStream<Context>): void;
+  /** Wraps each pull: the wait for the next event and the execution of its payload. */
+  pull?<T>(stream: SubscriptionStream<Context>, pull: () => T): T;
+  /** Each result as it leaves, before yoga masks its errors. */
+  result?(stream: SubscriptionStream<Context>, result: ExecutionResult): void;
+  /**
+   * Once per admitted subscription: `single` when it never became a stream (its setup answered
+   * with errors), `failure` when the stream threw, neither when it completed or the client left.
+   */
+  ended?(stream: SubscriptionStream<Context>, single: ExecutionResult | undefined, failure: unknown): void;
+}
+
+/** Maps a source event to its result (shared between subscribers where it can be). */
+export type ResultOf = (stream: SubscriptionStream<any>, event: unknown) => ExecutionResult | Promise<ExecutionResult>;
+
+/** What every stream of one gateway shares: the concerns, split by hook so that a stream loops only over those it needs. */
+export class SubscriptionPlan<Context> {
+  readonly admits: SubscriptionConcern<Context>[];
+  readonly openers: SubscriptionConcern<Context>[];
+  readonly pullers: SubscriptionConcern<Context>[];
+  readonly observers: SubscriptionConcern<Context>[];
+  readonly enders: SubscriptionConcern<Context>[];
+
+  constructor(
+    concerns: readonly SubscriptionConcern<Context>[],
+    readonly resultOf: ResultOf,
+  ) {
+    this.admits = concerns.filter((concern) => concern.admit);
+    this.openers = concerns.filter((concern) => concern.opened);
+    this.pullers = concerns.filter((concern) => concern.pull);
+    this.observers = concerns.filter((concern) => concern.result);
+    this.enders = concerns.filter((concern) => concern.ended);
+  }
+}
+
+/**
+ * A plain class with no callback per instance, and one promise per event where layers made one
+ * each.
+ */
+export class SubscriptionStream<Context> implements AsyncIterableIterator<ExecutionResult> {
+  readonly startedAt = performance.now();
+  /** Pulls so far: the first one reads the current state. */
+  pulls = 0;
+  /** The source became a live stream (it did not answer with errors at once). */
+  opened = false;
+  private source: AsyncIterator<unknown> | null = null;
+  private over = false;
+
+  constructor(
+    readonly args: ExecutionArgs,
+    /** Subscribers with the same key get the same result for the same event; undefined shares nothing. */
+    readonly key: string | undefined,
+    private readonly plan: SubscriptionPlan<Context>,
+  ) {}
+
+  get context(): Context {
+    return this.args.contextValue as Context;
+  }
+
+  /** A refusal of the concerns that admit subscriptions, if any. */
+  admit(): ExecutionResult | undefined {
+    for (const concern of this.plan.admits) {
+      const refusal = concern.admit!(this);
+      if (refusal) return refusal;
+    }
+    return undefined;
+  }
+
+  /** The source is made: a stream from now on, or a single result that ends the subscription. */
+  start(source: AsyncIterable<unknown> | ExecutionResult): this | ExecutionResult {
+    if (!(Symbol.asyncIterator in source)) {
+      this.end(source, undefined);
+      return source;
+    }
+    this.source = source[Symbol.asyncIterator]();
+    this.opened = true;
+    for (const concern of this.plan.openers) concern.opened!(this);
+    return this;
+  }
+
+  /** Making the source threw: the subscription ends there. */
+  failed(error: unknown): never {
+    this.end(undefined, error);
+    throw error;
+  }
+
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    if (this.over || !this.source) return Promise.resolve(DONE);
+    const pullers = this.plan.pullers;
+    const item = pullers.length === 0 ? this.pull() : this.pullWithin(pullers, 0);
+    this.pulls += 1;
+    return item.then(undefined, (error: unknown) => this.failed(error));
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    const source = this.source;
+    this.end(undefined, undefined);
+    await source?.return?.();
+    return DONE;
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
+    await this.return();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private pullWithin(pullers: SubscriptionConcern<Context>[], index: number): Promise<IteratorResult<ExecutionResult>> {
+    return index === pullers.length ? this.pull() : pullers[index]!.pull!(this, () => this.pullWithin(pullers, index + 1));
+  }
+
+  private pull(): Promise<IteratorResult<ExecutionResult>> {
+    return this.source!.next().then((item) => {
+      if (item.done) {
+        this.end(undefined, undefined);
+        return DONE;
+      }
+      const result = this.plan.resultOf(this, item.value);
+      return result instanceof Promise ? result.then((value) => this.delivered(value)) : this.delivered(result);
+    });
+  }
+
+  private delivered(result: ExecutionResult): IteratorResult<ExecutionResult> {
+    for (const concern of this.plan.observers) concern.result!(this, result);
+    return { value: result, done: false };
+  }
+
+  private end(single: ExecutionResult | undefined, failure: unknown): void {
+    if (this.over) return;
+    this.over = true;
+    for (const concern of this.plan.enders) concern.ended!(this, single, failure);
+  }
+}
+
+const DONE: IteratorResult<never> = Object.freeze({ value: undefined, done: true });
