@@ -1,12 +1,12 @@
 import type http from 'node:http';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { GatewayConfig } from '../infrastructure/config.js';
 import { requestIdFrom, runInRequestScope, type Logger } from '../infrastructure/logger.js';
 import type { Principal } from '../providers/access.js';
 import type { Authenticate } from './authentication.js';
+import { serveGraphqlWs, type WsExtra } from './graphql-ws-binding.js';
 import { framed } from './graphql-ws-framing.js';
 import type { KeySockets } from './plugins/use-subscription-budgets.js';
 import type { TrustedDocuments } from './plugins/use-trusted-documents.js';
@@ -29,7 +29,7 @@ export interface GraphqlWsDependencies {
   log: Logger;
 }
 
-type WsContextExtra = { principal: Principal; socket: WebSocket };
+type WsContextExtra = WsExtra & { principal?: Principal };
 type Executor = (args: ExecutionArgs) => OperationResult;
 type Operation = { execute: Executor; subscribe: (args: ExecutionArgs) => Promise<AsyncIterable<never> | ExecutionResult> };
 
@@ -43,13 +43,13 @@ export function attachGraphqlWs(server: http.Server, deps: GraphqlWsDependencies
   const { config, yoga, keySockets, trusted } = deps;
   // maxPayload: no message, authenticated or not, is read past this size (ws's default is 100 MiB).
   const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: config.subscriptions.maxPayloadBytes });
-  const handle = useServer<Record<string, unknown>, WsContextExtra>(
+  const handle = serveGraphqlWs<WsContextExtra>(
     {
       execute: (args: ExecutionArgs) => (args.rootValue as Operation).execute(args),
       subscribe: (args: ExecutionArgs) => (args.rootValue as Operation).subscribe(args),
       connectionInitWaitTimeout: config.subscriptions.connectionInitTimeoutMs,
       onConnect: (ctx) => {
-        const extra = ctx.extra as unknown as WsContextExtra & { request?: http.IncomingMessage };
+        const extra = ctx.extra;
         const principal = deps.authenticate(ctx.connectionParams?.authorization, extra.request?.socket.remoteAddress, requestIdFrom(extra.request?.headers['x-request-id']));
         if (!principal || !keySockets.admit(principal.keyHash, extra.socket)) return false;
         extra.principal = principal;
@@ -95,7 +95,7 @@ export function attachGraphqlWs(server: http.Server, deps: GraphqlWsDependencies
       },
     },
     wsServer,
-    0, // graphql-ws's own keep-alive would be a second timer per socket: dropUnresponsiveSockets pings them all.
+    deps.log,
   );
   logSocketErrors(wsServer, deps.log);
   const stopHeartbeat = dropUnresponsiveSockets(wsServer, config.subscriptions.heartbeatMs);

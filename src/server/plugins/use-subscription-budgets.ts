@@ -50,8 +50,19 @@ export class KeySubscriptions {
 /** The WebSockets open per API key: capped, and found again when a key is revoked. */
 export class KeySockets {
   private readonly byKey = new Map<string, Set<WebSocket>>();
+  /** Each admitted socket's key, for the one close listener every socket shares. */
+  private readonly keyOf = new WeakMap<WebSocket, string>();
+  private readonly closed: (this: WebSocket) => void;
 
-  constructor(private readonly maxPerKey: number) {}
+  constructor(private readonly maxPerKey: number) {
+    const { byKey, keyOf } = this;
+    this.closed = function (this: WebSocket) {
+      const keyHash = keyOf.get(this)!;
+      const sockets = byKey.get(keyHash);
+      sockets?.delete(this);
+      if (sockets?.size === 0) byKey.delete(keyHash);
+    };
+  }
 
   /** Counts the socket under its key, or closes it (4429) when the key already holds its most. */
   admit(keyHash: string, socket: WebSocket): boolean {
@@ -62,10 +73,8 @@ export class KeySockets {
       return false;
     }
     sockets.add(socket);
-    socket.once('close', () => {
-      sockets.delete(socket);
-      if (sockets.size === 0 && this.byKey.get(keyHash) === sockets) this.byKey.delete(keyHash);
-    });
+    this.keyOf.set(socket, keyHash);
+    socket.on('close', this.closed);
     return true;
   }
 
