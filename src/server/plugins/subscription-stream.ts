@@ -12,8 +12,11 @@ export interface SubscriptionConcern<Context> {
   admit?(stream: SubscriptionStream<Context>): ExecutionResult | undefined;
   /** The source is a live stream. */
   opened?(stream: SubscriptionStream<Context>): void;
-  /** Wraps each pull: the wait for the next event and the execution of its payload. */
-  pull?<T>(stream: SubscriptionStream<Context>, pull: () => T): T;
+  /**
+   * Wraps each execution of an event's payload for this subscriber. Not called for a result another
+   * subscriber's execution made (use-shared-subscription-results.ts): that one was run within its own.
+   */
+  execution?<T>(stream: SubscriptionStream<Context>, execute: () => T): T;
   /** Each result as it leaves, before yoga masks its errors. */
   result?(stream: SubscriptionStream<Context>, result: ExecutionResult): void;
   /**
@@ -30,7 +33,7 @@ export type ResultOf = (stream: SubscriptionStream<any>, event: unknown) => Exec
 export class SubscriptionPlan<Context> {
   readonly admits: SubscriptionConcern<Context>[];
   readonly openers: SubscriptionConcern<Context>[];
-  readonly pullers: SubscriptionConcern<Context>[];
+  readonly executors: SubscriptionConcern<Context>[];
   readonly observers: SubscriptionConcern<Context>[];
   readonly enders: SubscriptionConcern<Context>[];
 
@@ -40,7 +43,7 @@ export class SubscriptionPlan<Context> {
   ) {
     this.admits = concerns.filter((concern) => concern.admit);
     this.openers = concerns.filter((concern) => concern.opened);
-    this.pullers = concerns.filter((concern) => concern.pull);
+    this.executors = concerns.filter((concern) => concern.execution);
     this.observers = concerns.filter((concern) => concern.result);
     this.enders = concerns.filter((concern) => concern.ended);
   }
@@ -52,8 +55,8 @@ export class SubscriptionPlan<Context> {
  */
 export class SubscriptionStream<Context> implements AsyncIterableIterator<ExecutionResult> {
   readonly startedAt = performance.now();
-  /** Pulls so far: the first one reads the current state. */
-  pulls = 0;
+  /** Results delivered so far: the first one is the current state. */
+  delivered = 0;
   /** The source became a live stream (it did not answer with errors at once). */
   opened = false;
   private source: AsyncIterator<unknown> | null = null;
@@ -99,10 +102,16 @@ export class SubscriptionStream<Context> implements AsyncIterableIterator<Execut
 
   next(): Promise<IteratorResult<ExecutionResult>> {
     if (this.over || !this.source) return Promise.resolve(DONE);
-    const pullers = this.plan.pullers;
-    const item = pullers.length === 0 ? this.pull() : this.pullWithin(pullers, 0);
-    this.pulls += 1;
-    return item.then(undefined, (error: unknown) => this.failed(error));
+    return this.source.next().then(
+      (item) => this.resultOf(item),
+      (error: unknown) => this.failed(error),
+    );
+  }
+
+  /** Runs `execute` (an execution of the payload for this subscriber) within every concern's `execution`. */
+  execute<T>(execute: () => T, index = 0): T {
+    const executors = this.plan.executors;
+    return index === executors.length ? execute() : executors[index]!.execution!(this, () => this.execute(execute, index + 1));
   }
 
   async return(): Promise<IteratorResult<ExecutionResult>> {
@@ -121,22 +130,21 @@ export class SubscriptionStream<Context> implements AsyncIterableIterator<Execut
     return this;
   }
 
-  private pullWithin(pullers: SubscriptionConcern<Context>[], index: number): Promise<IteratorResult<ExecutionResult>> {
-    return index === pullers.length ? this.pull() : pullers[index]!.pull!(this, () => this.pullWithin(pullers, index + 1));
-  }
-
-  private pull(): Promise<IteratorResult<ExecutionResult>> {
-    return this.source!.next().then((item) => {
-      if (item.done) {
-        this.end(undefined, undefined);
-        return DONE;
-      }
+  private resultOf(item: IteratorResult<unknown>): IteratorResult<ExecutionResult> | Promise<IteratorResult<ExecutionResult>> {
+    if (item.done) {
+      this.end(undefined, undefined);
+      return DONE;
+    }
+    try {
       const result = this.plan.resultOf(this, item.value);
-      return result instanceof Promise ? result.then((value) => this.delivered(value)) : this.delivered(result);
-    });
+      return result instanceof Promise ? result.then((value) => this.deliver(value), (error: unknown) => this.failed(error)) : this.deliver(result);
+    } catch (error) {
+      return this.failed(error);
+    }
   }
 
-  private delivered(result: ExecutionResult): IteratorResult<ExecutionResult> {
+  private deliver(result: ExecutionResult): IteratorResult<ExecutionResult> {
+    this.delivered += 1;
     for (const concern of this.plan.observers) concern.result!(this, result);
     return { value: result, done: false };
   }

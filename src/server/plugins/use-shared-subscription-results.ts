@@ -27,12 +27,18 @@ export function useSharedSubscriptionResults<Context extends Record<string, any>
     return serial;
   };
   const results = new WeakMap<object, Map<string, ExecutionResult | Promise<ExecutionResult>>>();
-  const plan = new SubscriptionPlan<Context>(concerns, ({ args, key }, event) => {
-    if (!key || typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+  const plan = new SubscriptionPlan<Context>(concerns, (stream, event) => {
+    const { args, key } = stream;
+    if (!key || typeof event !== 'object' || event === null) return stream.execute(() => execute({ ...args, rootValue: event }));
     let byOperation = results.get(event);
     if (!byOperation) results.set(event, (byOperation = new Map()));
     let result = byOperation.get(key);
-    if (!result) byOperation.set(key, (result = execute({ ...args, rootValue: event })));
+    if (!result) {
+      const made = stream.execute(() => execute({ ...args, rootValue: event }));
+      // Once made, the result itself is shared: later subscribers need not wait on a promise each.
+      if (made instanceof Promise) void made.then((value) => byOperation.set(key, value), () => undefined);
+      byOperation.set(key, (result = made));
+    }
     return result;
   });
 

@@ -24,12 +24,12 @@ import type { SubscriptionConcern } from './subscription-stream.js';
  */
 export function subscriptionEventCosts(spend: (keyHash: string, providerName: string) => Promise<void>): SubscriptionConcern<GatewayContext> {
   return {
-    // Each pull (the wait for an event and the execution of its payload) runs within a fresh budget.
-    pull(stream, pull) {
+    // Each execution of a payload runs within a fresh budget.
+    execution(stream, execute) {
       const ctx = stream.context;
       const keyHash = ctx.principal.keyHash;
-      const budget = new UpstreamBudget(stream.pulls === 0 ? (ctx.cost ?? 0) : (ctx.eventCost ?? 0), (providerName) => spend(keyHash, providerName));
-      return runWithinBudget(budget, pull);
+      const budget = new UpstreamBudget(stream.delivered === 0 ? (ctx.cost ?? 0) : (ctx.eventCost ?? 0), (providerName) => spend(keyHash, providerName));
+      return runWithinBudget(budget, execute);
     },
   };
 }
