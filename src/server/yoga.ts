@@ -5,7 +5,7 @@ import { currentRequestId, requestIdFrom, type Logger } from '../infrastructure/
 import type { GatewayMetrics } from '../infrastructure/metrics.js';
 import type { LiveStatus } from '../live/live.js';
 import type { Principal } from '../providers/access.js';
-import { createRequestContext, type GatewayContext } from '../schema/context.js';
+import { contextForOneExecution, createRequestContext, type GatewayContext } from '../schema/context.js';
 import { schema } from '../schema/index.js';
 import { auditLogger, useAuditLog } from './plugins/use-audit-log.js';
 import { useCompiledExecution } from './plugins/use-compiled-execution.js';
@@ -90,7 +90,7 @@ export function createGatewayYoga({ config, live, log, metrics, trusted, keySubs
       usePartialFailures(),
       // Every subscription is one stream that carries its concerns (subscription-stream.ts): the
       // per-key budget counts only subscriptions that passed every check above.
-      useSharedSubscriptionResults<GatewayContext>((context) => context.tenant, [
+      useSharedSubscriptionResults<GatewayContext>((context) => context.tenant, contextForOneExecution, [
         keySubscriptions.concern(),
         subscriptionEventCosts((keyHash, providerName) => keyRates.spendOnEvent(keyHash, providerName)),
         subscriptionRequestIdsOnErrors,

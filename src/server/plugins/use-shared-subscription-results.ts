@@ -17,6 +17,8 @@ import { SubscriptionPlan, SubscriptionStream, type SubscriptionConcern } from '
  */
 export function useSharedSubscriptionResults<Context extends Record<string, any>>(
   scopeOf: (context: Context) => object | undefined,
+  /** The context of one execution, made from the subscription's (per-execution caches start empty). */
+  contextForOneExecution: (context: Context) => Context,
   concerns: readonly SubscriptionConcern<Context>[],
 ): Plugin<Context> {
   const serials = new WeakMap<object, number>();
@@ -27,14 +29,16 @@ export function useSharedSubscriptionResults<Context extends Record<string, any>
     return serial;
   };
   const results = new WeakMap<object, Map<string, ExecutionResult | Promise<ExecutionResult>>>();
+  const executeFor = (stream: SubscriptionStream<Context>, event: unknown) =>
+    stream.execute(() => execute({ ...stream.args, contextValue: contextForOneExecution(stream.context), rootValue: event }));
   const plan = new SubscriptionPlan<Context>(concerns, (stream, event) => {
-    const { args, key } = stream;
-    if (!key || typeof event !== 'object' || event === null) return stream.execute(() => execute({ ...args, rootValue: event }));
+    const key = stream.key;
+    if (!key || typeof event !== 'object' || event === null) return executeFor(stream, event);
     let byOperation = results.get(event);
     if (!byOperation) results.set(event, (byOperation = new Map()));
     let result = byOperation.get(key);
     if (!result) {
-      const made = stream.execute(() => execute({ ...args, rootValue: event }));
+      const made = executeFor(stream, event);
       // Once made, the result itself is shared: later subscribers need not wait on a promise each.
       if (made instanceof Promise) void made.then((value) => byOperation.set(key, value), () => undefined);
       byOperation.set(key, (result = made));
