@@ -89,12 +89,17 @@ export class SubscriptionStream<Context> implements AsyncIterableIterator<Execut
       return source;
     }
     this.source = source[Symbol.asyncIterator]();
+    // Ended while the source was being made (its key was revoked): the source ends at once too.
+    if (this.over) {
+      void this.source.return?.();
+      return this;
+    }
     this.opened = true;
     for (const concern of this.plan.openers) concern.opened!(this);
     return this;
   }
 
-  /** Making the source threw: the subscription ends there. */
+  /** Making the source, a pull or an execution threw: the subscription ends there (yoga masks the error). */
   failed(error: unknown): never {
     this.end(undefined, error);
     throw error;
