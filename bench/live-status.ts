@@ -95,6 +95,8 @@ interface LevelResult {
   delivered: number;
   expected: number;
   rssPerSubscriber: number;
+  /** JS heap (after a full GC) per subscriber: the part of RSS the gateway's own objects make. */
+  heapPerSubscriber: number;
   /** Server CPU (user + system) over the delivery rounds per delivered event, µs: the watcher's polls included. */
   cpuUsPerDelivery: number;
   upstreamPerMinute: number | null;
@@ -150,6 +152,7 @@ async function runLevel(target: Target, count: number, profileName?: string): Pr
       delivered: latencies.length,
       expected: count * ROUNDS,
       rssPerSubscriber: (loaded.rss - baseline.rss) / count,
+      heapPerSubscriber: (loaded.heapUsed - baseline.heapUsed) / count,
       cpuUsPerDelivery: (cpuSpentMs * 1_000) / latencies.length,
       upstreamPerMinute: upstream === null ? null : (upstream / elapsedMs) * 60_000,
     };
@@ -211,6 +214,7 @@ function row(name: string, pass: number, result: LevelResult, peer?: LevelResult
     result.p99.toFixed(1).padStart(7),
     result.max.toFixed(1).padStart(7),
     (result.rssPerSubscriber / 1024).toFixed(1).padStart(11),
+    (result.heapPerSubscriber / 1024).toFixed(1).padStart(12),
     result.cpuUsPerDelivery.toFixed(1).padStart(13),
     (result.upstreamPerMinute === null ? '-' : result.upstreamPerMinute.toFixed(0)).padStart(16),
     (peer ? `${(result.p99 / peer.p99).toFixed(2)}` : '').padStart(11),
@@ -249,7 +253,7 @@ export async function benchLiveStatus(): Promise<void> {
     console.log('\nLive status fan-out (each server in its own process, WebSocket subscribers to one backup, one change per round)');
     const reference = (await runLevel(backupgraph, 1)).upstreamPerMinute!;
     console.log(`backupgraph upstream requests/min with 1 subscriber: ${reference.toFixed(0)}`);
-    console.log('subscribers | pass | server          | delivered     | p50 ms  | p99 ms  | max ms  | RSS/sub KB  | CPU µs/event  | upstream req/min | p99 / peer  | p99 / floor');
+    console.log('subscribers | pass | server          | delivered     | p50 ms  | p99 ms  | max ms  | RSS/sub KB  | heap/sub KB  | CPU µs/event  | upstream req/min | p99 / peer  | p99 / floor');
     for (const count of LEVELS) {
       for (let pass = 1; pass <= PASSES; pass += 1) {
         // Who goes first alternates, so that none always meets the machine as another left it.

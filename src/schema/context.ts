@@ -42,3 +42,12 @@ export function createRequestContext(
 ): GatewayContext {
   return { ...initContextCache(), ...base, partialFailures: [] };
 }
+
+/**
+ * The context one execution of a subscription's payload runs with: the subscription's, with
+ * DataLoaders and partial failures of its own. Loaders kept in the subscription's context would
+ * answer later events from what the first one read, and would live as long as the subscription.
+ */
+export function contextForOneExecution(context: GatewayContext): GatewayContext {
+  return { ...context, ...initContextCache(), partialFailures: [] };
+}

@@ -36,10 +36,12 @@ export function serialisedPayload(result: ExecutionResult): Buffer {
  * message. A single result (a subscription that failed before it started) passes through untouched.
  */
 export function framedSubscriber(socket: WebSocket, id: string, subscribe: (args: ExecutionArgs) => OperationResult) {
-  return async (args: ExecutionArgs): Promise<AsyncIterable<never> | ExecutionResult> => {
-    const result = await subscribe(args);
-    return Symbol.asyncIterator in result ? new FramedResults(socket, id, result as AsyncIterable<ExecutionResult>) : (result as ExecutionResult);
-  };
+  return async (args: ExecutionArgs): Promise<AsyncIterable<never> | ExecutionResult> => framed(socket, id, await subscribe(args));
+}
+
+/** framedSubscriber's answer for a result already made. */
+export function framed(socket: WebSocket, id: string, result: Awaited<OperationResult>): AsyncIterable<never> | ExecutionResult {
+  return Symbol.asyncIterator in result ? new FramedResults(socket, id, result as AsyncIterable<ExecutionResult>) : (result as ExecutionResult);
 }
 
 /**

@@ -1,13 +1,13 @@
 import type http from 'node:http';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { GatewayConfig } from '../infrastructure/config.js';
 import { requestIdFrom, runInRequestScope, type Logger } from '../infrastructure/logger.js';
 import type { Principal } from '../providers/access.js';
 import type { Authenticate } from './authentication.js';
-import { framedSubscriber } from './graphql-ws-framing.js';
+import { serveGraphqlWs, type WsExtra } from './graphql-ws-binding.js';
+import { framed } from './graphql-ws-framing.js';
 import type { KeySockets } from './plugins/use-subscription-budgets.js';
 import type { TrustedDocuments } from './plugins/use-trusted-documents.js';
 import { dropUnresponsiveSockets } from './ws-heartbeat.js';
@@ -29,8 +29,9 @@ export interface GraphqlWsDependencies {
   log: Logger;
 }
 
-type WsContextExtra = { principal: Principal; socket: WebSocket };
+type WsContextExtra = WsExtra & { principal?: Principal };
 type Executor = (args: ExecutionArgs) => OperationResult;
+type Operation = { execute: Executor; subscribe: (args: ExecutionArgs) => Promise<AsyncIterable<never> | ExecutionResult> };
 
 export interface GraphqlWsServer {
   wsServer: WebSocketServer;
@@ -42,13 +43,13 @@ export function attachGraphqlWs(server: http.Server, deps: GraphqlWsDependencies
   const { config, yoga, keySockets, trusted } = deps;
   // maxPayload: no message, authenticated or not, is read past this size (ws's default is 100 MiB).
   const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: config.subscriptions.maxPayloadBytes });
-  const handle = useServer<Record<string, unknown>, WsContextExtra>(
+  const handle = serveGraphqlWs<WsContextExtra>(
     {
-      execute: (args: ExecutionArgs) => (args.rootValue as { execute: Executor }).execute(args),
-      subscribe: (args: ExecutionArgs) => (args.rootValue as { subscribe: Executor }).subscribe(args),
+      execute: (args: ExecutionArgs) => (args.rootValue as Operation).execute(args),
+      subscribe: (args: ExecutionArgs) => (args.rootValue as Operation).subscribe(args),
       connectionInitWaitTimeout: config.subscriptions.connectionInitTimeoutMs,
       onConnect: (ctx) => {
-        const extra = ctx.extra as unknown as WsContextExtra & { request?: http.IncomingMessage };
+        const extra = ctx.extra;
         const principal = deps.authenticate(ctx.connectionParams?.authorization, extra.request?.socket.remoteAddress, requestIdFrom(extra.request?.headers['x-request-id']));
         if (!principal || !keySockets.admit(principal.keyHash, extra.socket)) return false;
         extra.principal = principal;
@@ -88,16 +89,13 @@ export function attachGraphqlWs(server: http.Server, deps: GraphqlWsDependencies
             document,
             variableValues: payload.variables,
             contextValue,
-            rootValue: {
-              execute: inRequestScope(requestId, caller, execute),
-              subscribe: framedSubscriber(ctx.extra.socket, id, inRequestScope(requestId, caller, subscribe)),
-            },
+            rootValue: new WsOperation(ctx.extra.socket, id, requestId, caller, { execute, subscribe }),
           };
         }, undefined, caller);
       },
     },
     wsServer,
-    0, // graphql-ws's own keep-alive would be a second timer per socket: dropUnresponsiveSockets pings them all.
+    deps.log,
   );
   logSocketErrors(wsServer, deps.log);
   const stopHeartbeat = dropUnresponsiveSockets(wsServer, config.subscriptions.heartbeatMs);
@@ -112,10 +110,24 @@ export function attachGraphqlWs(server: http.Server, deps: GraphqlWsDependencies
 }
 
 /**
- * The request scope must cover execution too, so that logs of an operation carry its id. Declared
- * here rather than per subscription: under tsx a named closure made per subscription would carry
- * a property dictionary of its own for the subscription's whole life.
+ * One operation of one socket, as graphql-ws runs it: in the operation's request scope, so that
+ * logs of its execution carry its id, and a subscription's results framed for the socket. One
+ * object rather than closures: a subscription keeps it for its whole life.
  */
-function inRequestScope(requestId: string, caller: string | undefined, fn: Executor): Executor {
-  return (args) => runInRequestScope(requestId, () => fn(args), undefined, caller);
+class WsOperation {
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly id: string,
+    private readonly requestId: string,
+    private readonly caller: string | undefined,
+    private readonly enveloped: { execute: Executor; subscribe: Executor },
+  ) {}
+
+  execute(args: ExecutionArgs): OperationResult {
+    return runInRequestScope(this.requestId, () => this.enveloped.execute(args), undefined, this.caller);
+  }
+
+  async subscribe(args: ExecutionArgs): Promise<AsyncIterable<never> | ExecutionResult> {
+    return framed(this.socket, this.id, await runInRequestScope(this.requestId, () => this.enveloped.subscribe(args), undefined, this.caller));
+  }
 }

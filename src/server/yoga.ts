@@ -5,22 +5,22 @@ import { currentRequestId, requestIdFrom, type Logger } from '../infrastructure/
 import type { GatewayMetrics } from '../infrastructure/metrics.js';
 import type { LiveStatus } from '../live/live.js';
 import type { Principal } from '../providers/access.js';
-import { createRequestContext, type GatewayContext } from '../schema/context.js';
+import { contextForOneExecution, createRequestContext, type GatewayContext } from '../schema/context.js';
 import { schema } from '../schema/index.js';
 import { auditLogger, useAuditLog } from './plugins/use-audit-log.js';
 import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
-import { errorMasking, useRequestIdsOnErrors } from './plugins/use-error-masking.js';
+import { errorMasking, subscriptionRequestIdsOnErrors, useRequestIdsOnErrors } from './plugins/use-error-masking.js';
 import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
-import { useMetrics } from './plugins/use-metrics.js';
+import { subscriptionMetrics, useMetrics } from './plugins/use-metrics.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
-import { useOperationLog } from './plugins/use-operation-log.js';
+import { subscriptionLog, useOperationLog } from './plugins/use-operation-log.js';
 import { usePartialFailures } from './plugins/use-partial-failures.js';
 import { useQueryCost } from './plugins/use-query-cost.js';
 import { KeyRates } from './plugins/use-rate-limits.js';
 import { useResponseCache } from './plugins/use-response-cache.js';
 import { useScopes } from './plugins/use-scopes.js';
-import { useSubscriptionEventCosts } from './plugins/use-subscription-event-costs.js';
+import { subscriptionEventCosts } from './plugins/use-subscription-event-costs.js';
 import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
 import type { KeySubscriptions } from './plugins/use-subscription-budgets.js';
 import { useSuggestionPolicy } from './plugins/use-suggestion-policy.js';
@@ -85,16 +85,22 @@ export function createGatewayYoga({ config, live, log, metrics, trusted, keySubs
       useSuggestionPolicy(config.server.fieldSuggestions && config.server.introspection),
       useIntrospectionPolicy(config.server.introspection),
       // In this order: the audit sees every refusal of the checks after it; cost is counted before
-      // the rate limiter spends it; budgets count only subscriptions that passed everything else.
+      // the rate limiter spends it.
       useCostReport(),
       useAuditLog(audit),
       useScopes(),
       useQueryCost(limits),
       keyRates.plugin(),
-      keySubscriptions.plugin(),
-      useSubscriptionEventCosts((keyHash, providerName) => keyRates.spendOnEvent(keyHash, providerName)),
       usePartialFailures(),
-      useSharedSubscriptionResults<GatewayContext>((context) => context.tenant),
+      // Every subscription is one stream that carries its concerns (subscription-stream.ts): the
+      // per-key budget counts only subscriptions that passed every check above.
+      useSharedSubscriptionResults<GatewayContext>((context) => context.tenant, contextForOneExecution, [
+        keySubscriptions.concern(),
+        subscriptionEventCosts((keyHash, providerName) => keyRates.spendOnEvent(keyHash, providerName)),
+        subscriptionRequestIdsOnErrors,
+        subscriptionLog(log),
+        subscriptionMetrics(metrics),
+      ]),
       useCompiledExecution(),
       useUpstreamBudget(),
       // After the budget: a hit is answered without running (or spending) anything.

@@ -1,7 +1,8 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import { handleStreamOrSingleExecutionResult, maskError as yogaMaskError, type Plugin, type YogaServerOptions } from 'graphql-yoga';
 import type { GatewayContext } from '../../schema/context.js';
 import type { Logger } from '../../infrastructure/logger.js';
+import type { SubscriptionConcern } from './subscription-stream.js';
 
 type MaskError = NonNullable<Exclude<YogaServerOptions<object, object>['maskedErrors'], boolean | undefined>['maskError']>;
 
@@ -16,20 +17,27 @@ const requestIdOfError = new WeakMap<object, string>();
 export function useRequestIdsOnErrors(): Plugin<GatewayContext> {
   const noteRequestIds =
     (requestId: string) =>
-    ({ result }: { result: { errors?: readonly object[] } }) => {
-      for (const error of result.errors ?? []) requestIdOfError.set(error, requestId);
-    };
+    ({ result }: { result: ExecutionResult }) =>
+      noteRequestId(result, requestId);
   return {
     onExecute({ args }) {
       const note = noteRequestIds((args.contextValue as GatewayContext).requestId);
       return { onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, note) };
     },
-    onSubscribe({ args }) {
-      const note = noteRequestIds((args.contextValue as GatewayContext).requestId);
-      return { onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, note) };
-    },
   };
 }
+
+function noteRequestId(result: ExecutionResult, requestId: string): void {
+  for (const error of result.errors ?? []) requestIdOfError.set(error, requestId);
+}
+
+/** The same for subscriptions: each result they deliver, and the errors they answer with at once. */
+export const subscriptionRequestIdsOnErrors: SubscriptionConcern<GatewayContext> = {
+  result: (stream, result) => noteRequestId(result, stream.context.requestId),
+  ended: (stream, single) => {
+    if (single) noteRequestId(single, stream.context.requestId);
+  },
+};
 
 /**
  * Yoga masks every error that is not a deliberate GraphQLError; this keeps that and adds what an

@@ -1,5 +1,6 @@
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
+import { SubscriptionPlan, SubscriptionStream, type SubscriptionConcern } from './subscription-stream.js';
 
 /**
  * Fan-out without executing the same thing once per subscriber. graphql-js executes a
@@ -10,8 +11,16 @@ import { isAsyncIterable, type Plugin } from 'graphql-yoga';
  * same event, so it is executed once, for the first of them, and shared. Events are shared objects
  * (the bus parses one payload per message for all listeners): results are cached per event object
  * and go away with it. Items made for one subscriber (its current state) are never shared.
+ *
+ * Each subscription is one SubscriptionStream, which also carries `concerns` (budgets, event costs,
+ * metrics, logs) instead of a wrapper per plugin.
  */
-export function useSharedSubscriptionResults<Context extends Record<string, any>>(scopeOf: (context: Context) => object | undefined): Plugin<Context> {
+export function useSharedSubscriptionResults<Context extends Record<string, any>>(
+  scopeOf: (context: Context) => object | undefined,
+  /** The context of one execution, made from the subscription's (per-execution caches start empty). */
+  contextForOneExecution: (context: Context) => Context,
+  concerns: readonly SubscriptionConcern<Context>[],
+): Plugin<Context> {
   const serials = new WeakMap<object, number>();
   let lastSerial = 0;
   const serialOf = (value: object): number => {
@@ -20,61 +29,40 @@ export function useSharedSubscriptionResults<Context extends Record<string, any>
     return serial;
   };
   const results = new WeakMap<object, Map<string, ExecutionResult | Promise<ExecutionResult>>>();
+  const executeFor = (stream: SubscriptionStream<Context>, event: unknown) =>
+    stream.execute(() => execute({ ...stream.args, contextValue: contextForOneExecution(stream.context), rootValue: event }));
+  const plan = new SubscriptionPlan<Context>(concerns, (stream, event) => {
+    const key = stream.key;
+    if (!key || typeof event !== 'object' || event === null) return executeFor(stream, event);
+    let byOperation = results.get(event);
+    if (!byOperation) results.set(event, (byOperation = new Map()));
+    let result = byOperation.get(key);
+    if (!result) {
+      const made = executeFor(stream, event);
+      // Once made, the result itself is shared: later subscribers need not wait on a promise each.
+      if (made instanceof Promise) void made.then((value) => byOperation.set(key, value), () => undefined);
+      byOperation.set(key, (result = made));
+    }
+    return result;
+  });
 
   const subscribe = async (args: ExecutionArgs) => {
-    const source = await createSourceEventStream(args);
-    if (!isAsyncIterable(source)) return source;
     const scope = scopeOf(args.contextValue as Context);
-    const key = scope && `${serialOf(scope)}|${serialOf(args.document)}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}`;
-    return new ResultStream(source[Symbol.asyncIterator](), (event: unknown) => {
-      if (!key || typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
-      let byOperation = results.get(event);
-      if (!byOperation) results.set(event, (byOperation = new Map()));
-      let result = byOperation.get(key);
-      if (!result) byOperation.set(key, (result = execute({ ...args, rootValue: event })));
-      return result;
-    });
+    // Joined, not a template: a template makes a rope of string pieces that each subscriber would keep.
+    const key = scope && [serialOf(scope), serialOf(args.document), args.operationName ?? '', JSON.stringify(args.variableValues ?? {})].join('|');
+    const stream = new SubscriptionStream<Context>(args, key, plan);
+    const refusal = stream.admit();
+    if (refusal) return refusal;
+    let source: Awaited<ReturnType<typeof createSourceEventStream>>;
+    try {
+      source = await createSourceEventStream(args);
+    } catch (error) {
+      return stream.failed(error);
+    }
+    return stream.start(source);
   };
 
   return {
     onSubscribe: ({ setSubscribeFn }) => setSubscribeFn(subscribe as Parameters<typeof setSubscribeFn>[0]),
   };
 }
-
-/**
- * Events mapped to results: a plain class, with one promise per event where async methods made
- * three, as each costs once per subscriber and event; a shared result already made is passed on as
- * is. No callback is kept per instance: under tsx each named closure carries a property
- * dictionary of its own, a quarter of a kilobyte per subscriber.
- */
-class ResultStream implements AsyncIterableIterator<ExecutionResult> {
-  constructor(
-    private readonly source: AsyncIterator<unknown>,
-    private readonly resultOf: (event: unknown) => ExecutionResult | Promise<ExecutionResult>,
-  ) {}
-
-  next(): Promise<IteratorResult<ExecutionResult>> {
-    return this.source.next().then((item) => {
-      if (item.done) return DONE;
-      const result = this.resultOf(item.value);
-      return result instanceof Promise ? result.then(notDone) : notDone(result);
-    });
-  }
-
-  async return(): Promise<IteratorResult<ExecutionResult>> {
-    await this.source.return?.();
-    return DONE;
-  }
-
-  async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
-    await this.source.return?.();
-    throw error;
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-}
-
-const DONE: IteratorResult<never> = Object.freeze({ value: undefined, done: true });
-const notDone = (value: ExecutionResult): IteratorResult<ExecutionResult> => ({ value, done: false });

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
-import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { WebSocket } from 'ws';
 import type { GatewayContext } from '../../schema/context.js';
+import type { SubscriptionConcern } from './subscription-stream.js';
 
 /**
  * What one API key may hold open on this replica: so many subscriptions (WebSocket and SSE
@@ -10,38 +10,31 @@ import type { GatewayContext } from '../../schema/context.js';
  * subscription may watch are capped with every other list argument (schema/costs.ts).
  */
 export class KeySubscriptions {
-  /** Per key, its open subscriptions: their streams once they exist, a placeholder until then. */
-  private readonly open = new Map<string, Set<object>>();
+  /** Per key, its open subscriptions. */
+  private readonly open = new Map<string, Set<AsyncIterator<unknown>>>();
 
   constructor(private readonly maxPerKey: number) {}
 
-  plugin(): Plugin<GatewayContext> {
+  /** Counts a subscription under its key from when every other check passed until it ends. */
+  concern(): SubscriptionConcern<GatewayContext> {
     return {
-      onSubscribe: ({ args, setResultAndStopExecution }) => {
-        const key = (args.contextValue as GatewayContext).principal.keyHash;
+      admit: (stream) => {
+        const key = stream.context.principal.keyHash;
         let held = this.open.get(key);
         if (!held) this.open.set(key, (held = new Set()));
         if (held.size >= this.maxPerKey) {
-          setResultAndStopExecution({
+          return {
             errors: [new GraphQLError(`This API key already holds ${this.maxPerKey} subscriptions, the most it may`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })],
-          });
-          return;
+          };
         }
-        let entry: object = {};
-        held.add(entry);
-        const release = () => {
-          held.delete(entry);
-          if (held.size === 0 && this.open.get(key) === held) this.open.delete(key);
-        };
-        return {
-          onSubscribeResult({ result }) {
-            if (!isAsyncIterable(result)) return release();
-            held.delete(entry);
-            held.add((entry = result));
-            return { onEnd: release };
-          },
-          onSubscribeError: release,
-        };
+        held.add(stream);
+        return undefined;
+      },
+      ended: (stream) => {
+        const key = stream.context.principal.keyHash;
+        const held = this.open.get(key);
+        held?.delete(stream);
+        if (held?.size === 0) this.open.delete(key);
       },
     };
   }
@@ -49,7 +42,7 @@ export class KeySubscriptions {
   /** Ends every subscription of these keys (SSE streams complete; WebSockets are closed apart). */
   revoke(keyHashes: readonly string[]): void {
     for (const hash of keyHashes) {
-      for (const stream of this.open.get(hash) ?? []) void (stream as Partial<AsyncIterator<unknown>>).return?.();
+      for (const stream of this.open.get(hash) ?? []) void stream.return?.();
     }
   }
 }
@@ -57,8 +50,19 @@ export class KeySubscriptions {
 /** The WebSockets open per API key: capped, and found again when a key is revoked. */
 export class KeySockets {
   private readonly byKey = new Map<string, Set<WebSocket>>();
+  /** Each admitted socket's key, for the one close listener every socket shares. */
+  private readonly keyOf = new WeakMap<WebSocket, string>();
+  private readonly closed: (this: WebSocket) => void;
 
-  constructor(private readonly maxPerKey: number) {}
+  constructor(private readonly maxPerKey: number) {
+    const { byKey, keyOf } = this;
+    this.closed = function (this: WebSocket) {
+      const keyHash = keyOf.get(this)!;
+      const sockets = byKey.get(keyHash);
+      sockets?.delete(this);
+      if (sockets?.size === 0) byKey.delete(keyHash);
+    };
+  }
 
   /** Counts the socket under its key, or closes it (4429) when the key already holds its most. */
   admit(keyHash: string, socket: WebSocket): boolean {
@@ -69,10 +73,8 @@ export class KeySockets {
       return false;
     }
     sockets.add(socket);
-    socket.once('close', () => {
-      sockets.delete(socket);
-      if (sockets.size === 0 && this.byKey.get(keyHash) === sockets) this.byKey.delete(keyHash);
-    });
+    this.keyOf.set(socket, keyHash);
+    socket.on('close', this.closed);
     return true;
   }
 

@@ -1,7 +1,6 @@
-import type { ExecutionResult } from 'graphql';
-import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { runWithinBudget, UpstreamBudget } from '../../infrastructure/upstream-budget.js';
 import type { GatewayContext } from '../../schema/context.js';
+import type { SubscriptionConcern } from './subscription-stream.js';
 
 /**
  * A subscription costs on every event, not once: what its payload selects beyond the event record
@@ -23,48 +22,14 @@ import type { GatewayContext } from '../../schema/context.js';
  * the root field's read. Shared executions (use-shared-subscription-results.ts) read once for all
  * subscribers of an event, and so are spent once, by the subscriber whose turn made the read.
  */
-export function useSubscriptionEventCosts(spend: (keyHash: string, providerName: string) => Promise<void>): Plugin<GatewayContext> {
+export function subscriptionEventCosts(spend: (keyHash: string, providerName: string) => Promise<void>): SubscriptionConcern<GatewayContext> {
   return {
-    onSubscribe({ args }) {
-      const ctx = args.contextValue as GatewayContext;
-      const allowance = (providerName: string) => spend(ctx.principal.keyHash, providerName);
-      return {
-        onSubscribeResult({ result, setResult }) {
-          if (!isAsyncIterable(result)) return;
-          setResult(new BudgetedEvents(result[Symbol.asyncIterator]() as AsyncIterator<ExecutionResult>, ctx.cost ?? 0, ctx.eventCost ?? 0, allowance));
-        },
-      };
+    // Each execution of a payload runs within a fresh budget.
+    execution(stream, execute) {
+      const ctx = stream.context;
+      const keyHash = ctx.principal.keyHash;
+      const budget = new UpstreamBudget(stream.delivered === 0 ? (ctx.cost ?? 0) : (ctx.eventCost ?? 0), (providerName) => spend(keyHash, providerName));
+      return runWithinBudget(budget, execute);
     },
   };
-}
-
-/** Each `next()` (the wait for an event and the execution of its payload) runs within a fresh budget. */
-class BudgetedEvents implements AsyncIterableIterator<ExecutionResult> {
-  private first = true;
-
-  constructor(
-    private readonly source: AsyncIterator<ExecutionResult>,
-    private readonly startPrice: number,
-    private readonly eventPrice: number,
-    private readonly allowance: (providerName: string) => Promise<void>,
-  ) {}
-
-  next(): Promise<IteratorResult<ExecutionResult>> {
-    const budget = new UpstreamBudget(this.first ? this.startPrice : this.eventPrice, this.allowance);
-    this.first = false;
-    return runWithinBudget(budget, () => this.source.next());
-  }
-
-  async return(): Promise<IteratorResult<ExecutionResult>> {
-    return (await this.source.return?.()) ?? { value: undefined, done: true };
-  }
-
-  async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
-    if (this.source.throw) return this.source.throw(error);
-    throw error;
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
 }

@@ -58,17 +58,15 @@ export function useTracing(): Plugin {
       };
     },
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
-      // The span covers the subscription's setup (and its first read of current state).
+      // The span covers the subscription's setup (and its first read of current state). Untraced,
+      // nothing is kept: hooks returned here would live as long as the subscription.
       const { span, active } = start(args.document, args.operationName, args.contextValue as TracedContext);
-      if (traced(span)) setSubscribeFn((subscribeArgs) => context.with(active, () => subscribeFn(subscribeArgs)));
+      if (!traced(span)) return undefined;
+      setSubscribeFn((subscribeArgs) => context.with(active, () => subscribeFn(subscribeArgs)));
       return {
         onSubscribeResult({ result }) {
           if (isSingleResult(result)) finish(span, result);
           else span.end();
-        },
-        onSubscribeError() {
-          span.setStatus({ code: SpanStatusCode.ERROR });
-          span.end();
         },
       };
     },
