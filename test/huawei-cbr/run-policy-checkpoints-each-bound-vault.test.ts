@@ -58,7 +58,7 @@ describe('runBackupPolicy on CBR checkpoints each bound vault', () => {
       ]),
     );
     expect(jobs).toHaveLength(3);
-    expect(jobs.every((job) => job.operation === 'createVolumeBackup' && job.vendorJobId.startsWith('checkpoint:'))).toBe(true);
+    expect(jobs.every((job) => job.operation === 'runBackupPolicy' && job.vendorJobId.startsWith('checkpoint:'))).toBe(true);
     const ended = await Promise.all(jobs.map(settle));
     expect(ended.map((state) => state.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
     const made = [...sim.state.backups.values()].filter((b) => b.name === name && b.parent_id === null);

@@ -15,6 +15,8 @@ export interface CheckpointFields {
   autoTrigger: boolean;
   /** Runs once the backups have ended (a policy's retention). */
   ended?: () => void;
+  /** A run seeded as history (the demo's last nightly run): it ended long ago, so it ends now. */
+  past?: boolean;
 }
 
 /** The checkpoint, or null when every resource was skipped (F.7: a resource being backed up is skipped, not queued). */
@@ -34,7 +36,7 @@ export function makeCheckpoint(ctx: CbrRouteContext, vault: SimVault, resourceId
   const failure = ctx.backupFailures.shift() ?? null;
   const prefix = fields.autoTrigger ? 'autobk' : 'manualbk';
   const running = made.resourceIds.map((id) => startBackup(ctx, vault, made, id, fields.name || `${prefix}_${made.id.slice(0, 4)}`, fields));
-  server.later(ctx.jobDurationMs, () => {
+  const end = () => {
     made.status = failure ? 'error' : 'available';
     for (const { backups, log } of running) {
       for (const b of backups) {
@@ -44,7 +46,9 @@ export function makeCheckpoint(ctx: CbrRouteContext, vault: SimVault, resourceId
       endLog(log, failure ? { code: `BackupService.${failure.code}`, message: failure.message } : null);
     }
     fields.ended?.();
-  });
+  };
+  if (fields.past) end();
+  else server.later(ctx.jobDurationMs, end);
   return made;
 }
 

@@ -120,7 +120,7 @@ export async function startCbrSimulator(options: CbrSimulatorOptions): Promise<C
         operation_definition: { max_backups: 7, week_backups: 4, timezone: 'UTC+08:00' },
         vaultIds: [vault.id],
       });
-      runDuePolicies(ctx, lastRun - 1, lastRun);
+      runDuePolicies(ctx, lastRun - 1, lastRun, true);
     },
     close: () => server.close(),
   };

@@ -57,8 +57,8 @@ export function runsAt(pattern: Pattern, startMs: number, at: number): boolean {
   return pattern.freq === 'WEEKLY' || (Math.floor(at / DAY) - Math.floor(startMs / DAY)) % pattern.interval === 0;
 }
 
-/** Runs whose minute lies in (`from`, `to`]: one checkpoint per bound vault; the number made. */
-export function runDuePolicies(ctx: CbrRouteContext, from: number, to: number): number {
+/** Runs whose minute lies in (`from`, `to`]: one checkpoint per bound vault; the number made. `past`: runs seeded as history, ended at once. */
+export function runDuePolicies(ctx: CbrRouteContext, from: number, to: number, past = false): number {
   let made = 0;
   for (let at = Math.floor(from / MINUTE) * MINUTE + MINUTE; at <= to; at += MINUTE) {
     for (const policy of ctx.state.policies.values()) {
@@ -69,7 +69,7 @@ export function runDuePolicies(ctx: CbrRouteContext, from: number, to: number): 
         const vault = ctx.state.vaults.get(vaultId);
         if (!vault || vault.status !== 'available' || vault.resources.length === 0) continue;
         const ended = () => applyRetention(ctx, policy, vaultId, at);
-        const checkpoint = makeCheckpoint(ctx, vault, vault.resources.map((r) => r.id), { name: '', description: '', at, autoTrigger: true, ended });
+        const checkpoint = makeCheckpoint(ctx, vault, vault.resources.map((r) => r.id), { name: '', description: '', at, autoTrigger: true, ended, past });
         if (checkpoint) made += 1;
       }
     }
