@@ -69,6 +69,12 @@ const API_KEY = 'key-soak';
 const PROJECT = '5f0c2a8e9b7d4c1a8e6f3b2d1c0a9e8f';
 const KEYS = { accessKey: 'SOAKAKSOAKAKSOAKAK01', secretKey: 'soak-secret-key-never-logged-0123456789' };
 const CLIENT_ATTEMPTS = 8;
+/**
+ * A client's pause before attempt `attempt`: exponential with full jitter, capped, as well-behaved
+ * clients retry. The attempts then span the circuit's 5 s open period, which a chance run of
+ * consecutive faults opens now and then; without the backoff all 8 fell inside it.
+ */
+const backoffMs = (attempt: number) => Math.random() * Math.min(2_000, 25 * 2 ** attempt);
 /** Answers a client retries with the same key: the gateway or the vendor may do better next time. */
 const RETRIED = /^(UPSTREAM_|HTTP_|FETCH_FAILED|UNEXPECTED|VENDOR_5|VENDOR_401|VENDOR_429|VENDOR_NONE)/;
 
@@ -232,7 +238,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       count(answers, answer.code);
       for (let attempt = 2; attempt <= CLIENT_ATTEMPTS && RETRIED.test(answer.code); attempt += 1) {
         clientRetries += 1;
-        await new Promise((resolve) => setTimeout(resolve, 20 * attempt * Math.random()));
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
         answer = await send(op, input);
         count(answers, answer.code);
       }
