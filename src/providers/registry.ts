@@ -49,37 +49,25 @@ function adapterOf(key: ProviderKey, config: ProviderConfig, guard: UpstreamGuar
         },
       });
     case 'huawei-vbs':
-      return new VbsProvider({
-        key,
-        name: config.name,
-        endpoint: config.endpoint,
-        evsEndpoint: config.evsEndpoint,
-        projectId: config.projectId,
-        auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs, guard, huaweiIdentity(config.kind, key)),
-        timeoutMs: config.timeoutMs,
-        guard,
-      });
+      return new VbsProvider({ ...huaweiOptions(key, config, guard), evsEndpoint: config.evsEndpoint });
     case 'huawei-cbr':
-      return new CbrProvider({
-        key,
-        name: config.name,
-        endpoint: config.endpoint,
-        projectId: config.projectId,
-        auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs, guard, huaweiIdentity(config.kind, key)),
-        timeoutMs: config.timeoutMs,
-        guard,
-      });
+      return new CbrProvider(huaweiOptions(key, config, guard));
     case 'huawei-taurusdb':
-      return new TaurusDbProvider({
-        key,
-        name: config.name,
-        endpoint: config.endpoint,
-        projectId: config.projectId,
-        auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs, guard, huaweiIdentity(config.kind, key)),
-        timeoutMs: config.timeoutMs,
-        guard,
-      });
+      return new TaurusDbProvider(huaweiOptions(key, config, guard));
   }
+}
+
+/** What every Huawei adapter is built with: its endpoint and project, AK/SK or IAM auth through the same guard. */
+function huaweiOptions(key: ProviderKey, config: Extract<ProviderConfig, { kind: `huawei-${string}` }>, guard: UpstreamGuard) {
+  return {
+    key,
+    name: config.name,
+    endpoint: config.endpoint,
+    projectId: config.projectId,
+    auth: huaweiAuth(config.auth, config.projectId, config.timeoutMs, guard, huaweiIdentity(config.kind, key)),
+    timeoutMs: config.timeoutMs,
+    guard,
+  };
 }
 
 function huaweiAuth(auth: HuaweiAuthConfig, projectId: string, timeoutMs: number, guard: UpstreamGuard, identity: UpstreamIdentity): HuaweiAuth {
