@@ -14,6 +14,18 @@ import type WebSocket from 'ws';
  * stream throws, `complete` when it ends or the client completes it, and closing.
  */
 
+/**
+ * What yoga's masking wrappers do to a stream, for one that is iterated here without them
+ * (graphql-ws-server.ts): each result's errors are masked, and so is an error the stream throws.
+ */
+export interface StreamMasking {
+  result(result: ExecutionResult): ExecutionResult;
+  thrown(error: unknown): unknown;
+}
+
+/** For a stream that is already masked (or needs no masking). */
+export const UNMASKED: StreamMasking = { result: (result) => result, thrown: (error) => error };
+
 const payloads = new WeakMap<ExecutionResult, Buffer>();
 const CLOSE = Buffer.from('}');
 const TEXT = { binary: false };
@@ -40,8 +52,8 @@ export function framedSubscriber(socket: WebSocket, id: string, subscribe: (args
 }
 
 /** framedSubscriber's answer for a result already made. */
-export function framed(socket: WebSocket, id: string, result: Awaited<OperationResult>): AsyncIterable<never> | ExecutionResult {
-  return Symbol.asyncIterator in result ? new FramedResults(socket, id, result as AsyncIterable<ExecutionResult>) : (result as ExecutionResult);
+export function framed(socket: WebSocket, id: string, result: Awaited<OperationResult>, masking = UNMASKED): AsyncIterable<never> | ExecutionResult {
+  return Symbol.asyncIterator in result ? new FramedResults(socket, id, result as AsyncIterable<ExecutionResult>, masking) : (result as ExecutionResult);
 }
 
 /**
@@ -56,6 +68,7 @@ class FramedResults implements AsyncIterableIterator<never> {
     private readonly socket: WebSocket,
     id: string,
     results: AsyncIterable<ExecutionResult>,
+    private readonly masking: StreamMasking,
   ) {
     this.prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
     this.results = results[Symbol.asyncIterator]();
@@ -64,14 +77,18 @@ class FramedResults implements AsyncIterableIterator<never> {
   async next(): Promise<IteratorResult<never>> {
     // No local variable holds a result: a suspended async frame keeps its locals, so a local would
     // keep the last result sent (its whole data tree) alive per subscriber until the next event.
-    while (this.sent(await this.results.next()));
+    try {
+      while (this.sent(await this.results.next()));
+    } catch (error) {
+      throw this.masking.thrown(error);
+    }
     return DONE;
   }
 
   /** Sends the result; false when the results have ended. */
   private sent(item: IteratorResult<ExecutionResult>): boolean {
     if (item.done) return false;
-    this.send(item.value);
+    this.send(this.masking.result(item.value));
     return true;
   }
 

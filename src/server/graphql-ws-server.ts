@@ -7,7 +7,9 @@ import { requestIdFrom, runInRequestScope, type Logger } from '../infrastructure
 import type { Principal } from '../providers/access.js';
 import type { Authenticate } from './authentication.js';
 import { serveGraphqlWs, type WsExtra } from './graphql-ws-binding.js';
-import { framed } from './graphql-ws-framing.js';
+import { framed, UNMASKED, type StreamMasking } from './graphql-ws-framing.js';
+import { errorMasking } from './plugins/use-error-masking.js';
+import { takeStream } from './plugins/subscription-stream.js';
 import type { KeySockets } from './plugins/use-subscription-budgets.js';
 import type { TrustedDocuments } from './plugins/use-trusted-documents.js';
 import { dropUnresponsiveSockets } from './ws-heartbeat.js';
@@ -41,6 +43,7 @@ export interface GraphqlWsServer {
 
 export function attachGraphqlWs(server: http.Server, deps: GraphqlWsDependencies): GraphqlWsServer {
   const { config, yoga, keySockets, trusted } = deps;
+  const masking = yogaMasking(deps.log);
   // maxPayload: no message, authenticated or not, is read past this size (ws's default is 100 MiB).
   const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: config.subscriptions.maxPayloadBytes });
   const handle = serveGraphqlWs<WsContextExtra>(
@@ -89,7 +92,7 @@ export function attachGraphqlWs(server: http.Server, deps: GraphqlWsDependencies
             document,
             variableValues: payload.variables,
             contextValue,
-            rootValue: new WsOperation(ctx.extra.socket, id, requestId, caller, { execute, subscribe }),
+            rootValue: new WsOperation(ctx.extra.socket, id, requestId, caller, { execute, subscribe }, masking),
           };
         }, undefined, caller);
       },
@@ -121,13 +124,39 @@ class WsOperation {
     private readonly requestId: string,
     private readonly caller: string | undefined,
     private readonly enveloped: { execute: Executor; subscribe: Executor },
+    private readonly masking: StreamMasking,
   ) {}
 
   execute(args: ExecutionArgs): OperationResult {
     return runInRequestScope(this.requestId, () => this.enveloped.execute(args), undefined, this.caller);
   }
 
+  /**
+   * envelop hands the stream back inside yoga's error-masking wrappers, which would live as long as
+   * the subscription: the stream itself (subscription-stream.ts) is iterated instead and masked as
+   * they would mask it. Any other stream stays as envelop returned it.
+   */
   async subscribe(args: ExecutionArgs): Promise<AsyncIterable<never> | ExecutionResult> {
-    return framed(this.socket, this.id, await runInRequestScope(this.requestId, () => this.enveloped.subscribe(args), undefined, this.caller));
+    const result = await runInRequestScope(this.requestId, () => this.enveloped.subscribe(args), undefined, this.caller);
+    const stream = Symbol.asyncIterator in result ? takeStream(args) : undefined;
+    return stream ? framed(this.socket, this.id, stream, this.masking) : framed(this.socket, this.id, result, UNMASKED);
   }
+}
+
+/**
+ * yoga's masking of subscription results and errors, as its wrappers apply it: the gateway's
+ * maskError (yoga.ts passes the same) with yoga's default message, and yoga's log line for each
+ * error it masked.
+ */
+function yogaMasking(log: Logger): StreamMasking {
+  const { maskError } = errorMasking(log);
+  const mask = (error: unknown): GraphQLError => {
+    const masked = maskError(error, 'Unexpected error.', undefined);
+    if (masked !== error) log.error(String(error));
+    return masked as GraphQLError;
+  };
+  return {
+    result: (result) => (result.errors ? { ...result, errors: result.errors.map(mask) } : result),
+    thrown: mask,
+  };
 }

@@ -26,6 +26,21 @@ export interface SubscriptionConcern<Context> {
   ended?(stream: SubscriptionStream<Context>, single: ExecutionResult | undefined, failure: unknown): void;
 }
 
+/**
+ * Each live stream by the arguments it was made with, for a transport that iterates the stream
+ * itself (graphql-ws-server.ts) rather than through the iterators envelop wraps around it for
+ * plugins that follow results (yoga's error masking: two wrappers, their handler lists and
+ * closures per subscriber, and a promise each per event).
+ */
+const liveStreams = new WeakMap<ExecutionArgs, AsyncIterableIterator<ExecutionResult>>();
+
+/** The live stream made with these arguments, now handed to its transport (undefined if none). */
+export function takeStream(args: ExecutionArgs): AsyncIterableIterator<ExecutionResult> | undefined {
+  const stream = liveStreams.get(args);
+  liveStreams.delete(args);
+  return stream;
+}
+
 /** Maps a source event to its result (shared between subscribers where it can be). */
 export type ResultOf = (stream: SubscriptionStream<any>, event: unknown) => ExecutionResult | Promise<ExecutionResult>;
 
@@ -95,6 +110,7 @@ export class SubscriptionStream<Context> implements AsyncIterableIterator<Execut
       return this;
     }
     this.opened = true;
+    liveStreams.set(this.args, this);
     for (const concern of this.plan.openers) concern.opened!(this);
     return this;
   }
@@ -157,6 +173,7 @@ export class SubscriptionStream<Context> implements AsyncIterableIterator<Execut
   private end(single: ExecutionResult | undefined, failure: unknown): void {
     if (this.over) return;
     this.over = true;
+    liveStreams.delete(this.args);
     for (const concern of this.plan.enders) concern.ended!(this, single, failure);
   }
 }
