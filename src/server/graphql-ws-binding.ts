@@ -10,8 +10,10 @@ import type { Logger } from '../infrastructure/logger.js';
  * socket kept a suspended frame holding the message's Buffer, and with it the whole chunk read from
  * the socket (about a kilobyte per subscriber). Here the listener returns at once. Also left out:
  * graphql-ws's per-socket keep-alive (ws-heartbeat.ts pings every socket from one timer) and its
- * error listener (ws-socket-errors.ts logs through the gateway's logger). Unexpected errors close
- * the socket with 1011 and say nothing more to the client.
+ * error listener (ws-socket-errors.ts logs through the gateway's logger). The connection_init
+ * timeout is timed here and dropped once connection_init arrives: graphql-ws keeps its timer, its
+ * closure and their timestamps for the socket's whole life (about 0.3 KiB each). Unexpected errors
+ * close the socket with 1011 and say nothing more to the client.
  */
 
 export interface WsExtra {
@@ -20,13 +22,24 @@ export interface WsExtra {
 }
 
 export function serveGraphqlWs<E extends WsExtra>(options: ServerOptions<Record<string, unknown>, E>, wsServer: WebSocketServer, log: Logger): { dispose(): Promise<void> } {
-  const server = makeServer(options);
+  const initWaits = new WeakMap<WebSocket, NodeJS.Timeout>();
+  const initWaitMs = options.connectionInitWaitTimeout ?? 3_000;
+  const server = makeServer({
+    ...options,
+    connectionInitWaitTimeout: 0,
+    onConnect: (ctx) => {
+      clearTimeout(initWaits.get(ctx.extra.socket));
+      initWaits.delete(ctx.extra.socket);
+      return options.onConnect?.(ctx);
+    },
+  });
   wsServer.options.handleProtocols = handleProtocols;
   wsServer.once('error', (error) => {
     log.error({ err: error }, 'WebSocket server error');
     for (const client of wsServer.clients) client.close(CloseCode.InternalServerError, 'Internal server error');
   });
   wsServer.on('connection', (socket, request) => {
+    if (initWaitMs > 0 && Number.isFinite(initWaitMs)) initWaits.set(socket, setTimeout(closeUninitialised, initWaitMs, socket));
     const closed = server.opened(new Connection(socket, log), { socket, request } as E);
     socket.on('close', (code, reason) => void closed(code, String(reason)));
   });
@@ -37,6 +50,11 @@ export function serveGraphqlWs<E extends WsExtra>(options: ServerOptions<Record<
       await new Promise<void>((resolve, reject) => wsServer.close((error) => (error ? reject(error) : resolve())));
     },
   };
+}
+
+/** As graphql-ws closes a socket that sent no connection_init in time (one that closed meanwhile is left as it is). */
+function closeUninitialised(socket: WebSocket): void {
+  socket.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
 }
 
 /** The socket as graphql-ws speaks to it: one object per socket, its methods shared. */
