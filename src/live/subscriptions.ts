@@ -3,7 +3,7 @@ import type { JobRecord, ProviderKey } from '../domain/provider.js';
 import { isoAt, type Clock, type Timer } from '../infrastructure/clock.js';
 import type { Logger } from '../infrastructure/logger.js';
 import { scopeOf, type BackupTarget, type CurrentState } from './current-state.js';
-import { eventStream, type Bus, type SlowConsumer } from './pubsub.js';
+import { eventStream, type Bus, type EventStreamOptions, type SlowConsumer, type Topic } from './pubsub.js';
 import type { WatchRegistry } from './registry.js';
 import { fingerprintOf, type StatusEvent } from './status-events.js';
 
@@ -39,7 +39,7 @@ const jobFingerprint = (job: JobRecord) => fingerprintOf('job', job);
 const isFinishedJob = (job: JobRecord) => isFinished(job.status);
 
 export class Subscriptions {
-  private readonly localWatches = new Map<string, { count: number; register: () => Promise<void> }>();
+  private readonly localWatches = new Map<string, { count: number; register: () => Promise<void>; unregister: () => Promise<void> }>();
   private readonly streams = new Set<AsyncIterableIterator<unknown>>();
   private readonly renewal: Timer;
 
@@ -49,29 +49,12 @@ export class Subscriptions {
 
   /** Current state of the targets' backups (ids, or the moving ones of a scope), then every change. */
   backupEvents(targets: readonly BackupTarget[]): AsyncIterableIterator<BackupStatusEvent | SlowConsumer> {
-    const { bus, settings } = this.options;
-    const releases = targets.map((target) => this.holdWatch(target));
-    const byProvider = new Map(targets.map((target) => [target.provider.key, { target, ids: target.ids && new Set(target.ids) }]));
-    return this.keep((onEnd) =>
-      eventStream<BackupStatusEvent, BackupStatusEvent>({
-        bus,
-        topics: targets.map((target) => bus.topic('backup', target.provider.key)),
-        select: (event) => {
-          const match = byProvider.get(event.record.providerKey);
-          if (!match || (match.ids && !match.ids.has(event.record.vendorId))) return null;
-          if (match.target.sourceVendorId !== null && event.record.source?.vendorId !== match.target.sourceVendorId) return null;
-          return event;
-        },
-        initial: () => this.currentBackups(targets),
-        identity: backupIdentity,
-        fingerprint: backupFingerprint,
-        maxBuffered: settings.maxBufferedEvents,
-        onEnd: () => {
-          releases.forEach((release) => release());
-          onEnd();
-        },
-      }),
-    );
+    for (const target of targets) this.holdWatch(target);
+    const watch = new BackupWatch(this, targets, this.options.bus, this.options.settings.maxBufferedEvents);
+    const stream = eventStream(watch);
+    watch.stream = stream;
+    this.streams.add(stream);
+    return stream;
   }
 
   /** The job as it stands, then each change; ends after a terminal status. */
@@ -108,7 +91,7 @@ export class Subscriptions {
     return stream;
   }
 
-  private async currentBackups(targets: readonly BackupTarget[]): Promise<BackupStatusEvent[]> {
+  async currentBackups(targets: readonly BackupTarget[]): Promise<BackupStatusEvent[]> {
     const occurredAt = isoAt(this.options.clock);
     const perTarget = await Promise.all(
       targets.map(async (target) => {
@@ -125,52 +108,96 @@ export class Subscriptions {
     return perTarget.flat().map((record) => ({ kind: 'backup', previousStatus: null, status: record.status, occurredAt, record }));
   }
 
+  /** A backup stream ended: its watches are released and it is forgotten. */
+  backupStreamEnded(targets: readonly BackupTarget[], stream: AsyncIterableIterator<unknown> | null): void {
+    for (const target of targets) this.releaseWatch(target);
+    if (stream) this.streams.delete(stream);
+  }
+
   /** Registers a subscription's watch in the shared registry while any local subscription needs it. */
-  private holdWatch(target: BackupTarget): () => void {
+  private holdWatch(target: BackupTarget): void {
     const { registry, settings } = this.options;
     const key = target.provider.key;
-    const registrations: [string, () => Promise<void>, () => Promise<void>][] = target.ids
-      ? target.ids.map((id) => [
-          `id|${key}|${id}`,
-          () => registry.subscribe(key, { ids: [id] }, settings.watchTtlMs),
-          () => registry.unsubscribe(key, { ids: [id] }),
-        ])
-      : [
-          [
-            `scope|${key}|${scopeOf(target)}`,
-            () => registry.subscribe(key, { scope: scopeOf(target) }, settings.watchTtlMs),
-            () => registry.unsubscribe(key, { scope: scopeOf(target) }),
-          ],
-        ];
     let added = false;
-    for (const [name, register] of registrations) {
+    watchNames(target).forEach((name, index) => {
       let entry = this.localWatches.get(name);
       if (!entry) {
         added = true;
-        this.localWatches.set(name, (entry = { count: 0, register }));
-        register().catch((error: unknown) => this.options.log.warn({ err: error }, 'could not register a watch'));
+        const watched = target.ids ? { ids: [target.ids[index]!] } : { scope: scopeOf(target) };
+        entry = { count: 0, register: () => registry.subscribe(key, watched, settings.watchTtlMs), unregister: () => registry.unsubscribe(key, watched) };
+        this.localWatches.set(name, entry);
+        entry.register().catch((error: unknown) => this.options.log.warn({ err: error }, 'could not register a watch'));
       }
       entry.count += 1;
-    }
+    });
     if (added) registry.wake(key);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      // The last local subscriber gone, the shared registration goes too (registry.unsubscribe).
-      for (const [name, , unregister] of registrations) {
-        const entry = this.localWatches.get(name);
-        if (entry && --entry.count === 0) {
-          this.localWatches.delete(name);
-          unregister().catch((error: unknown) => this.options.log.warn({ err: error }, 'could not drop a watch'));
-        }
+  }
+
+  /** The last local subscriber gone, the shared registration goes too (registry.unsubscribe). */
+  private releaseWatch(target: BackupTarget): void {
+    for (const name of watchNames(target)) {
+      const entry = this.localWatches.get(name);
+      if (entry && --entry.count === 0) {
+        this.localWatches.delete(name);
+        entry.unregister().catch((error: unknown) => this.options.log.warn({ err: error }, 'could not drop a watch'));
       }
-    };
+    }
   }
 
   private renewLocalWatches(): void {
     for (const entry of this.localWatches.values()) {
       entry.register().catch((error: unknown) => this.options.log.warn({ err: error }, 'could not renew a watch'));
     }
+  }
+}
+
+/** The names of the shared registrations a target needs, one per id or one for its scope. */
+function watchNames(target: BackupTarget): string[] {
+  const key = target.provider.key;
+  return target.ids ? target.ids.map((id) => `id|${key}|${id}`) : [`scope|${key}|${scopeOf(target)}`];
+}
+
+/**
+ * What one backup subscription listens for, as its event stream's options: one object with its
+ * methods on the prototype, where closures (select, initial, onEnd and a release per watch) cost
+ * each of ten thousand subscribers a function and a context apiece.
+ */
+class BackupWatch implements EventStreamOptions<BackupStatusEvent, BackupStatusEvent> {
+  readonly topics: Topic<BackupStatusEvent>[];
+  private readonly byProvider: Map<ProviderKey, { target: BackupTarget; ids: Set<string> | null }>;
+  /** The stream made from these options, forgotten when it ends. */
+  stream: AsyncIterableIterator<unknown> | null = null;
+
+  constructor(
+    private readonly subscriptions: Subscriptions,
+    private readonly targets: readonly BackupTarget[],
+    readonly bus: Bus,
+    readonly maxBuffered: number,
+  ) {
+    this.topics = targets.map((target) => bus.topic('backup', target.provider.key));
+    this.byProvider = new Map(targets.map((target) => [target.provider.key, { target, ids: target.ids && new Set(target.ids) }]));
+  }
+
+  select(event: BackupStatusEvent): BackupStatusEvent | null {
+    const match = this.byProvider.get(event.record.providerKey);
+    if (!match || (match.ids && !match.ids.has(event.record.vendorId))) return null;
+    if (match.target.sourceVendorId !== null && event.record.source?.vendorId !== match.target.sourceVendorId) return null;
+    return event;
+  }
+
+  initial(): Promise<BackupStatusEvent[]> {
+    return this.subscriptions.currentBackups(this.targets);
+  }
+
+  identity(event: BackupStatusEvent): string {
+    return backupIdentity(event);
+  }
+
+  fingerprint(event: BackupStatusEvent): string {
+    return backupFingerprint(event);
+  }
+
+  onEnd(): void {
+    this.subscriptions.backupStreamEnded(this.targets, this.stream);
   }
 }
