@@ -47,17 +47,18 @@ export class KeyRates {
 
   plugin(): Plugin<GatewayContext> {
     const gate = refuseBeforeRunning((args) => this.check(args));
+    const settles = {
+      onExecuteDone: ({ args }: { args: ExecutionArgs }) => {
+        const ctx = args.contextValue as GatewayContext;
+        const held = this.heldFor.get(ctx);
+        if (held !== undefined) this.settle(ctx, held);
+      },
+    };
     return {
       onSubscribe: gate.onSubscribe,
-      onExecute: async (payload) => {
-        await gate.onExecute!(payload);
-        return {
-          onExecuteDone: ({ args }) => {
-            const ctx = args.contextValue as GatewayContext;
-            const held = this.heldFor.get(ctx);
-            if (held !== undefined) this.settle(ctx, held);
-          },
-        };
+      onExecute: (payload) => {
+        const gated = gate.onExecute!(payload);
+        return gated instanceof Promise ? gated.then(() => settles) : settles;
       },
     };
   }
@@ -79,7 +80,8 @@ export class KeyRates {
     }
   }
 
-  private async check(args: ExecutionArgs): Promise<{ errors: GraphQLError[] } | null> {
+  /** Null at once when there is nothing to count (a subscription's start, a query priced 0); else what the counter store answers. */
+  private check(args: ExecutionArgs): { errors: GraphQLError[] } | null | Promise<{ errors: GraphQLError[] } | null> {
     const ctx = args.contextValue as GatewayContext;
     const operation = operationOf(args.document, args.operationName);
     if (!operation) return null;
@@ -93,25 +95,27 @@ export class KeyRates {
         ? [this.mutations, rootFieldsOf(args.document, operation).filter((name) => name !== '__typename').length, `${limits.mutationsPerSecond} mutations`]
         : [this.cost, Math.min(ctx.cost ?? 0, limits.costPerSecond), `a cost of ${limits.costPerSecond} upstream requests`];
     if (points === 0) return null;
-    try {
-      await bucket.consume(ctx.principal.keyHash, points);
-      if (bucket === this.cost) this.heldFor.set(ctx, points);
-      return null;
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const retryAfterMs = Math.max(1, rejection.msBeforeNext);
-      return {
-        errors: [
-          new GraphQLError(`This API key is over its limit of ${what} a second; retry in ${retryAfterMs} ms`, {
-            extensions: {
-              code: 'RATE_LIMITED',
-              retryAfterMs,
-              http: { status: 429, headers: { 'Retry-After': String(Math.ceil(retryAfterMs / 1000)) } },
-            },
-          }),
-        ],
-      };
-    }
+    return bucket.consume(ctx.principal.keyHash, points).then(
+      () => {
+        if (bucket === this.cost) this.heldFor.set(ctx, points);
+        return null;
+      },
+      (rejection: unknown) => {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        const retryAfterMs = Math.max(1, rejection.msBeforeNext);
+        return {
+          errors: [
+            new GraphQLError(`This API key is over its limit of ${what} a second; retry in ${retryAfterMs} ms`, {
+              extensions: {
+                code: 'RATE_LIMITED',
+                retryAfterMs,
+                http: { status: 429, headers: { 'Retry-After': String(Math.ceil(retryAfterMs / 1000)) } },
+              },
+            }),
+          ],
+        };
+      },
+    );
   }
 
   /**

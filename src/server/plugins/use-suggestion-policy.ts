@@ -1,5 +1,6 @@
 import { getOperationAST, getVariableValues, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { BoundedMap } from '../../domain/bounded-map.js';
 
 /**
  * "Did you mean …" in errors maps the schema for whoever asks: field, argument and type names, and
@@ -25,18 +26,41 @@ function variableErrors({ schema, document, operationName, variableValues }: Ope
   return coerced.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT' } }));
 }
 
+/** Variable sets known to coerce, per document: a console repeats a handful of them. */
+const COERCIBLE_PER_DOCUMENT = 64;
+
+/**
+ * `variableErrors` remembered for the variables that coerce: whether they do is a pure function of
+ * the document (yoga's parser cache hands back the same DocumentNode for the same text), the
+ * operation name and the variables, which are read from JSON, so their JSON text says all they hold.
+ * Errors are made again each time: they belong to one request (its request id is attached to them).
+ */
+function rememberedVariableErrors(): (operation: Operation) => GraphQLError[] | null {
+  const byDocument = new WeakMap<DocumentNode, BoundedMap<string, true>>();
+  return (operation) => {
+    let coercible = byDocument.get(operation.document);
+    if (!coercible) byDocument.set(operation.document, (coercible = new BoundedMap(COERCIBLE_PER_DOCUMENT)));
+    const key = `${operation.operationName ?? ''}\n${JSON.stringify(operation.variableValues ?? {})}`;
+    if (coercible.has(key)) return null;
+    const errors = variableErrors(operation);
+    if (!errors) coercible.set(key, true);
+    return errors;
+  };
+}
+
 export function useSuggestionPolicy(show: boolean): Plugin {
   if (show) return {};
+  const errorsOf = rememberedVariableErrors();
   return {
     onValidate({ validateFn, setValidationFn }) {
       setValidationFn((schema, document, rules, options, typeInfo) => validateFn(schema, document, rules, { ...options, hideSuggestions: true }, typeInfo));
     },
     onExecute({ args, setResultAndStopExecution }) {
-      const errors = variableErrors(args);
+      const errors = errorsOf(args);
       if (errors) setResultAndStopExecution({ errors });
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const errors = variableErrors(args);
+      const errors = errorsOf(args);
       if (errors) setResultAndStopExecution({ errors });
     },
   };

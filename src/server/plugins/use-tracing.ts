@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, context, isSpanContextValid, propagation, trace, type Span, type TextMapGetter } from '@opentelemetry/api';
+import { ProxyTracerProvider, SpanKind, SpanStatusCode, context, isSpanContextValid, propagation, trace, type Span, type TextMapGetter } from '@opentelemetry/api';
 import type { DocumentNode, ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { currentRequestId } from '../../infrastructure/logger.js';
@@ -14,7 +14,18 @@ import { describeOperation, errorCodesOf, isSingleResult } from '../operation-fa
  * OTel SDK 1.x line, and the gateway runs 2.x (see infrastructure/tracing.ts).
  */
 
-const tracer = trace.getTracer('backupgraph');
+const TRACER = 'backupgraph';
+const tracer = trace.getTracer(TRACER);
+
+/**
+ * Whether a tracer provider is registered (infrastructure/tracing.ts, started before or after the
+ * gateway). Without one every span is a no-op and no propagator reads `traceparent`: the hooks
+ * below return at once, so that tracing switched off costs an operation nothing.
+ */
+function tracingOn(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegateTracer(TRACER) !== undefined;
+}
 
 /** Reads the incoming trace context straight from the Fetch headers, without copying them. */
 const fetchHeaders: TextMapGetter<Headers> = {
@@ -48,6 +59,7 @@ export function useTracing(): Plugin {
   };
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
+      if (!tracingOn()) return undefined;
       const { span, active } = start(args.document, args.operationName, args.contextValue as TracedContext);
       if (traced(span)) setExecuteFn((executeArgs) => context.with(active, () => executeFn(executeArgs)));
       return {
@@ -60,6 +72,7 @@ export function useTracing(): Plugin {
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
       // The span covers the subscription's setup (and its first read of current state). Untraced,
       // nothing is kept: hooks returned here would live as long as the subscription.
+      if (!tracingOn()) return undefined;
       const { span, active } = start(args.document, args.operationName, args.contextValue as TracedContext);
       if (!traced(span)) return undefined;
       setSubscribeFn((subscribeArgs) => context.with(active, () => subscribeFn(subscribeArgs)));
