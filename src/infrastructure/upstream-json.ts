@@ -19,14 +19,14 @@ export function parseJson<T = unknown>(response: UpstreamResponse, what: string)
  * Safe for every caller: a value is only given for the exact text it was parsed from (the whole text
  * is compared, not a hash), and it is deep-frozen before it is shared, so no caller can change what
  * another one reads (a write to it throws in our strict-mode modules). Memory is bounded: at most
- * `maxChars` of text over all routes, the oldest route forgotten first, and a body larger than a
- * quarter of that is parsed and not kept.
+ * `maxChars` of text over all routes of one endpoint (1 Mi: some 30 dashboard listings of 50 rows),
+ * the oldest route forgotten first, and a body larger than a quarter of that is parsed and not kept.
  */
 export class ParsedBodies {
   private readonly last = new Map<string, { text: string; value: unknown }>();
   private chars = 0;
 
-  constructor(private readonly maxChars = 4 * 1024 * 1024) {}
+  constructor(private readonly maxChars = 1024 * 1024) {}
 
   parse<T>(route: string, response: UpstreamResponse, what: string): T {
     const { text } = response;
