@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { JOB_OPERATIONS, type JobOperation, type ProviderKey } from './provider.js';
-import { remembered } from './remembered.js';
+import { rememberedPairs } from './remembered.js';
 
 /**
  * Relay global ids: base64url of `Type:tenant/provider:vendorId`. The provider key inside the id is
@@ -18,10 +18,12 @@ export function providerKeyOf(tenant: string, provider: string): ProviderKey {
   return `${tenant}/${provider}`;
 }
 
-/** The id relay puts after the type name: `tenant/provider:vendorId`. */
-export function localId(providerKey: ProviderKey, vendorId: string): string {
-  return `${providerKey}:${vendorId}`;
-}
+/**
+ * The id relay puts after the type name: `tenant/provider:vendorId`. Every row asks for its own and
+ * its references' several times (id, DataLoader key, cache key); the same string comes back each
+ * time, so the maps keyed by it find it by its kept hash.
+ */
+export const localId: (providerKey: ProviderKey, vendorId: string) => string = rememberedPairs((providerKey, vendorId) => `${providerKey}:${vendorId}`);
 
 export function splitLocalId(id: string): { providerKey: ProviderKey; vendorId: string } | null {
   const colon = id.indexOf(':');
@@ -61,10 +63,10 @@ export function isVendorJobId(vendorJobId: string): boolean {
 }
 
 /** Every row of every page encodes its ids again; the same rows come back on every refresh. */
-const base64url = remembered((text) => Buffer.from(text, 'utf8').toString('base64url'));
+const globalIds = rememberedPairs((typename, id) => Buffer.from(`${typename}:${id}`, 'utf8').toString('base64url'));
 
 export function encodeGlobalId(typename: string, id: string | number | bigint): string {
-  return base64url(`${typename}:${id}`);
+  return globalIds(typename, String(id));
 }
 
 export function decodeGlobalId(globalId: string): { typename: string; id: string } {

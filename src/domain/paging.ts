@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { sortNewestFirst } from './newest-first.js';
+import { rememberedPairs } from './remembered.js';
 import type { BackupProvider, NewestFirstPosition, OffsetPage, Page, ProviderKey } from './provider.js';
 
 /**
@@ -146,6 +147,23 @@ function compareTiesAcrossProviders(a: NewestFirstItem, b: NewestFirstItem): num
 // Sorts after every real vendor id, so that a position with it keeps all ties of that second.
 const AFTER_ALL_IDS = '\u{10FFFF}';
 
+/**
+ * Each refresh of a page makes the same cursors again, each a JSON text, a Buffer and a base64 text;
+ * they are remembered per provider by the item's creation time and vendor id (the same strings every
+ * time when the vendor's answer was remembered: UpstreamHttp.json).
+ */
+const newestFirstCursors = new Map<ProviderKey, (createdAt: string, vendorId: string) => string>();
+
+function newestFirstCursorOf(item: NewestFirstItem): string {
+  const { providerKey } = item;
+  let cursorOf = newestFirstCursors.get(providerKey);
+  if (cursorOf === undefined) {
+    cursorOf = rememberedPairs((c, i) => encodeCursor({ c, p: providerKey, i } satisfies NewestFirstCursor));
+    newestFirstCursors.set(providerKey, cursorOf);
+  }
+  return cursorOf(item.createdAt ?? EPOCH, item.vendorId);
+}
+
 /** Where `provider` resumes, given the last item the client saw across all providers. */
 export function providerPosition(provider: ProviderKey, cursor: NewestFirstCursor): NewestFirstPosition {
   if (provider === cursor.p) return { createdAt: cursor.c, vendorId: cursor.i };
@@ -175,7 +193,7 @@ export async function newestFirstConnection<T extends NewestFirstItem>(
   const merged = sortNewestFirst(lists.flat(), compareTiesAcrossProviders);
   const edges = merged.slice(0, first).map((node) => ({
     node,
-    cursor: encodeCursor({ c: node.createdAt ?? EPOCH, p: node.providerKey, i: node.vendorId } satisfies NewestFirstCursor),
+    cursor: newestFirstCursorOf(node),
   }));
   return connection(edges, merged.length > first, cursor !== null, null);
 }

@@ -1,12 +1,11 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { outsideBudget } from './upstream-budget.js';
+import { currentCall, within } from './call-context.js';
 
 /**
  * One pino logger for the gateway, with the paths that could hold credentials censored before
  * anything is written. Every line logged while a request or subscription is served carries its id,
- * from the request scope (AsyncLocalStorage), which also counts the upstream calls made on the
+ * from the request scope (call-context.ts), which also counts the upstream calls made on the
  * request's behalf: the HTTP layer below the adapters has no other way to know whose call it makes.
  */
 
@@ -20,26 +19,24 @@ export interface RequestScope {
   caller?: string;
 }
 
-const requestScope = new AsyncLocalStorage<RequestScope>();
-
 export function runInRequestScope<T>(requestId: string, fn: () => T, deadline?: number, caller?: string): T {
   const scope: RequestScope = { requestId, upstreamCalls: 0 };
   if (deadline !== undefined) scope.deadline = deadline;
   if (caller !== undefined) scope.caller = caller;
-  return requestScope.run(scope, fn);
+  return within({ request: scope }, fn);
 }
 
 export function currentRequestId(): string | undefined {
-  return requestScope.getStore()?.requestId;
+  return currentCall()?.request?.requestId;
 }
 
 export function noteUpstreamCall(): void {
-  const scope = requestScope.getStore();
+  const scope = currentCall()?.request;
   if (scope) scope.upstreamCalls += 1;
 }
 
 export function upstreamCallsSoFar(): number {
-  return requestScope.getStore()?.upstreamCalls ?? 0;
+  return currentCall()?.request?.upstreamCalls ?? 0;
 }
 
 /**
@@ -47,17 +44,17 @@ export function upstreamCallsSoFar(): number {
  * watcher's next tick) must not inherit that request's id, its deadline or its upstream budget.
  */
 export function outsideRequestScope<T>(fn: () => T): T {
-  return requestScope.exit(() => outsideBudget(fn));
+  return within({ request: undefined, budget: undefined }, fn);
 }
 
 /** The deadline of the request being served; `undefined` outside a request (the status watcher). */
 export function currentDeadline(): number | undefined {
-  return requestScope.getStore()?.deadline;
+  return currentCall()?.request?.deadline;
 }
 
 /** Whose request is being served; `undefined` outside a request. */
 export function currentCaller(): string | undefined {
-  return requestScope.getStore()?.caller;
+  return currentCall()?.request?.caller;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;

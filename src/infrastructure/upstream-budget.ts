@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { UpstreamRejection } from '../domain/errors.js';
+import { currentCall, within } from './call-context.js';
 
 /**
  * The upstream requests one GraphQL operation may make while it runs: its computed cost (at most
@@ -55,19 +55,15 @@ export class UpstreamBudget {
 /** A read's first attempt; anything else (a write, a retry) is counted and never refused. */
 export type UpstreamAttempt = 'read' | 'write' | 'retry';
 
-const current = new AsyncLocalStorage<UpstreamBudget>();
-
 /** Runs `fn` (an operation's execution) with every upstream call in it counted against `budget`. */
 export function runWithinBudget<T>(budget: UpstreamBudget, fn: () => T): T {
-  return current.run(budget, fn);
+  return within({ budget }, fn);
 }
 
 /** Background work an operation merely set off (a job's polls, the watcher's next round) is no operation's. */
 export function outsideBudget<T>(fn: () => T): T {
-  return current.exit(fn);
+  return within({ budget: undefined }, fn);
 }
-
-const followingWrite = new AsyncLocalStorage<true>();
 
 /**
  * Runs `fn`, the polls a write makes to follow its own asynchronous vendor job to its end (a ZStack
@@ -75,10 +71,11 @@ const followingWrite = new AsyncLocalStorage<true>();
  * refused, as the write itself is not (refusing one would leave the write's outcome unknown).
  */
 export function asPartOfWrite<T>(fn: () => T): T {
-  return followingWrite.run(true, fn);
+  return within({ followingWrite: true }, fn);
 }
 
 /** Called by the upstream layer before each attempt; outside an operation nothing is counted. */
 export function chargeUpstreamCall(attempt: UpstreamAttempt, providerName: string): void | Promise<void> {
-  return current.getStore()?.charge(attempt === 'read' && followingWrite.getStore() ? 'write' : attempt, providerName);
+  const call = currentCall();
+  return call?.budget?.charge(attempt === 'read' && call.followingWrite ? 'write' : attempt, providerName);
 }

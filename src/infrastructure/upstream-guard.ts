@@ -1,6 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CircuitStatus } from '../domain/provider.js';
 import { TransportError, UpstreamRejection } from '../domain/errors.js';
+import { currentCall, within } from './call-context.js';
 import { systemClock, type Clock } from './clock.js';
 import { currentCaller, runInRequestScope, type Logger } from './logger.js';
 import { Circuit, type CircuitSettings } from './upstream-circuit.js';
@@ -66,9 +66,6 @@ export function isCircuitFailure(error: unknown): boolean {
   return error instanceof TransportError && !(error instanceof UpstreamRejection);
 }
 
-/** Set while the probe runs: its calls go out although the circuit is not closed, and count for nothing. */
-const probing = new AsyncLocalStorage<true>();
-
 export class UpstreamGuard {
   readonly failures: UpstreamFailureLog;
   private readonly circuitState: Circuit;
@@ -108,7 +105,8 @@ export class UpstreamGuard {
 
   /** One attempt: through the circuit first (an open one rejects before queueing), then the lane. */
   attempt<T>(kind: CallKind, deadline: number, send: () => Promise<T>): Promise<T> {
-    const isProbe = probing.getStore() === true;
+    // Set while the probe runs: its calls go out although the circuit is not closed, and count for nothing.
+    const isProbe = currentCall()?.probing === true;
     if (!isProbe && !this.circuitState.admit()) return Promise.reject(this.circuitOpen());
     return this.lanes[kind].run(async () => {
       // Admitted again after the queue: the circuit may have opened while the call waited.
@@ -151,7 +149,7 @@ export class UpstreamGuard {
 
   private runProbe(): Promise<boolean> {
     const deadline = Date.now() + this.settings.circuit.probeTimeoutMs;
-    return probing.run(true, () => runInRequestScope(`circuit-probe:${this.providerName}`, () => this.probe(), deadline));
+    return within({ probing: true }, () => runInRequestScope(`circuit-probe:${this.providerName}`, () => this.probe(), deadline));
   }
 
   private circuitOpen(): UpstreamRejection {

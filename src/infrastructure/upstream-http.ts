@@ -6,6 +6,7 @@ import { chargeUpstreamCall } from './upstream-budget.js';
 import { DEFAULT_UPSTREAM_SETTINGS, isTransientResponse, MIN_ATTEMPT_MS, UpstreamGuard, type CallKind } from './upstream-guard.js';
 import { routeTemplate, vendorCodeOf } from './upstream-log.js';
 import { startUpstreamCall, type UpstreamIdentity } from './upstream-telemetry.js';
+import { ParsedBodies, parseJson } from './upstream-json.js';
 
 /**
  * Every upstream call goes through here: one undici Pool per vendor endpoint (keep-alive), the
@@ -53,6 +54,7 @@ export class UpstreamHttp {
   readonly basePath: string;
   readonly guard: UpstreamGuard;
   private readonly pool: Pool;
+  private readonly bodies = new ParsedBodies();
 
   constructor(
     endpoint: string,
@@ -103,6 +105,14 @@ export class UpstreamHttp {
       if (failure !== undefined) throw failure;
       return response!;
     }
+  }
+
+  /**
+   * The JSON body of the answer to `request`. A read's is the same frozen object while its path
+   * answers the same text (see ParsedBodies): a caller copies what it means to change.
+   */
+  json<T>(request: UpstreamRequest, response: UpstreamResponse, what: string): T {
+    return request.method === 'GET' ? this.bodies.parse<T>(request.path, response, what) : parseJson<T>(response, what);
   }
 
   /** Idempotent: a pool shared by several owners (an IAM endpoint, say) may be closed by each. */
@@ -202,13 +212,4 @@ function reasonOf(error: TransportError): string {
 function pathOnly(path: string): string {
   const index = path.indexOf('?');
   return index < 0 ? path : path.slice(0, index);
-}
-
-/** Parses a vendor's JSON body; a body that is not JSON is the vendor breaking its protocol. */
-export function parseJson<T = unknown>(response: UpstreamResponse, what: string): T {
-  try {
-    return JSON.parse(response.text) as T;
-  } catch {
-    throw new TransportError(`${what} answered HTTP ${response.status} with a body that is not JSON`, false);
-  }
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { TransportError, VendorError } from '../../domain/errors.js';
 import type { CircuitStatus, UpstreamGuard } from '../../infrastructure/upstream-guard.js';
-import { parseJson, UpstreamHttp, type UpstreamRequest, type UpstreamResponse } from '../../infrastructure/upstream-http.js';
+import { UpstreamHttp, type UpstreamRequest, type UpstreamResponse } from '../../infrastructure/upstream-http.js';
+import { parseJson } from '../../infrastructure/upstream-json.js';
 import type { ProviderKey } from '../../domain/provider.js';
 import { BoundedMap } from '../../domain/bounded-map.js';
 import { isZStackUuid, resubmissionsBetween, successorJobUuid } from './ids.js';
@@ -243,13 +244,14 @@ export class ZStackClient {
   }
 
   private async login(): Promise<string> {
-    const response = await this.http.request({
+    const login: UpstreamRequest = {
       method: 'PUT',
       path: '/v1/accounts/login',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ logInByAccount: { accountName: this.accountName, password: this.passwordSha512 } }),
-    });
-    const body = this.expectOk<{ inventory?: { uuid?: string } }>(response, 'login');
+    };
+    const response = await this.http.request(login);
+    const body = this.expectOk<{ inventory?: { uuid?: string } }>(login, response, 'login');
     const uuid = body.inventory?.uuid;
     if (typeof uuid !== 'string' || uuid === '') {
       throw new TransportError('ZStack login answered without a session uuid', false);
@@ -270,7 +272,7 @@ export class ZStackClient {
       sessionUuid = await this.currentSession();
       response = await this.http.request(this.withSession(request, sessionUuid));
     }
-    return this.expectOk<T>(response, what);
+    return this.expectOk<T>(request, response, what);
   }
 
   // --- async jobs ----------------------------------------------------------------------------
@@ -359,8 +361,9 @@ export class ZStackClient {
     return response.status === 503 && zstackErrorOf(response.text)?.code === SESSION_EXPIRED;
   }
 
-  private expectOk<T>(response: UpstreamResponse, what: string): T {
-    if (response.status === 200) return (response.text.trim() === '' ? {} : parseJson<T>(response, what)) as T;
+  /** The body of a 200 answer to `request`; a read's is frozen and shared (see UpstreamHttp.json). */
+  private expectOk<T>(request: UpstreamRequest, response: UpstreamResponse, what: string): T {
+    if (response.status === 200) return (response.text.trim() === '' ? {} : this.http.json<T>(request, response, what)) as T;
     throw this.errorOf(response, what);
   }
 

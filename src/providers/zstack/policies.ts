@@ -92,7 +92,8 @@ export class ZStackPolicies {
       group: groupFound.length > 0,
       jobs: jobsFound.map((job) => job.uuid),
       triggers: triggersFound.map((trigger) => trigger.uuid),
-      links: groupFound[0]?.triggersUuid ?? [],
+      // A copy: vendor rows are shared and frozen (UpstreamHttp.json), and this list grows below.
+      links: [...(groupFound[0]?.triggersUuid ?? [])],
     };
     try {
       if (!made.group) {

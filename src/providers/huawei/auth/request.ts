@@ -57,7 +57,10 @@ export async function huaweiRequest<T = unknown>(http: UpstreamHttp, auth: Huawe
     ({ response } = await send());
   }
   if (response.status < 200 || response.status >= 300) throw parseHuaweiError(call.providerKey, response, `${call.method} ${call.path}`);
-  return { status: response.status, headers: response.headers, body: parseBody<T>(response, `${call.method} ${call.path}`) };
+  const what = `${call.method} ${call.path}`;
+  // A read's body is frozen and shared while its path answers the same text (UpstreamHttp.json).
+  const parsed = response.text === '' ? (undefined as T) : http.json<T>({ method: call.method, path }, response, what);
+  return { status: response.status, headers: response.headers, body: parsed };
 }
 
 async function authorizeOrFail(
@@ -70,15 +73,6 @@ async function authorizeOrFail(
   } catch (error) {
     if (error instanceof IamError) throw new VendorError(providerKey, error.vendorCode, error.httpStatus, error.message);
     throw error;
-  }
-}
-
-function parseBody<T>(response: UpstreamResponse, what: string): T {
-  if (response.text === '') return undefined as T;
-  try {
-    return JSON.parse(response.text) as T;
-  } catch {
-    throw new TransportError(`${what} answered HTTP ${response.status} with a body that is not JSON`, false);
   }
 }
 
