@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { GraphQLInt, GraphQLObjectType, GraphQLSchema, execute, parse, subscribe, validate, type ExecutionArgs, type GraphQLError } from 'graphql';
 import type { OperationResult, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createLogger } from '../../src/infrastructure/logger.js';
 import { serveGraphqlWs, type WsExtra } from '../../src/server/graphql-ws-binding.js';
+import { wsListening } from '../support/ws-listening.js';
 
 /**
  * The gateway binds graphql-ws to its sockets itself (graphql-ws-binding.ts, instead of
@@ -77,14 +77,7 @@ async function serve(binding: 'graphql-ws' | 'gateway'): Promise<{ url: string; 
     subscribe: (args: ExecutionArgs) => subscribe(args) as OperationResult,
   };
   const handle = binding === 'graphql-ws' ? useServer(options, wsServer, 0) : serveGraphqlWs<WsExtra>(options, wsServer, createLogger({ level: 'silent' }));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    async close() {
-      await handle.dispose();
-      server.close();
-    },
-  };
+  return wsListening(server, handle);
 }
 
 type Step = { send: unknown } | { await: string };

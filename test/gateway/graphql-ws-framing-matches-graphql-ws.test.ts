@@ -1,11 +1,11 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { GraphQLError, GraphQLInt, GraphQLObjectType, GraphQLSchema, parse, subscribe, type ExecutionArgs } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { framedSubscriber } from '../../src/server/graphql-ws-framing.js';
+import { wsListening } from '../support/ws-listening.js';
 
 /**
  * The framed `next` messages are the bytes graphql-ws itself writes: the same operations against
@@ -55,14 +55,7 @@ async function serve(framed: boolean): Promise<{ url: string; close(): Promise<v
     wsServer,
     0,
   );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    async close() {
-      await handle.dispose();
-      server.close();
-    },
-  };
+  return wsListening(server, handle);
 }
 
 /** Opens a socket, runs one operation and returns every message for it, up to `complete` or `error`. */
