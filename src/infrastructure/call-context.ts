@@ -30,3 +30,12 @@ export function currentCall(): CallContext | undefined {
 export function within<T>(changes: CallContext, fn: () => T): T {
   return storage.run({ ...storage.getStore(), ...changes }, fn);
 }
+
+/**
+ * Runs `fn(a, b)` outside every request, operation, write and probe: for work started by whatever
+ * code happened to be running (a bus publish) that belongs to none of it. Arguments rather than a
+ * closure: it runs per subscriber and event.
+ */
+export function outsideEveryCall<A, B, T>(fn: (a: A, b: B) => T, a: A, b: B): T {
+  return storage.run(undefined as unknown as CallContext, fn, a, b);
+}

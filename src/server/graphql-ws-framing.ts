@@ -1,6 +1,7 @@
 import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
 import type WebSocket from 'ws';
+import { SubscriptionStream, type ResultSink } from './plugins/subscription-stream.js';
 
 /**
  * `next` messages of graphql-ws subscriptions, framed here instead of by graphql-ws. graphql-ws
@@ -59,10 +60,12 @@ export function framed(socket: WebSocket, id: string, result: Awaited<OperationR
 }
 
 /**
- * The loop is one async method that graphql-ws awaits once: no callbacks kept per socket (under tsx
+ * graphql-ws awaits `next()` once, for the whole subscription. A gateway stream whose events are
+ * pushed (subscription-stream.ts) sends each result as it is pushed: no promise per event and
+ * subscriber. Any other stream is pulled by one async loop: no callbacks kept per socket (under tsx
  * every named closure carries a property dictionary of its own, a quarter of a kilobyte each).
  */
-class FramedResults implements AsyncIterableIterator<never> {
+class FramedResults implements AsyncIterableIterator<never>, ResultSink {
   /**
    * The operation's id as JSON, kept as a string: a Buffer per socket would be a slice of Node's
    * shared 8 KiB pool and keep a whole slab alive (about 0.7 KiB of memory outside the heap each).
@@ -70,6 +73,8 @@ class FramedResults implements AsyncIterableIterator<never> {
   private readonly quotedId: string;
   private readonly quotedIdBytes: number;
   private readonly results: AsyncIterator<ExecutionResult>;
+  /** The pending `next()` of a pushed stream, settled when the results end or fail. */
+  private outcome: { resolve(done: IteratorResult<never>): void; reject(error: unknown): void } | null = null;
 
   constructor(
     private readonly socket: WebSocket,
@@ -82,7 +87,34 @@ class FramedResults implements AsyncIterableIterator<never> {
     this.results = results[Symbol.asyncIterator]();
   }
 
-  async next(): Promise<IteratorResult<never>> {
+  next(): Promise<IteratorResult<never>> {
+    const results = this.results;
+    if (!(results instanceof SubscriptionStream && results.pushable)) return this.pulled();
+    return new Promise((resolve, reject) => {
+      this.outcome = { resolve, reject };
+      results.pushTo(this);
+    });
+  }
+
+  result(result: ExecutionResult): void {
+    try {
+      this.send(this.masking.result(result));
+    } catch (error) {
+      // As when pulled: the failure ends the subscription with graphql-ws's `error` message.
+      void this.results.return?.();
+      this.failed(error);
+    }
+  }
+
+  complete(): void {
+    this.outcome?.resolve(DONE);
+  }
+
+  failed(error: unknown): void {
+    this.outcome?.reject(this.masking.thrown(error));
+  }
+
+  private async pulled(): Promise<IteratorResult<never>> {
     // No local variable holds a result: a suspended async frame keeps its locals, so a local would
     // keep the last result sent (its whole data tree) alive per subscriber until the next event.
     try {

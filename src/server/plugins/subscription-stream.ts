@@ -1,4 +1,6 @@
 import type { ExecutionArgs, ExecutionResult } from 'graphql';
+import { outsideEveryCall } from '../../infrastructure/call-context.js';
+import { isPushing, type ItemReceiver } from '../../live/pubsub.js';
 
 /**
  * One subscription's results, and everything the gateway does around them, in one iterator layer.
@@ -41,6 +43,17 @@ export function takeStream(args: ExecutionArgs): AsyncIterableIterator<Execution
   return stream;
 }
 
+/**
+ * Where a stream's results go when they are pushed (graphql-ws-framing.ts) rather than pulled. None
+ * of these may throw: they run within the bus's delivery to every subscriber.
+ */
+export interface ResultSink {
+  result(result: ExecutionResult): void;
+  /** The results ended: the source ended, or the client or the server ended the subscription. */
+  complete(): void;
+  failed(error: unknown): void;
+}
+
 /** Maps a source event to its result (shared between subscribers where it can be). */
 export type ResultOf = (stream: SubscriptionStream<any>, event: unknown) => ExecutionResult | Promise<ExecutionResult>;
 
@@ -68,7 +81,7 @@ export class SubscriptionPlan<Context> {
  * A plain class with no callback per instance, and one promise per event where layers made one
  * each.
  */
-export class SubscriptionStream<Context> implements AsyncIterableIterator<ExecutionResult> {
+export class SubscriptionStream<Context> implements AsyncIterableIterator<ExecutionResult>, ItemReceiver<unknown> {
   readonly startedAt = performance.now();
   /** Results delivered so far: the first one is the current state. */
   delivered = 0;
@@ -76,6 +89,7 @@ export class SubscriptionStream<Context> implements AsyncIterableIterator<Execut
   opened = false;
   private source: AsyncIterator<unknown> | null = null;
   private over = false;
+  private sink: ResultSink | null = null;
 
   constructor(
     readonly args: ExecutionArgs,
@@ -129,6 +143,51 @@ export class SubscriptionStream<Context> implements AsyncIterableIterator<Execut
     );
   }
 
+  /** The source can push its events (the bus's event streams can), so that results can be pushed to a sink. */
+  get pushable(): boolean {
+    return this.source !== null && !this.over && this.sink === null && isPushing(this.source);
+  }
+
+  /**
+   * From now on each result goes to `sink` as its event arrives, with no promise per event (only
+   * when `pushable`; `next()` is not called any more). An execution that returns a promise holds
+   * the events behind it until it settles, as iterating would.
+   */
+  pushTo(sink: ResultSink): void {
+    this.sink = sink;
+    if (this.source && isPushing(this.source)) this.source.pushTo(this);
+  }
+
+  /**
+   * An event pushed by the source, within the bus's delivery (or the current state's read): run
+   * outside whatever call published it, as it would run when pulled, so that the execution's logs
+   * and upstream budget are not the publisher's.
+   */
+  receive(item: IteratorResult<unknown>): boolean {
+    return outsideEveryCall(received, this, item);
+  }
+
+  /** Hands a result (or the end) to the sink; false when nothing more is to be pushed. */
+  pass(result: IteratorResult<ExecutionResult>): boolean {
+    if (result.done) {
+      this.sink!.complete();
+      return false;
+    }
+    this.sink!.result(result.value);
+    return true;
+  }
+
+  /** Making a pushed result threw (the stream has ended), or its promise failed. */
+  pushFailed(error: unknown): false {
+    this.sink!.failed(error);
+    return false;
+  }
+
+  /** A promised result was pushed: the events held behind it come now. */
+  resume(): void {
+    if (this.source && isPushing(this.source)) this.source.resume();
+  }
+
   /** Runs `execute` (an execution of the payload for this subscriber) within every concern's `execution`. */
   execute<T>(execute: () => T, index = 0): T {
     const executors = this.plan.executors;
@@ -151,7 +210,7 @@ export class SubscriptionStream<Context> implements AsyncIterableIterator<Execut
     return this;
   }
 
-  private resultOf(item: IteratorResult<unknown>): IteratorResult<ExecutionResult> | Promise<IteratorResult<ExecutionResult>> {
+  resultOf(item: IteratorResult<unknown>): IteratorResult<ExecutionResult> | Promise<IteratorResult<ExecutionResult>> {
     if (item.done) {
       this.end(undefined, undefined);
       return DONE;
@@ -175,6 +234,21 @@ export class SubscriptionStream<Context> implements AsyncIterableIterator<Execut
     this.over = true;
     liveStreams.delete(this.args);
     for (const concern of this.plan.enders) concern.ended!(this, single, failure);
+  }
+}
+
+/** SubscriptionStream.receive's work, a function of its own so that no closure is made per event. */
+function received(stream: SubscriptionStream<unknown>, item: IteratorResult<unknown>): boolean {
+  try {
+    const result = stream.resultOf(item);
+    if (!(result instanceof Promise)) return stream.pass(result);
+    result.then(
+      (settled) => stream.pass(settled) && stream.resume(),
+      (error: unknown) => stream.pushFailed(error),
+    );
+    return false;
+  } catch (error) {
+    return stream.pushFailed(error);
   }
 }
 
