@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import type { Duplex } from 'node:stream';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions, type WebSocket as GraphqlWsSocket } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../infrastructure/logger.js';
@@ -18,6 +19,8 @@ import type { Logger } from '../infrastructure/logger.js';
 
 export interface WsExtra {
   socket: WebSocket;
+  /** The connection under the WebSocket, for frames written whole (graphql-ws-framing.ts). */
+  wire: Duplex;
   request?: http.IncomingMessage;
 }
 
@@ -40,7 +43,7 @@ export function serveGraphqlWs<E extends WsExtra>(options: ServerOptions<Record<
   });
   wsServer.on('connection', (socket, request) => {
     if (initWaitMs > 0 && Number.isFinite(initWaitMs)) initWaits.set(socket, setTimeout(closeUninitialised, initWaitMs, socket));
-    const closed = server.opened(new Connection(socket, log), { socket, request } as E);
+    const closed = server.opened(new Connection(socket, log), { socket, wire: request.socket as Duplex, request } as E);
     socket.on('close', (code, reason) => void closed(code, String(reason)));
   });
   return {

@@ -1,5 +1,6 @@
 import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
+import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import { SubscriptionStream, type ResultSink } from './plugins/subscription-stream.js';
 
@@ -50,13 +51,13 @@ export function serialisedPayload(result: ExecutionResult): Buffer {
  * they fail (graphql-ws sends `error`), while each result goes to the socket as a framed `next`
  * message. A single result (a subscription that failed before it started) passes through untouched.
  */
-export function framedSubscriber(socket: WebSocket, id: string, subscribe: (args: ExecutionArgs) => OperationResult) {
-  return async (args: ExecutionArgs): Promise<AsyncIterable<never> | ExecutionResult> => framed(socket, id, await subscribe(args));
+export function framedSubscriber(socket: WebSocket, wire: Duplex, id: string, subscribe: (args: ExecutionArgs) => OperationResult) {
+  return async (args: ExecutionArgs): Promise<AsyncIterable<never> | ExecutionResult> => framed(socket, wire, id, await subscribe(args));
 }
 
 /** framedSubscriber's answer for a result already made. */
-export function framed(socket: WebSocket, id: string, result: Awaited<OperationResult>, masking = UNMASKED): AsyncIterable<never> | ExecutionResult {
-  return Symbol.asyncIterator in result ? new FramedResults(socket, id, result as AsyncIterable<ExecutionResult>, masking) : (result as ExecutionResult);
+export function framed(socket: WebSocket, wire: Duplex, id: string, result: Awaited<OperationResult>, masking = UNMASKED): AsyncIterable<never> | ExecutionResult {
+  return Symbol.asyncIterator in result ? new FramedResults(socket, wire, id, result as AsyncIterable<ExecutionResult>, masking) : (result as ExecutionResult);
 }
 
 /**
@@ -78,6 +79,7 @@ class FramedResults implements AsyncIterableIterator<never>, ResultSink {
 
   constructor(
     private readonly socket: WebSocket,
+    private readonly wire: Duplex,
     id: string,
     results: AsyncIterable<ExecutionResult>,
     private readonly masking: StreamMasking,
@@ -142,17 +144,51 @@ class FramedResults implements AsyncIterableIterator<never>, ResultSink {
     return this;
   }
 
+  /**
+   * The whole WebSocket frame, header and message, in one buffer and one write to the connection:
+   * ws's send would write them as two (a writev) after an options object and a header buffer of
+   * its own. Safe beside ws's own writes, which are whole frames written at once, as long as it
+   * neither compresses nor queues: the gateway's server negotiates no permessage-deflate; a socket
+   * that did is sent to through ws.
+   */
   private send(result: ExecutionResult): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
     const payload = serialisedPayload(result);
-    const frame = Buffer.allocUnsafe(OPEN.length + this.quotedIdBytes + TYPE.length + payload.length + CLOSE.length);
-    let at = OPEN.copy(frame, 0);
+    const length = OPEN.length + this.quotedIdBytes + TYPE.length + payload.length + CLOSE.length;
+    const whole = this.socket.extensions === '';
+    const frame = Buffer.allocUnsafe(length + (whole ? headerLength(length) : 0));
+    let at = whole ? writeHeader(frame, length) : 0;
+    at += OPEN.copy(frame, at);
     at += frame.write(this.quotedId, at);
     at += TYPE.copy(frame, at);
     at += payload.copy(frame, at);
     CLOSE.copy(frame, at);
-    this.socket.send(frame, TEXT);
+    if (whole) this.wire.write(frame);
+    else this.socket.send(frame, TEXT);
   }
+}
+
+/** Bytes of the header of a server's frame (unmasked) carrying `length` bytes (RFC 6455, 5.2). */
+function headerLength(length: number): number {
+  return length < 126 ? 2 : length < 65_536 ? 4 : 10;
+}
+
+/** The header of a final, uncompressed, unmasked text frame, as ws writes it; returns its length. */
+function writeHeader(frame: Buffer, length: number): number {
+  frame[0] = 0x81;
+  if (length < 126) {
+    frame[1] = length;
+    return 2;
+  }
+  if (length < 65_536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+    return 4;
+  }
+  frame[1] = 127;
+  frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
+  frame.writeUInt32BE(length >>> 0, 6);
+  return 10;
 }
 
 const DONE: IteratorResult<never> = Object.freeze({ value: undefined, done: true });

@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import type { Duplex } from 'node:stream';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -92,7 +93,7 @@ export function attachGraphqlWs(server: http.Server, deps: GraphqlWsDependencies
             document,
             variableValues: payload.variables,
             contextValue,
-            rootValue: new WsOperation(ctx.extra.socket, id, requestId, caller, { execute, subscribe }, masking),
+            rootValue: new WsOperation(ctx.extra.socket, ctx.extra.wire, id, requestId, caller, { execute, subscribe }, masking),
           };
         }, undefined, caller);
       },
@@ -120,6 +121,7 @@ export function attachGraphqlWs(server: http.Server, deps: GraphqlWsDependencies
 class WsOperation {
   constructor(
     private readonly socket: WebSocket,
+    private readonly wire: Duplex,
     private readonly id: string,
     private readonly requestId: string,
     private readonly caller: string | undefined,
@@ -139,7 +141,7 @@ class WsOperation {
   async subscribe(args: ExecutionArgs): Promise<AsyncIterable<never> | ExecutionResult> {
     const result = await runInRequestScope(this.requestId, () => this.enveloped.subscribe(args), undefined, this.caller);
     const stream = Symbol.asyncIterator in result ? takeStream(args) : undefined;
-    return stream ? framed(this.socket, this.id, stream, this.masking) : framed(this.socket, this.id, result, UNMASKED);
+    return stream ? framed(this.socket, this.wire, this.id, stream, this.masking) : framed(this.socket, this.wire, this.id, result, UNMASKED);
   }
 }
 

@@ -39,7 +39,7 @@ type Executor = (args: ExecutionArgs) => OperationResult;
 async function serve(framed: boolean): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer();
   const wsServer = new WebSocketServer({ server });
-  const handle = useServer<Record<string, unknown>, { socket: WebSocket }>(
+  const handle = useServer<Record<string, unknown>, { socket: WebSocket; request: http.IncomingMessage }>(
     framed
       ? {
           schema,
@@ -48,7 +48,7 @@ async function serve(framed: boolean): Promise<{ url: string; close(): Promise<v
             schema,
             document: parse(payload.query),
             variableValues: payload.variables,
-            rootValue: { subscribe: framedSubscriber(ctx.extra.socket, id, subscribe as Executor) },
+            rootValue: { subscribe: framedSubscriber(ctx.extra.socket, ctx.extra.request.socket, id, subscribe as Executor) },
           }),
         }
       : { schema },
