@@ -18,15 +18,15 @@ const ticks = new GraphQLObjectType({
   fields: {
     ticks: {
       type: GraphQLInt,
-      args: { count: { type: GraphQLInt }, failAt: { type: GraphQLInt }, throwAt: { type: GraphQLInt } },
+      args: { count: { type: GraphQLInt }, failAt: { type: GraphQLInt }, throwAt: { type: GraphQLInt }, pad: { type: GraphQLInt } },
       subscribe: async function* (_root, { count, throwAt }: { count: number; throwAt?: number }) {
         for (let tick = 1; tick <= count; tick += 1) {
           if (tick === throwAt) throw new Error(`the stream broke at ${tick}`);
           yield tick;
         }
       },
-      resolve: (tick: number, { failAt }: { failAt?: number }) => {
-        if (tick === failAt) throw new GraphQLError(`tick ${tick} failed`, { extensions: { code: 'TICK_FAILED' } });
+      resolve: (tick: number, { failAt, pad }: { failAt?: number; pad?: number }) => {
+        if (tick === failAt) throw new GraphQLError(`tick ${tick} failed${'.'.repeat(pad ?? 0)}`, { extensions: { code: 'TICK_FAILED' } });
         return tick;
       },
     },
@@ -93,6 +93,9 @@ describe('graphql-ws framing', () => {
     ['a tick with a field error, framed with its errors', 'subscription { ticks(count: 3, failAt: 2) }', ['next', 'next', 'next', 'complete']],
     ['a stream that fails: error, no complete', 'subscription { ticks(count: 3, throwAt: 2) }', ['next', 'error']],
     ['a query over the socket, untouched', '{ tick }', ['next', 'complete']],
+    // A frame's length takes 7 bits, 16 bits or 64 bits of its header (RFC 6455, 5.2).
+    ['a frame whose length takes 16 bits', 'subscription { ticks(count: 2, failAt: 1, pad: 300) }', ['next', 'next', 'complete']],
+    ['a frame whose length takes 64 bits', 'subscription { ticks(count: 2, failAt: 1, pad: 70000) }', ['next', 'next', 'complete']],
   ])('%s: the same bytes as plain graphql-ws', async (_name, query, types) => {
     const [expected, actual] = await Promise.all([run(plain.url, query), run(framed.url, query)]);
     expect(actual).toEqual(expected);
