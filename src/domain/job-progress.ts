@@ -60,6 +60,26 @@ export function advanceJob(job: JobRecord, said: JobState | null, at: string): J
   };
 }
 
+/**
+ * The one bound on waiting for a vendor to record a job's work (`jobs.unrecordedTimeoutMs`). A
+ * policy run is followed through what the vendor records of it (ZStack's scheduler history, VBS's
+ * backup tasks, CBR's checkpoint backups); a vendor that accepted the run and still records
+ * nothing `limitMs` after the job started did not run it, for this target at least (the job of a
+ * disk taken out of the policy just before the run). Then the job ends FAILED with
+ * `RUN_NOT_RECORDED`, instead of RUNNING forever. The start is the job's `createdAt`, which the
+ * job store keeps over a restart. Any other answer is returned as it is.
+ */
+export function endUnrecorded(job: Pick<JobRecord, 'createdAt'>, said: JobState | null, atMs: number, limitMs: number): JobState | null {
+  if (!said?.unrecorded || said.status !== 'RUNNING' || atMs - Date.parse(job.createdAt) < limitMs) return said;
+  const message = `The vendor recorded no run for this job within ${durationText(limitMs)} of its start (jobs.unrecordedTimeoutMs), so it is taken as not run; look at the target's backups before running it again`;
+  return { status: 'FAILED', progress: null, error: { code: 'RUN_NOT_RECORDED', message, vendorCode: null }, resource: null };
+}
+
+function durationText(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.ceil(ms / 1000)} s`;
+}
+
 function laterProgress(known: number | null, said: number | null): number | null {
   if (known === null) return said;
   return said === null ? known : Math.max(known, said);

@@ -127,6 +127,12 @@ export interface JobState {
    * a third time (see providers/huawei/unconfirmed-creates.ts). Absent for every other job.
    */
   resent?: true;
+  /**
+   * The vendor accepted the request but has recorded nothing of the work this job follows yet (a
+   * policy run's history entry or backup task, a checkpoint's backup). Such a job does not run
+   * forever: see `endUnrecorded` (domain/job-progress.ts). Absent once anything is recorded.
+   */
+  unrecorded?: true;
 }
 
 /**

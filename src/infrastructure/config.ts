@@ -143,11 +143,19 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    /** Legacy: `watcher.minIntervalMs` replaces it and wins when both are given. */
     jobs: z
-      .object({ pollIntervalMs: z.number().int().min(10).max(60_000).default(1_000) })
+      .object({
+        /** Legacy: `watcher.minIntervalMs` replaces it and wins when both are given. */
+        pollIntervalMs: z.number().int().min(10).max(60_000).default(1_000),
+        /**
+         * How long a job waits for its vendor to record the work it follows (a policy run's history
+         * entry or backup task, a checkpoint's backup) before it ends FAILED with RUN_NOT_RECORDED.
+         * Below the watch registry's one-day hold on moving jobs.
+         */
+        unrecordedTimeoutMs: z.number().int().min(10_000).max(6 * 60 * 60_000).default(30 * 60_000),
+      })
       .strict()
-      .default({ pollIntervalMs: 1_000 }),
+      .prefault({}),
     /** The status watcher: one poller per provider instance, whatever the number of subscribers. */
     watcher: z
       .object({

@@ -67,7 +67,7 @@ export function createLiveStatus({ config, log, clock, providers, hasJobCallback
   const watcherLog = log.child({ component: 'watcher' });
   const minIntervalMs = config.watcher.minIntervalMs ?? config.jobs.pollIntervalMs;
 
-  const registry = new WatchRegistry(store, bus, clock, watcherLog, config.watcher.maxWatchedPerProvider);
+  const registry = new WatchRegistry(store, bus, clock, watcherLog, config.watcher.maxWatchedPerProvider, config.jobs.unrecordedTimeoutMs);
   const currentStates = new Map<ProviderKey, CurrentState>(
     providers.map((provider) => [provider.key, new CurrentState(provider, registry, clock, Math.max(minIntervalMs, CURRENT_STATE_TTL_MS))]),
   );

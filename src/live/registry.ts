@@ -1,4 +1,4 @@
-import { advanceJob, isFinished } from '../domain/job-progress.js';
+import { advanceJob, endUnrecorded, isFinished } from '../domain/job-progress.js';
 import type { JobRecord, JobState, ProviderKey, ResourceRef, WatchedItem } from '../domain/provider.js';
 import { isoAt, type Clock } from '../infrastructure/clock.js';
 import type { Logger } from '../infrastructure/logger.js';
@@ -31,7 +31,8 @@ export class WatchRegistry implements WatchList, Sightings {
   /**
    * `maxWatched`: backups (and, apart, snapshots) one provider may have watched at once; what comes
    * beyond is not followed until watched ones settle. Jobs are never refused: each job the gateway
-   * started is followed to its end.
+   * started is followed to its end. `unrecordedTimeoutMs`: how long a job waits for its vendor to
+   * record anything of it (`endUnrecorded`).
    */
   constructor(
     private readonly store: WatchStore,
@@ -39,6 +40,7 @@ export class WatchRegistry implements WatchList, Sightings {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly maxWatched: number,
+    private readonly unrecordedTimeoutMs: number,
   ) {}
 
   // --- jobs ---------------------------------------------------------------------------------------
@@ -87,7 +89,7 @@ export class WatchRegistry implements WatchList, Sightings {
   }
 
   async sawJob(job: JobRecord, said: JobState | null): Promise<JobRecord> {
-    const next = advanceJob(job, said, isoAt(this.clock));
+    const next = advanceJob(job, endUnrecorded(job, said, this.clock.now(), this.unrecordedTimeoutMs), isoAt(this.clock));
     if (fingerprintOf('job', next) === fingerprintOf('job', job)) return job;
     // Refused: another replica stored a later state meanwhile, and that is where the job stands.
     if (!(await this.commit('job', next, 'publish'))) return (await this.job(job.providerKey, job.vendorId)) ?? job;

@@ -27,7 +27,7 @@ interface Watching {
 
 async function watching(provider: BackupProvider, ids: string[], kind: ResourceKind = 'backup'): Promise<Watching> {
   const bus = new MemoryBus();
-  const registry = new WatchRegistry(new MemoryWatchStore(bus, systemClock), bus, systemClock, log, 1_000);
+  const registry = new WatchRegistry(new MemoryWatchStore(bus, systemClock), bus, systemClock, log, 1_000, 1_800_000);
   const events: StatusEvent[] = [];
   bus.listen(bus.topic(kind, provider.key), (event) => events.push(event));
   if (kind === 'backup') await registry.learn(kind, provider.key, (await provider.getBackups(ids)).filter((record) => record !== null), 'publish');

@@ -35,7 +35,7 @@ function localReplicas(storeOf: (bus: Bus) => WatchStore): () => Promise<Replica
     const store = storeOf(bus);
     const heard: StatusEvent<'job'>[] = [];
     bus.listen(bus.topic('job', PROVIDER), (event) => heard.push(event));
-    return { a: new WatchRegistry(store, bus, systemClock, log, 1_000), b: new WatchRegistry(store, bus, systemClock, log, 1_000), heard, settled: async () => {} };
+    return { a: new WatchRegistry(store, bus, systemClock, log, 1_000, 1_800_000), b: new WatchRegistry(store, bus, systemClock, log, 1_000, 1_800_000), heard, settled: async () => {} };
   };
 }
 
@@ -51,7 +51,7 @@ async function redisReplicas(): Promise<Replicas> {
     const redis = connect(prefix);
     connections.push(redis);
     const bus: Bus = new RedisBus(redis);
-    return { redis, bus, registry: new WatchRegistry(new RedisWatchStore(redis, bus, systemClock), bus, systemClock, log, 1_000) };
+    return { redis, bus, registry: new WatchRegistry(new RedisWatchStore(redis, bus, systemClock), bus, systemClock, log, 1_000, 1_800_000) };
   });
   const heard: StatusEvent<'job'>[] = [];
   const topic = a!.bus.topic('job', PROVIDER);

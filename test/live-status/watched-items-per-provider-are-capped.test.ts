@@ -90,7 +90,7 @@ describe.each(stores)('watch cap per provider (%s store)', (_name, build) => {
   it('refuses what comes beyond the cap, logs it once per crossing, and admits again once watched ones settle', async () => {
     const { bus, store } = build();
     const { log, lines } = logged();
-    const registry = new WatchRegistry(store, bus, systemClock, log, CAP);
+    const registry = new WatchRegistry(store, bus, systemClock, log, CAP, 1_800_000);
     const ids = async () => (await registry.watched('backup', PROVIDER)).map(({ id }) => id).sort();
     const capLines = () => lines.filter((line) => line.msg.startsWith('watch cap'));
 

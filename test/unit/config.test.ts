@@ -145,6 +145,14 @@ describe('the config file is validated in full before anything starts', () => {
     expect(config.subscriptions).toMatchObject({ maxPerKey: 500, maxSocketsPerKey: 50, maxPayloadBytes: 65_536 });
     expect(config.tenants[0]!.apiKeys[0]).toEqual({ sha256: KEY_HASH, federationRouter: false });
   });
+
+  it('gives a job 30 minutes for its vendor to record it unless told otherwise, from 10 s to 6 h', () => {
+    const withJobs = (jobs?: Record<string, number>) => ({ tenants: [{ name: 'acme', apiKeys: [{ sha256: KEY_HASH }] }], ...(jobs ? { jobs } : {}) });
+    expect(parseConfig(withJobs(), {}).jobs).toEqual({ pollIntervalMs: 1_000, unrecordedTimeoutMs: 1_800_000 });
+    expect(parseConfig(withJobs({ unrecordedTimeoutMs: 120_000 }), {}).jobs).toEqual({ pollIntervalMs: 1_000, unrecordedTimeoutMs: 120_000 });
+    expect(problemsOf(withJobs({ unrecordedTimeoutMs: 1_000 }))).toEqual([expect.stringMatching(/^jobs\.unrecordedTimeoutMs:/)]);
+    expect(problemsOf(withJobs({ unrecordedTimeoutMs: 7 * 3_600_000 }))).toEqual([expect.stringMatching(/^jobs\.unrecordedTimeoutMs:/)]);
+  });
 });
 
 describe('upstream settings (circuit, retry, queues) are validated, defaulted and overridable per provider', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advanceJob, isFinished, jobRank, startedJobRecord } from '../../src/domain/job-progress.js';
+import { advanceJob, endUnrecorded, isFinished, jobRank, startedJobRecord } from '../../src/domain/job-progress.js';
 import type { JobRecord, JobState } from '../../src/domain/provider.js';
 
 const AT = '2026-12-01T02:00:00.000Z';
@@ -65,5 +65,32 @@ describe('job progression: PENDING → RUNNING → SUCCEEDED | FAILED, never bac
     expect(new Set(ranks).size).toBe(ranks.length);
     expect(jobRank({ status: 'FAILED', progress: null })).toBe(jobRank({ status: 'SUCCEEDED', progress: null }));
     expect(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED'].map((status) => isFinished(status as JobState['status']))).toEqual([false, false, true, true]);
+  });
+});
+
+describe('a job whose vendor records nothing of it ends at one bound', () => {
+  const startMs = Date.parse(AT);
+  const unrecorded: JobState = { status: 'RUNNING', progress: null, error: null, resource: null, unrecorded: true };
+
+  it('keeps RUNNING before the bound and ends FAILED with RUN_NOT_RECORDED from it on, the bound named', () => {
+    expect(endUnrecorded(started(), unrecorded, startMs + 90_000 - 1, 90_000)).toBe(unrecorded);
+    expect(endUnrecorded(started(), unrecorded, startMs + 90_000, 90_000)).toEqual({
+      status: 'FAILED',
+      progress: null,
+      error: { code: 'RUN_NOT_RECORDED', message: expect.stringContaining('within 90 s of its start'), vendorCode: null },
+      resource: null,
+    });
+    expect(endUnrecorded(started(), unrecorded, startMs + 3_600_000, 1_800_000)!.error!.message).toContain('within 30 min of its start');
+  });
+
+  it('leaves alone what the vendor recorded, a vendor that no longer knows the job, and a job not started by a run', () => {
+    const late = startMs + 86_400_000;
+    expect(endUnrecorded(started(), said('RUNNING', 10), late, 1_000)).toEqual(said('RUNNING', 10));
+    expect(endUnrecorded(started(), null, late, 1_000)).toBeNull();
+    expect(endUnrecorded(started(), { ...said('SUCCEEDED', 100), unrecorded: true }, late, 1_000)!.status).toBe('SUCCEEDED');
+  });
+
+  it('never leaves the flag in the stored record', () => {
+    expect(advanceJob(started(), { status: 'RUNNING', progress: null, error: null, resource: null, unrecorded: true }, LATER)).not.toHaveProperty('unrecorded');
   });
 });

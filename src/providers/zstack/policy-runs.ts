@@ -93,7 +93,7 @@ export async function pollRun(client: ZStackClient, run: RunJob, backups: (ids: 
     sort: { field: 'id', direction: 'asc' },
   });
   const entry = inventories[0];
-  if (!entry) return { status: 'RUNNING', progress: null, error: null, resource: null };
+  if (!entry) return { status: 'RUNNING', progress: null, error: null, resource: null, unrecorded: true };
   if (!entry.success) return { status: 'FAILED', progress: null, error: { code: 'VENDOR_ERROR', ...reasonOf(entry.resultDump) }, resource: null };
   const named = [...new Set(entry.resultDump?.match(UUIDS) ?? [])];
   const found = (named.length ? await backups(named) : []).filter((record): record is BackupRecord => record !== null);

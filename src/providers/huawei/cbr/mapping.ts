@@ -131,7 +131,7 @@ export function logToJobState(log: CbrOperationLog, resource: JobState['resource
  * operation log gives.
  */
 export function checkpointBackupState(backup: CbrBackup | null, failedLog: CbrOperationLog | null): JobState {
-  if (backup === null) return { status: 'RUNNING', progress: null, error: null, resource: null };
+  if (backup === null) return { status: 'RUNNING', progress: null, error: null, resource: null, unrecorded: true };
   const resource = { type: 'Backup' as const, vendorId: backup.id };
   const status = backupStatus(backup.status);
   if (status === 'AVAILABLE') return { status: 'SUCCEEDED', progress: 100, error: null, resource };

@@ -49,7 +49,7 @@ export async function executePolicy(client: VbsClient, request: RunBackupPolicyR
 export async function pollRunSlot(key: ProviderKey, client: VbsClient, slot: RunSlot): Promise<JobState> {
   const task = (await client.backupTasksAfter(slot.policyId, slot.afterTask, slot.position + 1))[slot.position];
   const running: JobState = { status: 'RUNNING', progress: null, error: null, resource: null };
-  if (!task) return running;
+  if (!task) return { ...running, unrecorded: true };
   const [found] = task.backup_name ? await client.listBackups({ volumeId: task.resource_id, name: task.backup_name, limit: 1 }) : [];
   const backup = found ? toBackupRecord(key, found) : null;
   const resource = backup && { type: 'Backup' as const, vendorId: backup.vendorId };
