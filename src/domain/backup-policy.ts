@@ -262,3 +262,13 @@ export function utcTimesOfDay(plan: PlannedSchedule): string[] {
 }
 
 export const NO_LONG_TERM = { daily: null, weekly: null, monthly: null, yearly: null } as const;
+
+/**
+ * A policy switched off is not run now, on any vendor (one rule): ZStack would run none of a
+ * disabled group's jobs (zstack.md §12.4); what VBS and CBR do with a run of one is not documented
+ * (huawei.md A.9, huawei-cbr.md F.6), so the gateway does not find out by trying. Each adapter reads
+ * `enabled` as its policy record does, and refuses before anything is sent.
+ */
+export function refuseDisabledRun(policy: Pick<BackupPolicyRecord, 'name' | 'enabled'>): void {
+  if (!policy.enabled) throw new ValidationError('id', 'policy-disabled', `${policy.name} is switched off (enabled: false), and a disabled policy is not run: switch it on first`);
+}

@@ -256,7 +256,8 @@ recordMutation('runBackupPolicy', {
   description: [
     'Backs up now what the policy backs up, as the vendor\'s own run (its retention applies): one job per backup the run makes, each',
     'followed until its backup is made (SUCCEEDED, the Backup its resource) or failed (FAILED, with the vendor\'s reason). ZStack: the',
-    'policy\'s trigger run now, one job per volume; a disabled policy is refused (rule policy-disabled), as ZStack would run nothing.',
+    'policy\'s trigger run now, one job per volume. A disabled policy (enabled: false) is refused on every vendor, rule policy-disabled,',
+    'before anything is sent.',
     'VBS: the policy executed, one job per disk it holds; VBS cannot list a policy\'s disks, so each job follows one of the run\'s',
     'backup tasks in the order VBS lists them, and its disk is known once its Backup is (the Backup\'s volume).',
     'CBR has no run API: one checkpoint of each vault the policy is bound to, one job per resource backed up.',

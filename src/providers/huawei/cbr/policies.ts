@@ -1,9 +1,10 @@
-import type {
-  AttachBackupPolicyRequest,
-  BackupPolicyRecord,
-  CreateBackupPolicyRequest,
-  RunBackupPolicyRequest,
-  UpdateBackupPolicyRequest,
+import {
+  refuseDisabledRun,
+  type AttachBackupPolicyRequest,
+  type BackupPolicyRecord,
+  type CreateBackupPolicyRequest,
+  type RunBackupPolicyRequest,
+  type UpdateBackupPolicyRequest,
 } from '../../../domain/backup-policy.js';
 import { ValidationError, VendorError } from '../../../domain/errors.js';
 import type { OffsetPage, Page, ProviderKey, ResourceRef, StartedJob } from '../../../domain/provider.js';
@@ -133,6 +134,7 @@ export class CbrPolicies {
     if (!isUuid(request.policyId)) return null;
     const policy = await this.client.getPolicy(request.policyId);
     if (!policy) return null;
+    refuseDisabledRun(toPolicyRecord(this.key, policy));
     const bound = new Set((policy.associated_vaults ?? []).map((v) => v.vault_id));
     if (bound.size === 0) return [];
     const vaults = (await this.allVaults()).filter((vault) => bound.has(vault.id));

@@ -177,6 +177,11 @@ function retentionOf(retention: BackupRetention): Partial<VbsScheduledPolicy> {
   return retention.maxBackups !== null ? { rentention_num: retention.maxBackups } : { rentention_day: retention.retentionDays! };
 }
 
+/** VBS has no enable API: a policy runs on schedule while its `status` is ON (A.9). */
+export function isSwitchedOn(policy: VbsPolicy): boolean {
+  return policy.scheduled_policy.status === 'ON';
+}
+
 function toPolicyRecord(providerKey: ProviderKey, policy: VbsPolicy, diskIds: string[]): BackupPolicyRecord {
   const scheduled = policy.scheduled_policy;
   const utcMinutes = scheduled.start_time.split(',').map((time) => minutesOf(time.trim())).filter((m): m is number => m !== null);
@@ -194,7 +199,7 @@ function toPolicyRecord(providerKey: ProviderKey, policy: VbsPolicy, diskIds: st
     providerKey,
     vendorId: policy.backup_policy_id,
     name: policy.backup_policy_name,
-    enabled: scheduled.status === 'ON',
+    enabled: isSwitchedOn(policy),
     schedule: {
       timesOfDay: shown.map((time) => timeOfDayOf(time.utcMinutes)),
       daysOfWeek,

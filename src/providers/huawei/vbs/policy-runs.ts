@@ -1,7 +1,8 @@
-import type { RunBackupPolicyRequest } from '../../../domain/backup-policy.js';
+import { refuseDisabledRun, type RunBackupPolicyRequest } from '../../../domain/backup-policy.js';
 import { ValidationError } from '../../../domain/errors.js';
 import type { JobState, ProviderKey, StartedJob } from '../../../domain/provider.js';
 import type { VbsClient } from './client.js';
+import { isSwitchedOn } from './policies.js';
 import { toBackupRecord } from './mapping.js';
 
 /**
@@ -37,6 +38,7 @@ export function runSlotOf(vendorJobId: string): RunSlot | null {
 export async function executePolicy(client: VbsClient, request: RunBackupPolicyRequest): Promise<StartedJob[] | null> {
   const policy = (await client.listBackupPolicies()).find((p) => p.backup_policy_id === request.policyId);
   if (!policy) return null;
+  refuseDisabledRun({ name: policy.backup_policy_name, enabled: isSwitchedOn(policy) });
   const disks = policy.policy_resource_count ?? 0;
   if (disks === 0) throw new ValidationError('id', 'no-targets', `${policy.backup_policy_name} holds no disk: attach one first`);
   const [newest] = await client.backupTasks(policy.backup_policy_id, 1);
