@@ -2,7 +2,6 @@ import {
   checkRetention,
   NO_LONG_TERM,
   planSchedule,
-  POLICY_CAPABILITIES,
   type BackupRetention,
   type PlannedSchedule,
 } from '../domain/backup-policy.js';
@@ -19,6 +18,7 @@ import { builder } from './builder.js';
 import type { GatewayContext } from './context.js';
 import { recordMutation } from './job-mutation.js';
 import { asVendorError, resolveSibling, resolveTarget, type Target } from './mutation-support.js';
+import { requirePolicyMethod, switchOffRefusal } from './policy-mutation-rules.js';
 import { providerFromId } from './provider.js';
 import { BackupPolicyRef, JobRef } from './refs.js';
 
@@ -138,28 +138,6 @@ function found<T>(answer: T | null | false, globalId: string): T {
   return answer;
 }
 
-function refuseSwitchOff(provider: BackupProvider, field: string): void {
-  if (!POLICY_CAPABILITIES[provider.kind].canDisable) {
-    throw new ValidationError(field, 'cannot-switch-off', `${provider.kind} cannot switch automated backups off`);
-  }
-}
-
-function refusePerInstance(provider: BackupProvider, field: string): void {
-  if (POLICY_CAPABILITIES[provider.kind].perInstance) {
-    throw new ValidationError(field, 'one-policy-per-instance', `${provider.kind} keeps one policy per instance: change it with updateBackupPolicy`);
-  }
-}
-
-function requirePolicyMethod<K extends 'createBackupPolicy' | 'updateBackupPolicy' | 'deleteBackupPolicy' | 'attachBackupPolicy' | 'detachBackupPolicy' | 'runBackupPolicy'>(
-  provider: BackupProvider,
-  method: K,
-  field: string,
-): NonNullable<BackupProvider[K]> {
-  const found = provider[method];
-  if (!found) throw new ValidationError(field, 'unsupported-by-provider', `${provider.name} (${provider.kind}) has no ${method}`);
-  return found.bind(provider) as NonNullable<BackupProvider[K]>;
-}
-
 recordMutation('updateBackupPolicy', {
   scope: 'policy',
   description: 'Changes a policy: what the input leaves out stays as it is.',
@@ -169,7 +147,8 @@ recordMutation('updateBackupPolicy', {
     const policy = resolveTarget(ctx, String(input.id), 'BackupPolicy');
     const { provider } = policy;
     const update = requirePolicyMethod(provider, 'updateBackupPolicy', 'id');
-    if (input.enabled === false) refuseSwitchOff(provider, 'enabled');
+    const switchOff = input.enabled === false ? switchOffRefusal(provider, 'enabled') : null;
+    if (switchOff) throw switchOff;
     if (input.name !== null && input.name !== undefined) checkName(input.name);
     const request = {
       id: policy.vendorId,
@@ -190,7 +169,6 @@ recordMutation('createBackupPolicy', {
   answers: { field: 'policy', type: BackupPolicyRef },
   resolve: async (input, ctx) => {
     const provider = providerOf(ctx, String(input.provider));
-    refusePerInstance(provider, 'provider');
     const create = requirePolicyMethod(provider, 'createBackupPolicy', 'provider');
     checkName(input.name);
     const plan = planOf(provider, input.schedule, ctx);
@@ -224,7 +202,6 @@ recordMutation('deleteBackupPolicy', {
   answers: { field: 'id', type: 'ID' },
   resolve: async (input, ctx) => {
     const policy = resolveTarget(ctx, String(input.id), 'BackupPolicy');
-    refuseSwitchOff(policy.provider, 'id');
     const remove = requirePolicyMethod(policy.provider, 'deleteBackupPolicy', 'id');
     found(await vendorCall(policy.provider, () => remove(policy.vendorId)), String(input.id));
     return String(input.id);
@@ -235,7 +212,6 @@ recordMutation('deleteBackupPolicy', {
 function targetsMutation(
   name: 'attachBackupPolicy' | 'detachBackupPolicy',
   input: typeof AttachBackupPolicyInput | typeof DetachBackupPolicyInput,
-  refuse: (provider: BackupProvider, field: string) => void,
 ): void {
   recordMutation(name, {
     scope: 'policy',
@@ -243,7 +219,6 @@ function targetsMutation(
     answers: { field: 'policy', type: BackupPolicyRef },
     resolve: async (given: { policyId: string | number; targetIds: (string | number)[]; move?: boolean | null }, ctx) => {
       const policy = resolveTarget(ctx, String(given.policyId), 'BackupPolicy');
-      refuse(policy.provider, 'policyId');
       const write = requirePolicyMethod(policy.provider, name, 'policyId');
       const targets = given.targetIds.map((id) => targetRef(ctx, String(id), policy, 'targetIds'));
       return found(await vendorCall(policy.provider, () => write({ policyId: policy.vendorId, targets, move: given.move ?? false })), String(given.policyId));
@@ -281,8 +256,8 @@ recordMutation('runBackupPolicy', {
   },
 });
 
-targetsMutation('attachBackupPolicy', AttachBackupPolicyInput, refusePerInstance);
-targetsMutation('detachBackupPolicy', DetachBackupPolicyInput, refuseSwitchOff);
+targetsMutation('attachBackupPolicy', AttachBackupPolicyInput);
+targetsMutation('detachBackupPolicy', DetachBackupPolicyInput);
 
 function providerOf(ctx: GatewayContext, providerId: string): BackupProvider {
   let provider: BackupProvider | undefined;

@@ -8,6 +8,7 @@ import { nextRunAfter, WEEKDAYS } from '../domain/schedule.js';
 import { builder } from './builder.js';
 import type { GatewayContext } from './context.js';
 import { referenceTo, reportFailuresOf } from './loading.js';
+import { POLICY_MUTATIONS, supportedMutations, type PolicyMutationName } from './policy-mutation-rules.js';
 import { policiesOf } from './protection-loading.js';
 import { selectProviders } from './provider.js';
 import { BackupPolicyConnection, BackupPolicyRef, BackupStorageRef, DatabaseInstanceRef, ProviderRef, VolumeRef } from './refs.js';
@@ -45,6 +46,11 @@ const BackupRetentionType = builder.objectRef<BackupRetention>('BackupRetention'
     monthly: t.exposeInt('monthly'),
     yearly: t.exposeInt('yearly'),
   }),
+});
+
+const BackupPolicyMutationEnum = builder.enumType('BackupPolicyMutation', {
+  description: 'A mutation of an existing policy: updateBackupPolicy, deleteBackupPolicy, attachBackupPolicy, detachBackupPolicy, runBackupPolicy.',
+  values: Object.keys(POLICY_MUTATIONS) as PolicyMutationName[],
 });
 
 export const PolicyTargetUnion = builder.unionType('PolicyTarget', { types: [VolumeRef, DatabaseInstanceRef, BackupStorageRef] });
@@ -86,6 +92,13 @@ BackupPolicyRef.implement({
       description:
         "What it backs up: volumes (ZStack, VBS), an instance (TaurusDB) or vaults (CBR, whose policies cover the disks a vault holds). VBS has no API that lists a policy's disks: there this holds the disks the policy's backup tasks name (and, in the answer to createBackupPolicy or attachBackupPolicy, the disks just attached). A disk attached but not yet backed up by the policy is missing, and its protection shows UNPROTECTED until the policy's first run.",
       resolve: (p, _args, ctx, info) => loadTargets(ctx, info, p.providerKey, p.targets),
+    }),
+    supportedMutations: t.field({
+      type: [BackupPolicyMutationEnum],
+      nullable: false,
+      description:
+        "The mutations its provider takes on this policy; any other is refused (ValidationError) before anything is sent. TaurusDB's automated policy: UPDATE only (it is always on and one per instance). A client offers only these. Needs no vendor call.",
+      resolve: (p, _args, ctx) => supportedMutations(ctx.tenant.provider(p.providerKey)!),
     }),
     nextRunAt: t.field({
       type: 'DateTime',

@@ -104,6 +104,30 @@ describe('the console\'s policy form: create, edit, attach and move, delete, and
     expect(writes('taurusdb')).toEqual([]);
   }, 60_000);
 
+  it('each row offers only the actions its provider takes: a TaurusDB policy is edited only, others are also targeted and deleted', async () => {
+    const response = await stack.graphql<{ backupPolicies: { edges: { node: { name: string; provider: { kind: string }; supportedMutations: string[] } }[] } }>(
+      '{ backupPolicies { edges { node { name provider { kind } supportedMutations } } } }',
+    );
+    const policies = response.body.data!.backupPolicies.edges.map((edge) => edge.node);
+    const taurus = policies.filter((p) => p.provider.kind === 'HUAWEI_TAURUSDB');
+    expect(taurus.length).toBeGreaterThan(0);
+    expect(new Set(taurus.map((p) => p.supportedMutations.join()))).toEqual(new Set(['UPDATE']));
+    const others = policies.filter((p) => p.provider.kind !== 'HUAWEI_TAURUSDB');
+    expect(others.length).toBeGreaterThan(0);
+    expect(new Set(others.map((p) => p.supportedMutations.join()))).toEqual(new Set(['UPDATE,DELETE,ATTACH,DETACH,RUN']));
+
+    // TaurusDB rows share their name ("automated backups"): rows are told apart by provider kind.
+    const rows = (kinds: string) => page.locator(`tbody tr${kinds}`);
+    const taurusRows = rows('[data-provider-kind="HUAWEI_TAURUSDB"]');
+    const otherRows = rows(':not([data-provider-kind="HUAWEI_TAURUSDB"])');
+    await taurusRows.first().waitFor({ timeout: 20_000 });
+    expect(await taurusRows.count()).toBe(taurus.length);
+    expect(await otherRows.count()).toBe(others.length);
+    const offered = async (list: typeof taurusRows) => Promise.all((await list.all()).map((r) => r.locator('td.actions button').allInnerTexts()));
+    expect(new Set((await offered(taurusRows)).map((labels) => labels.join()))).toEqual(new Set(['Edit']));
+    expect(new Set((await offered(otherRows)).map((labels) => labels.join()))).toEqual(new Set(['Edit,Targets,Delete…']));
+  }, 60_000);
+
   it("editing a policy's retention round-trips: the list, the API and the form opened again show the new value", async () => {
     await row('console-nightly').getByRole('button', { name: 'Edit console-nightly' }).click();
     expect(await page.inputValue('#policy-edit-retention')).toBe('6');

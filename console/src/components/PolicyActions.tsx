@@ -4,7 +4,11 @@ import { DeleteBackupPolicyDocument, type ConsolePolicyFragment } from '../../..
 import { refusalOf } from '../outcome';
 import { Confirm } from './Confirm';
 
-/** Edit, change targets, or delete (behind a confirmation) one policy; shown only to a key with scope `policy`. */
+/**
+ * Edit, change targets, or delete (behind a confirmation) one policy; shown only to a key with scope
+ * `policy`, and each only where the policy's provider takes it (`supportedMutations`: TaurusDB's
+ * automated policy is edited only).
+ */
 export function PolicyActions({ policy, onEdit, onTargets, onDeleted }: { policy: ConsolePolicyFragment; onEdit(): void; onTargets(): void; onDeleted(): void }) {
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -19,17 +23,24 @@ export function PolicyActions({ policy, onEdit, onTargets, onDeleted }: { policy
     else setError(refusal.kind === 'invalid' ? Object.values(refusal.fields).join('; ') : refusal.message);
   };
 
+  const takes = new Set(policy.supportedMutations);
   return (
     <div className="row-actions">
-      <button type="button" onClick={onEdit} aria-label={`Edit ${policy.name}`}>
-        Edit
-      </button>
-      <button type="button" onClick={onTargets} aria-label={`Targets of ${policy.name}`}>
-        Targets
-      </button>
-      <button type="button" className="danger" onClick={() => setConfirming(true)} aria-label={`Delete ${policy.name}`}>
-        Delete…
-      </button>
+      {takes.has('UPDATE') && (
+        <button type="button" onClick={onEdit} aria-label={`Edit ${policy.name}`}>
+          Edit
+        </button>
+      )}
+      {(takes.has('ATTACH') || takes.has('DETACH')) && (
+        <button type="button" onClick={onTargets} aria-label={`Targets of ${policy.name}`}>
+          Targets
+        </button>
+      )}
+      {takes.has('DELETE') && (
+        <button type="button" className="danger" onClick={() => setConfirming(true)} aria-label={`Delete ${policy.name}`}>
+          Delete…
+        </button>
+      )}
       {error && <p className="field-error">{error}</p>}
       {confirming && (
         <Confirm title={`Delete policy ${policy.name}?`} action="Delete policy" onConfirm={() => void run()} onCancel={() => setConfirming(false)}>
