@@ -86,8 +86,6 @@ export interface AttachBackupPolicyRequest {
   move: boolean;
 }
 
-export interface RunBackupPolicyRequest { policyId: string; idempotencyKey: string | null }
-
 /** What a vendor's policy object can hold (vendors/*.md); one table row per provider kind. */
 export interface PolicyCapability {
   /** How many times of day one policy may hold. */
@@ -271,4 +269,12 @@ export const NO_LONG_TERM = { daily: null, weekly: null, monthly: null, yearly: 
  */
 export function refuseDisabledRun(policy: Pick<BackupPolicyRecord, 'name' | 'enabled'>): void {
   if (!policy.enabled) throw new ValidationError('id', 'policy-disabled', `${policy.name} is switched off (enabled: false), and a disabled policy is not run: switch it on first`);
+}
+
+/**
+ * A run with nothing to back up is refused on every vendor, before anything is sent: it would answer
+ * success with no job, and look like a run that was made. `why` says what the policy lacks.
+ */
+export function refuseEmptyRun(name: string, targetCount: number, why: string): void {
+  if (targetCount === 0) throw new ValidationError('id', 'no-targets', `${name} has nothing to back up: ${why}`);
 }

@@ -76,13 +76,21 @@ describe('runBackupPolicy on CBR checkpoints each bound vault', () => {
     expect(sim.server.duplicateCreations()).toEqual([]);
   });
 
-  it('null for a policy CBR does not have (nothing sent for an id that is not one), [] for a policy bound to no vault', async () => {
+  it('null for a policy CBR does not have (nothing sent for an id that is not one)', async () => {
     expect(await provider.runBackupPolicy({ policyId: 'not-a-uuid', idempotencyKey: null })).toBeNull();
     expect(calls()).toEqual([]);
     expect(await provider.runBackupPolicy({ policyId: crypto.randomUUID(), idempotencyKey: null })).toBeNull();
     expect(calls()).toEqual(['GET /policies/:id']);
+  });
+
+  it('a policy with nothing to back up is refused (no-targets), as on ZStack and VBS, before any checkpoint: bound to no vault, or its vaults hold nothing', async () => {
     const unbound = await policyOn([]);
-    expect(await provider.runBackupPolicy({ policyId: unbound, idempotencyKey: 'run-1' })).toEqual([]);
+    await expect(provider.runBackupPolicy({ policyId: unbound, idempotencyKey: 'run-1' })).rejects.toMatchObject({ field: 'id', rule: 'no-targets' });
     expect(calls()).toEqual(['GET /policies/:id']);
+
+    const onEmptyVault = await policyOn(['vault-servers']);
+    vault('vault-servers').resources.length = 0; // its server taken out of the vault since
+    await expect(provider.runBackupPolicy({ policyId: onEmptyVault, idempotencyKey: null })).rejects.toMatchObject({ field: 'id', rule: 'no-targets' });
+    expect(calls()).toEqual(['GET /policies/:id', 'GET /vaults']);
   });
 });

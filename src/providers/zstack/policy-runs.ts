@@ -1,4 +1,4 @@
-import { refuseDisabledRun, type RunBackupPolicyRequest } from '../../domain/backup-policy.js';
+import { refuseDisabledRun, refuseEmptyRun, type RunBackupPolicyRequest } from '../../domain/backup-policy.js';
 import { ValidationError } from '../../domain/errors.js';
 import type { BackupRecord, JobState, ProviderKey, StartedJob } from '../../domain/provider.js';
 import { nextRunAfter } from '../../domain/schedule.js';
@@ -63,7 +63,7 @@ export async function startRun(
   const jobs = parts.jobs.filter((job) => job.state !== 'Disabled');
   // A group whose every job is disabled runs nothing either (§12.4).
   refuseDisabledRun({ name: owner.name, enabled: owner.state !== 'Disabled' && (parts.jobs.length === 0 || jobs.length > 0) });
-  if (jobs.length === 0) throw new ValidationError('id', 'no-targets', `${owner.name} backs up no volume: attach one first`);
+  refuseEmptyRun(owner.name, jobs.length, 'it backs up no volume; attach one first');
   const trigger = quietestTrigger(parts.triggers, client.timeZone);
   if (!trigger) throw new ValidationError('id', 'no-schedule', `${owner.name} has no trigger, and ZStack runs a schedule through one of its triggers`);
   const { inventories } = await client.query<SchedulerJobHistoryInventory>(HISTORY, {

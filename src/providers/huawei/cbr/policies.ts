@@ -1,5 +1,6 @@
 import {
   refuseDisabledRun,
+  refuseEmptyRun,
   type AttachBackupPolicyRequest,
   type BackupPolicyRecord,
   type CreateBackupPolicyRequest,
@@ -136,8 +137,10 @@ export class CbrPolicies {
     if (!policy) return null;
     refuseDisabledRun(toPolicyRecord(this.key, policy));
     const bound = new Set((policy.associated_vaults ?? []).map((v) => v.vault_id));
-    if (bound.size === 0) return [];
+    refuseEmptyRun(policy.name, bound.size, 'it is bound to no vault; attach one first');
     const vaults = (await this.allVaults()).filter((vault) => bound.has(vault.id));
+    const resources = vaults.reduce((sum, vault) => sum + (vault.resources?.length ?? 0), 0);
+    refuseEmptyRun(policy.name, resources, 'its vaults hold no resource; protect a disk into one of them first (protectVolume)');
     // F.4 names: letters, digits, _ and -, at most 64.
     const name = `policy_${policy.id.slice(0, 8)}_${Math.floor(Date.now() / 1000)}`;
     return (await Promise.all(vaults.map((vault) => this.checkpoints.ofVault(vault, name)))).flat();

@@ -1,5 +1,4 @@
-import { refuseDisabledRun, type RunBackupPolicyRequest } from '../../../domain/backup-policy.js';
-import { ValidationError } from '../../../domain/errors.js';
+import { refuseDisabledRun, refuseEmptyRun, type RunBackupPolicyRequest } from '../../../domain/backup-policy.js';
 import type { JobState, ProviderKey, StartedJob } from '../../../domain/provider.js';
 import type { VbsClient } from './client.js';
 import { isSwitchedOn } from './policies.js';
@@ -40,7 +39,7 @@ export async function executePolicy(client: VbsClient, request: RunBackupPolicyR
   if (!policy) return null;
   refuseDisabledRun({ name: policy.backup_policy_name, enabled: isSwitchedOn(policy) });
   const disks = policy.policy_resource_count ?? 0;
-  if (disks === 0) throw new ValidationError('id', 'no-targets', `${policy.backup_policy_name} holds no disk: attach one first`);
+  refuseEmptyRun(policy.backup_policy_name, disks, 'it holds no disk; attach one first');
   const [newest] = await client.backupTasks(policy.backup_policy_id, 1);
   await client.executeBackupPolicy(policy.backup_policy_id);
   const after = newest?.job_id ?? '0';
