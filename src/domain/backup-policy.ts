@@ -40,6 +40,12 @@ export interface BackupPolicyRecord extends VendorRecord {
   targets: ResourceRef[];
   /** When the vendor says (ZStack); protection reads it to tell "no run due yet" from "stale". */
   createdAt: string | null;
+  /**
+   * Why the vendor object takes no update, attach or detach, only delete and run (a ZStack
+   * stand-alone job from before job groups: `legacy-job`); null when it takes them. Read by the
+   * adapter's refusal and by `supportedMutations` alike (changeRefusal).
+   */
+  unchangeable: { rule: string; message: string } | null;
 }
 
 /** A schedule checked and converted at the offset in force when it is written. */
@@ -269,6 +275,11 @@ export const NO_LONG_TERM = { daily: null, weekly: null, monthly: null, yearly: 
  */
 export function refuseDisabledRun(policy: Pick<BackupPolicyRecord, 'name' | 'enabled'>): void {
   if (!policy.enabled) throw new ValidationError('id', 'policy-disabled', `${policy.name} is switched off (enabled: false), and a disabled policy is not run: switch it on first`);
+}
+
+/** The refusal of an update, attach or detach of this policy (its `unchangeable`), naming `field`; null when it takes them. */
+export function changeRefusal(policy: Pick<BackupPolicyRecord, 'unchangeable'>, field: string): ValidationError | null {
+  return policy.unchangeable && new ValidationError(field, policy.unchangeable.rule, policy.unchangeable.message);
 }
 
 /**

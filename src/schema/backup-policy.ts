@@ -8,7 +8,7 @@ import { nextRunAfter, WEEKDAYS } from '../domain/schedule.js';
 import { builder } from './builder.js';
 import type { GatewayContext } from './context.js';
 import { referenceTo, reportFailuresOf } from './loading.js';
-import { POLICY_MUTATIONS, supportedMutations, type PolicyMutationName } from './policy-mutation-rules.js';
+import { POLICY_MUTATIONS, supportedMutations, takesSwitchOff, type PolicyMutationName } from './policy-mutation-rules.js';
 import { policiesOf } from './protection-loading.js';
 import { selectProviders } from './provider.js';
 import { BackupPolicyConnection, BackupPolicyRef, BackupStorageRef, DatabaseInstanceRef, ProviderRef, VolumeRef } from './refs.js';
@@ -97,8 +97,14 @@ BackupPolicyRef.implement({
       type: [BackupPolicyMutationEnum],
       nullable: false,
       description:
-        "The mutations its provider takes on this policy; any other is refused (ValidationError) before anything is sent. TaurusDB's automated policy: UPDATE only (it is always on and one per instance). A client offers only these. Needs no vendor call.",
-      resolve: (p, _args, ctx) => supportedMutations(ctx.tenant.provider(p.providerKey)!),
+        "The mutations its provider takes on this policy; any other is refused (ValidationError) before anything is sent. TaurusDB's automated policy: UPDATE only (it is always on and one per instance). A ZStack stand-alone job from before job groups: DELETE and RUN (legacy-job). A client offers only these. Needs no vendor call.",
+      resolve: (p, _args, ctx) => supportedMutations(ctx.tenant.provider(p.providerKey)!, p),
+    }),
+    canSwitchOff: t.boolean({
+      nullable: false,
+      description:
+        'Whether updateBackupPolicy takes `enabled: false` for it; false where the provider keeps its policies always on (TaurusDB: cannot-switch-off). A client offers switching off only where true. Needs no vendor call.',
+      resolve: (p, _args, ctx) => takesSwitchOff(ctx.tenant.provider(p.providerKey)!),
     }),
     nextRunAt: t.field({
       type: 'DateTime',

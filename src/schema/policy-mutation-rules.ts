@@ -1,12 +1,12 @@
-import { POLICY_CAPABILITIES } from '../domain/backup-policy.js';
+import { changeRefusal, POLICY_CAPABILITIES, type BackupPolicyRecord } from '../domain/backup-policy.js';
 import { ValidationError } from '../domain/errors.js';
 import type { BackupProvider } from '../domain/provider.js';
 
 /**
  * Which policy mutations a provider takes, from its adapter's methods and the capability table
- * (domain/backup-policy.ts): read both by the mutations, which refuse the others before any vendor
- * call, and by `BackupPolicy.supportedMutations`, so that a client (the console) offers only what
- * would not be refused.
+ * (domain/backup-policy.ts), and which one policy's record refuses (`unchangeable`, refused by the
+ * adapter before any write): read both by the mutations and by `BackupPolicy.supportedMutations` and
+ * `canSwitchOff`, so that a client (the console) offers only what would not be refused.
  */
 
 export type PolicyMethod = 'createBackupPolicy' | 'updateBackupPolicy' | 'deleteBackupPolicy' | 'attachBackupPolicy' | 'detachBackupPolicy' | 'runBackupPolicy';
@@ -25,6 +25,9 @@ export type PolicyMutationName = keyof typeof POLICY_MUTATIONS;
 export function switchOffRefusal(provider: BackupProvider, field: string): ValidationError | null {
   return POLICY_CAPABILITIES[provider.kind].canDisable ? null : new ValidationError(field, 'cannot-switch-off', `${provider.kind} cannot switch automated backups off`);
 }
+
+/** Whether updateBackupPolicy takes `enabled: false` on this provider's policies (the rule it refuses it by). */
+export const takesSwitchOff = (provider: BackupProvider): boolean => switchOffRefusal(provider, 'enabled') === null;
 
 function perInstanceRefusal(provider: BackupProvider, field: string): ValidationError | null {
   if (!POLICY_CAPABILITIES[provider.kind].perInstance) return null;
@@ -53,7 +56,13 @@ export function requirePolicyMethod<K extends PolicyMethod>(provider: BackupProv
   return found.bind(provider) as NonNullable<BackupProvider[K]>;
 }
 
-/** The mutations of its policies a provider takes, in the order of POLICY_MUTATIONS. */
-export function supportedMutations(provider: BackupProvider): PolicyMutationName[] {
-  return (Object.keys(POLICY_MUTATIONS) as PolicyMutationName[]).filter((name) => refusalOf(provider, POLICY_MUTATIONS[name], 'id') === null);
+/** The mutations a policy's own record can refuse (`unchangeable`, which the adapter refuses them by): those that change it. */
+const CHANGES = new Set<PolicyMethod>(['updateBackupPolicy', 'attachBackupPolicy', 'detachBackupPolicy']);
+
+/** The mutations this policy takes, from its provider and its own record, in the order of POLICY_MUTATIONS. */
+export function supportedMutations(provider: BackupProvider, policy: Pick<BackupPolicyRecord, 'unchangeable'>): PolicyMutationName[] {
+  return (Object.keys(POLICY_MUTATIONS) as PolicyMutationName[]).filter((name) => {
+    const method = POLICY_MUTATIONS[name];
+    return refusalOf(provider, method, 'id') === null && !(CHANGES.has(method) && changeRefusal(policy, 'id'));
+  });
 }

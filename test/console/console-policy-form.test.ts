@@ -104,7 +104,7 @@ describe('the console\'s policy form: create, edit, attach and move, delete, and
     expect(writes('taurusdb')).toEqual([]);
   }, 60_000);
 
-  it('each row offers only the actions its provider takes: a TaurusDB policy is edited only, others are also targeted and deleted', async () => {
+  it('each row offers only the actions its policy takes: a TaurusDB policy is edited only, a ZStack legacy job deleted only, others also targeted and deleted', async () => {
     const response = await stack.graphql<{ backupPolicies: { edges: { node: { name: string; provider: { kind: string }; supportedMutations: string[] } }[] } }>(
       '{ backupPolicies { edges { node { name provider { kind } supportedMutations } } } }',
     );
@@ -112,19 +112,23 @@ describe('the console\'s policy form: create, edit, attach and move, delete, and
     const taurus = policies.filter((p) => p.provider.kind === 'HUAWEI_TAURUSDB');
     expect(taurus.length).toBeGreaterThan(0);
     expect(new Set(taurus.map((p) => p.supportedMutations.join()))).toEqual(new Set(['UPDATE']));
-    const others = policies.filter((p) => p.provider.kind !== 'HUAWEI_TAURUSDB');
+    // The demo's stand-alone ZStack job from before job groups takes no update, attach or detach (legacy-job).
+    const LEGACY = 'vm-web-root-weekly';
+    expect(policies.find((p) => p.name === LEGACY)?.supportedMutations).toEqual(['DELETE', 'RUN']);
+    const others = policies.filter((p) => p.provider.kind !== 'HUAWEI_TAURUSDB' && p.name !== LEGACY);
     expect(others.length).toBeGreaterThan(0);
     expect(new Set(others.map((p) => p.supportedMutations.join()))).toEqual(new Set(['UPDATE,DELETE,ATTACH,DETACH,RUN']));
 
     // TaurusDB rows share their name ("automated backups"): rows are told apart by provider kind.
     const rows = (kinds: string) => page.locator(`tbody tr${kinds}`);
     const taurusRows = rows('[data-provider-kind="HUAWEI_TAURUSDB"]');
-    const otherRows = rows(':not([data-provider-kind="HUAWEI_TAURUSDB"])');
+    const otherRows = rows(`:not([data-provider-kind="HUAWEI_TAURUSDB"]):not([data-policy="${LEGACY}"])`);
     await taurusRows.first().waitFor({ timeout: 20_000 });
     expect(await taurusRows.count()).toBe(taurus.length);
     expect(await otherRows.count()).toBe(others.length);
     const offered = async (list: typeof taurusRows) => Promise.all((await list.all()).map((r) => r.locator('td.actions button').allInnerTexts()));
     expect(new Set((await offered(taurusRows)).map((labels) => labels.join()))).toEqual(new Set(['Edit']));
+    expect(await offered(row(LEGACY))).toEqual([['Delete…']]);
     expect(new Set((await offered(otherRows)).map((labels) => labels.join()))).toEqual(new Set(['Edit,Targets,Delete…']));
   }, 60_000);
 
@@ -140,6 +144,26 @@ describe('the console\'s policy form: create, edit, attach and move, delete, and
     await row('console-nightly').getByRole('button', { name: 'Edit console-nightly' }).click();
     expect(await page.inputValue('#policy-edit-retention-rule')).toBe('retentionDays');
     expect(await page.inputValue('#policy-edit-retention')).toBe('14');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  }, 60_000);
+
+  it('the edit form offers switching off only where the policy can be (canSwitchOff): a TaurusDB policy shows Enabled on and disabled', async () => {
+    const response = await stack.graphql<{ backupPolicies: { edges: { node: { provider: { kind: string }; canSwitchOff: boolean } }[] } }>(
+      '{ backupPolicies { edges { node { provider { kind } canSwitchOff } } } }',
+    );
+    const policies = response.body.data!.backupPolicies.edges.map((edge) => edge.node);
+    expect(new Set(policies.map((p) => `${p.provider.kind}:${p.canSwitchOff}`))).toEqual(new Set(['HUAWEI_TAURUSDB:false', 'ZSTACK:true']));
+
+    const enabled = page.locator('#policy-edit-title ~ form').getByLabel('Enabled');
+    await page.locator('tbody tr[data-provider-kind="HUAWEI_TAURUSDB"]').first().getByRole('button', { name: /^Edit / }).click();
+    expect([await enabled.isChecked(), await enabled.isDisabled()]).toEqual([true, true]);
+    expect(await enabled.getAttribute('aria-describedby')).toBe('policy-edit-enabled-hint');
+    expect(await page.locator('#policy-edit-enabled-hint').innerText()).toBe('Always on: this provider cannot switch the policy off.');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    await row('console-nightly').getByRole('button', { name: 'Edit console-nightly' }).click();
+    expect([await enabled.isChecked(), await enabled.isDisabled()]).toEqual([true, false]);
+    expect(await page.locator('#policy-edit-enabled-hint').count()).toBe(0);
     await page.getByRole('button', { name: 'Cancel' }).click();
   }, 60_000);
 

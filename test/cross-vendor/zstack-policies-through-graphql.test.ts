@@ -193,7 +193,7 @@ describe('ZStack backup policies through GraphQL', () => {
     expect(await mutate(DELETE, { id })).toMatchObject({ __typename: 'NotFoundError' });
   });
 
-  it('a disabled policy is switched off before its triggers are linked; a legacy stand-alone job can only be deleted', async () => {
+  it('a disabled policy is switched off before its triggers are linked; a legacy stand-alone job can only be deleted and run, and says so (supportedMutations)', async () => {
     const created = await mutate(CREATE, input({ enabled: false }));
     expect(created.policy).toMatchObject({ enabled: false });
     const writes = calls().filter((call) => !call.startsWith('GET'));
@@ -202,8 +202,12 @@ describe('ZStack backup policies through GraphQL', () => {
 
     stack.clearUpstreamRequests();
     const legacy = idOf('BackupPolicy', 'zs', DEMO.legacyWeeklyJob);
+    const listed = await stack.graphql<{ backupPolicies: { edges: { node: { id: string; supportedMutations: string[] } }[] } }>('{ backupPolicies { edges { node { id supportedMutations } } } }');
+    const supported = new Map(listed.body.data!.backupPolicies.edges.map(({ node }) => [node.id, node.supportedMutations]));
+    expect([supported.get(legacy), supported.get(created.policy!.id)]).toEqual([['DELETE', 'RUN'], ['UPDATE', 'DELETE', 'ATTACH', 'DETACH', 'RUN']]);
     expect(await mutate(UPDATE, { id: legacy, name: 'renamed' })).toMatchObject({ __typename: 'ValidationError', field: 'id', rule: 'legacy-job' });
     expect(await mutate(ATTACH, { policyId: legacy, targetIds: [volume(DEMO.vmDbRoot)] })).toMatchObject({ __typename: 'ValidationError', field: 'policyId', rule: 'legacy-job' });
+    expect(await mutate(DETACH, { policyId: legacy, targetIds: [volume(DEMO.vmDbRoot)] })).toMatchObject({ __typename: 'ValidationError', field: 'policyId', rule: 'legacy-job' });
     expect(calls().filter((call) => !call.startsWith('GET'))).toEqual([]);
     expect(await mutate(DELETE, { id: legacy })).toEqual({ __typename: 'DeleteBackupPolicySuccess', id: legacy });
     // Deleting the job removes its trigger refs; then its own trigger goes.

@@ -10,6 +10,7 @@ const policy: ConsolePolicyFragment = {
   enabled: true,
   nextRunAt: '2026-12-08T01:00:00.000Z',
   supportedMutations: ['UPDATE', 'DELETE', 'ATTACH', 'DETACH', 'RUN'],
+  canSwitchOff: true,
   provider: { id: 'V', name: 'vbs', kind: 'HUAWEI_VBS' },
   schedule: { timesOfDay: ['01:00', '02:00'], daysOfWeek: ['MONDAY', 'FRIDAY'], intervalDays: null, timeZone: 'Etc/GMT-8', utcTimesOfDay: ['17:00', '18:00'] },
   retention: { maxBackups: 7, retentionDays: null },

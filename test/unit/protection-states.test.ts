@@ -17,6 +17,7 @@ function policy(fields: Partial<BackupPolicyRecord> = {}): BackupPolicyRecord {
     runs: dailyAtTwo,
     targets: [],
     createdAt: null,
+    unchangeable: null,
     ...fields,
   };
 }

@@ -49,6 +49,7 @@ describe('scheduler objects read back as a policy', () => {
     ...extra,
   });
   const parts = (triggers: PolicyParts['triggers'], state = 'Enabled'): PolicyParts => ({
+    kind: 'group',
     owner: { uuid: 'g', name: 'weekly', state, createDate: formatZStackDate(MONDAY_10, zone), jobData: JSON.stringify({ retentionPolicy: { retentionType: 'Days', retentionValue: 30 }, backupStorageUuids: ['bs'] }) },
     jobs: [{ uuid: 'j', name: 'j', targetResourceUuid: 'v' }],
     triggers,

@@ -29,6 +29,8 @@ export function PolicyForm({ policy, onSaved, onCancel }: { policy?: ConsolePoli
   const [, update] = useMutation(UpdateBackupPolicyDocument);
   const kind = policy?.provider.kind ?? data?.providers.find((p) => p.id === form.provider)?.kind;
   const choices = useTargetChoices(form.provider, kind);
+  // Offered only where the gateway would take `enabled: false` (canSwitchOff), as the actions follow supportedMutations.
+  const alwaysOn = policy !== undefined && !policy.canSwitchOff;
   const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm((current) => ({ ...current, [key]: value }));
 
   const submit = async () => {
@@ -101,9 +103,20 @@ export function PolicyForm({ policy, onSaved, onCancel }: { policy?: ConsolePoli
         )}
 
         <label className="check">
-          <input type="checkbox" checked={form.enabled} onChange={(e) => set('enabled', e.target.checked)} {...fieldProps(prefix, errors, 'enabled')} />
+          <input
+            type="checkbox"
+            checked={form.enabled}
+            disabled={alwaysOn}
+            onChange={(e) => set('enabled', e.target.checked)}
+            {...fieldProps(prefix, errors, 'enabled', alwaysOn ? `${prefix}-enabled-hint` : undefined)}
+          />
           Enabled
         </label>
+        {alwaysOn && (
+          <p id={`${prefix}-enabled-hint`} className="muted">
+            Always on: this provider cannot switch the policy off.
+          </p>
+        )}
         <FieldError id={`${prefix}-enabled-error`} message={errors.enabled} />
 
         {formError && (

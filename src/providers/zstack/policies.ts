@@ -1,9 +1,10 @@
-import type {
-  AttachBackupPolicyRequest,
-  BackupPolicyRecord,
-  CreateBackupPolicyRequest,
-  RunBackupPolicyRequest,
-  UpdateBackupPolicyRequest,
+import {
+  changeRefusal,
+  type AttachBackupPolicyRequest,
+  type BackupPolicyRecord,
+  type CreateBackupPolicyRequest,
+  type RunBackupPolicyRequest,
+  type UpdateBackupPolicyRequest,
 } from '../../domain/backup-policy.js';
 import { ValidationError, VendorError } from '../../domain/errors.js';
 import type { OffsetPage, Page, ProviderKey, ResourceRef, StartedJob } from '../../domain/provider.js';
@@ -37,9 +38,7 @@ import { SchedulerCalls } from './scheduler-calls.js';
  * (one whose undo failed too) and finishes it instead of making a second schedule.
  */
 
-type Kind = 'group' | 'legacy';
 interface Parts extends PolicyParts {
-  kind: Kind;
   group: SchedulerJobGroupInventory | null;
 }
 
@@ -245,12 +244,11 @@ export class ZStackPolicies {
     return toPolicyRecord(this.key, parts, this.client.timeZone);
   }
 
-  /** A job group the gateway can write: null when absent, refused for a legacy job. */
+  /** A job group the gateway can write: null when absent, refused as its record says (a legacy job: `unchangeable`). */
   private async readGroup(id: string, field: string): Promise<Parts | null> {
     const [parts] = isZStackUuid(id) ? await this.readParts([id]) : [];
-    if (parts?.kind === 'legacy') {
-      throw new ValidationError(field, 'legacy-job', `${parts.owner.name} is a stand-alone scheduler job from before job groups (ZStack 3.4.0): delete it and create a policy instead`);
-    }
+    const refused = parts ? changeRefusal(this.record(parts), field) : null;
+    if (refused) throw refused;
     return parts ?? null;
   }
 

@@ -165,6 +165,8 @@ function scheduleOf(runs: RunningTrigger[]): BackupPolicyRecord['schedule'] {
 }
 
 export interface PolicyParts {
+  /** A job group, or a stand-alone backup job from before job groups (3.4.0) read as a policy of its own. */
+  kind: 'group' | 'legacy';
   /** The group, or the legacy job standing for itself. */
   owner: { uuid: string; name: string; state?: string; createDate?: string; jobData?: string };
   jobs: SchedulerJobInventory[];
@@ -184,5 +186,12 @@ export function toPolicyRecord(providerKey: ProviderKey, parts: PolicyParts, tim
     runs: { kind: 'interval', triggers: runs },
     targets: parts.jobs.map((job) => ({ type: 'Volume' as const, vendorId: job.targetResourceUuid })),
     createdAt: parseZStackDate(parts.owner.createDate, timeZone),
+    unchangeable: parts.kind === 'legacy' ? legacyJob(parts.owner.name) : null,
   };
 }
+
+/** A legacy job is not changed in place: the gateway writes job groups only (§12.5). */
+const legacyJob = (name: string) => ({
+  rule: 'legacy-job',
+  message: `${name} is a stand-alone scheduler job from before job groups (ZStack 3.4.0): delete it and create a policy instead`,
+});

@@ -125,6 +125,7 @@ export function toPolicyRecord(providerKey: ProviderKey, policy: CbrPolicy): Bac
     runs: runsOf(patterns, startMs),
     targets: (policy.associated_vaults ?? []).map((vault) => ({ type: 'BackupStorage', vendorId: vault.vault_id })),
     createdAt: startMs === null ? null : new Date(startMs).toISOString(),
+    unchangeable: null,
   };
 }
 

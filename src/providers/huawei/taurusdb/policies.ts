@@ -97,5 +97,6 @@ function toPolicyRecord(providerKey: ProviderKey, instanceId: string, wire: Wire
     runs: { kind: 'weekly-utc', utcMinutes, utcWeekdays: weekdays },
     targets: [{ type: 'DatabaseInstance', vendorId: instanceId }],
     createdAt: null,
+    unchangeable: null,
   };
 }

@@ -211,5 +211,6 @@ function toPolicyRecord(providerKey: ProviderKey, policy: VbsPolicy, diskIds: st
     runs,
     targets: diskIds.map((vendorId) => ({ type: 'Volume', vendorId })),
     createdAt: null,
+    unchangeable: null,
   };
 }
