@@ -1,3 +1,5 @@
+import type { ContextCache } from '@pothos/core';
+import type DataLoader from 'dataloader';
 import { GraphQLError, Kind, responsePathAsArray, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import type { GatewayContext } from './context.js';
 import { toUpstreamError } from '../domain/errors.js';
@@ -44,6 +46,33 @@ export async function loadByLocalIds<T extends VendorRecord>(
     }),
   );
   return results;
+}
+
+/**
+ * A node's per-request loader getter whose loader answers a key it has already been asked for with
+ * the promise it made the first time. DataLoader answers each repeated key with a new promise that
+ * settles through the cached one when the batch goes out: the rows of a page ask for the same few
+ * volumes and storages fifty times, and each such promise costs two more promises and their ticks.
+ * A key or loader cleared (after a mutation, or by a failed batch) loads anew.
+ */
+export function sharingLoads<C extends object, K, V>(loaderOf: ContextCache<DataLoader<K, V>, C, []>): ContextCache<DataLoader<K, V>, C, []> {
+  const shared = new WeakSet<DataLoader<K, V>>();
+  const getter = (ctx: C) => {
+    const loader = loaderOf(ctx);
+    if (shared.has(loader)) return loader;
+    shared.add(loader);
+    const made = new Map<K, Promise<V>>();
+    const [load, clear, clearAll] = [loader.load.bind(loader), loader.clear.bind(loader), loader.clearAll.bind(loader)];
+    loader.load = (key) => {
+      let promise = made.get(key);
+      if (promise === undefined) made.set(key, (promise = load(key)));
+      return promise;
+    };
+    loader.clear = (key) => (made.delete(key), clear(key));
+    loader.clearAll = () => (made.clear(), clearAll());
+    return loader;
+  };
+  return Object.assign(getter, { delete: loaderOf.delete });
 }
 
 /** Fields of a vendor node that its key alone answers, without loading the record. */
