@@ -40,30 +40,37 @@ const StorageRefType = builder.objectRef<BackupStorageRefRecord>('BackupStorageR
     }),
     installPath: t.exposeString('installPath'),
     status: t.exposeString('status'),
-    createdAt: t.field({ type: 'DateTime', resolve: (ref) => ref.createdAt }),
-    updatedAt: t.field({ type: 'DateTime', resolve: (ref) => ref.updatedAt }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
 });
 
+// Fields a record answers by itself are exposed rather than resolved: compiled execution reads them
+// inline instead of calling a resolver, with resolve info of its own, for every row.
 BackupRef.implement({
   description: 'A backup of a volume or a database, on any vendor.',
   fields: (t) => ({
     provider: t.field({ type: ProviderRef, nullable: false, resolve: (b, _args, ctx) => ctx.tenant.provider(b.providerKey)! }),
     vendorId: t.exposeString('vendorId', { nullable: false }),
-    kind: t.field({ type: BackupKindEnum, nullable: false, resolve: (b) => b.kind }),
+    kind: t.expose('kind', { type: BackupKindEnum, nullable: false }),
     name: t.exposeString('name', { nullable: false }),
     description: t.exposeString('description'),
-    status: t.field({ type: BackupStatusEnum, nullable: false, resolve: (b) => b.status }),
+    status: t.expose('status', { type: BackupStatusEnum, nullable: false }),
     vendorStatus: t.exposeString('vendorStatus', { nullable: false, description: "The vendor's own status word, unmapped." }),
-    sizeBytes: t.field({ type: 'SafeInt', resolve: (b) => b.sizeBytes }),
+    sizeBytes: t.expose('sizeBytes', { type: 'SafeInt' }),
     source: t.field({
       type: BackupSourceUnion,
-      resolve: async (b, _args, ctx) => {
+      // Not async: one promise per row instead of three.
+      resolve: (b, _args, ctx) => {
         if (!b.source) return null;
         const ref = b.source.type === 'Volume' ? VolumeRef : DatabaseInstanceRef;
-        const record = await ref.getDataloader(ctx).load(localId(b.providerKey, b.source.vendorId));
-        if (record) brandWithType(record, ref);
-        return record;
+        return ref
+          .getDataloader(ctx)
+          .load(localId(b.providerKey, b.source.vendorId))
+          .then((record) => {
+            if (record) brandWithType(record, ref);
+            return record;
+          });
       },
     }),
     volume: t.field({
@@ -78,14 +85,10 @@ BackupRef.implement({
       type: BackupGroupRef,
       resolve: (b, _args, _ctx, info) => (b.groupId ? referenceTo<BackupGroupRecord>(info, b.providerKey, b.groupId) : null),
     }),
-    storageRefs: t.field({
-      type: [StorageRefType],
-      nullable: false,
-      resolve: (b) => b.storageRefs,
-    }),
-    createdAt: t.field({ type: 'DateTime', resolve: (b) => b.createdAt }),
-    updatedAt: t.field({ type: 'DateTime', resolve: (b) => b.updatedAt }),
-    completedAt: t.field({ type: 'DateTime', resolve: (b) => b.completedAt }),
+    storageRefs: t.expose('storageRefs', { type: [StorageRefType], nullable: false }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    completedAt: t.expose('completedAt', { type: 'DateTime' }),
     failureReason: t.exposeString('failureReason'),
   }),
 });

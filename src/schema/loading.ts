@@ -1,3 +1,5 @@
+import type { ContextCache } from '@pothos/core';
+import type DataLoader from 'dataloader';
 import { GraphQLError, Kind, responsePathAsArray, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import type { GatewayContext } from './context.js';
 import { toUpstreamError } from '../domain/errors.js';
@@ -44,6 +46,44 @@ export async function loadByLocalIds<T extends VendorRecord>(
     }),
   );
   return results;
+}
+
+/**
+ * A node's per-request loader getter whose loader answers a key it has already been asked for with
+ * the promise it made the first time. DataLoader answers each repeated key with a new promise that
+ * settles through the cached one when the batch goes out: the rows of a page ask for the same few
+ * volumes and storages fifty times, and each such promise costs two more promises and their ticks.
+ * A record primed (every row of a list is) becomes a promise only if someone loads its key. A key or
+ * loader cleared (after a mutation, or by a failed batch) loads anew.
+ */
+export function sharingLoads<C extends object, K, V>(loaderOf: ContextCache<DataLoader<K, V>, C, []>): ContextCache<DataLoader<K, V>, C, []> {
+  const shared = new WeakSet<DataLoader<K, V>>();
+  const getter = (ctx: C) => {
+    const loader = loaderOf(ctx);
+    if (shared.has(loader)) return loader;
+    shared.add(loader);
+    const made = new Map<K, Promise<V>>();
+    const primed = new Map<K, V | PromiseLike<V> | Error>();
+    const [load, clear, clearAll] = [loader.load.bind(loader), loader.clear.bind(loader), loader.clearAll.bind(loader)];
+    loader.load = (key) => {
+      let promise = made.get(key);
+      if (promise === undefined) {
+        const value = primed.get(key);
+        promise = primed.has(key) ? (value instanceof Error ? Promise.reject(value) : Promise.resolve(value as V)) : load(key);
+        made.set(key, promise);
+      }
+      return promise;
+    };
+    // As DataLoader's own: a key already loaded or primed keeps what it has.
+    loader.prime = (key, value) => {
+      if (!made.has(key) && !primed.has(key)) primed.set(key, value);
+      return loader;
+    };
+    loader.clear = (key) => (made.delete(key), primed.delete(key), clear(key));
+    loader.clearAll = () => (made.clear(), primed.clear(), clearAll());
+    return loader;
+  };
+  return Object.assign(getter, { delete: loaderOf.delete });
 }
 
 /** Fields of a vendor node that its key alone answers, without loading the record. */

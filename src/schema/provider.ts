@@ -12,7 +12,7 @@ builder.node(ProviderRef, {
   loadOne: (key, ctx) => ctx.tenant.provider(key) ?? null,
   fields: (t) => ({
     name: t.exposeString('name', { nullable: false }),
-    kind: t.field({ type: ProviderKindEnum, nullable: false, resolve: (provider) => provider.kind }),
+    kind: t.expose('kind', { type: ProviderKindEnum, nullable: false }),
     healthy: t.boolean({
       nullable: false,
       description: 'Whether the provider answered a cheap request just now; false without asking while its circuit is open.',

@@ -14,7 +14,7 @@ import type {
 } from '../domain/provider.js';
 import type { BackupProvider } from '../domain/provider.js';
 import { builder } from './builder.js';
-import { cacheKeyOf, loadByLocalIds } from './loading.js';
+import { cacheKeyOf, loadByLocalIds, sharingLoads } from './loading.js';
 import type { GatewayContext } from './context.js';
 
 /**
@@ -33,7 +33,7 @@ function loadableVendorNode<T extends VendorRecord>(
   /** Records live status watches while they move: what the loader reads is reported to it. */
   report?: (ctx: GatewayContext, records: (T | Error | null)[]) => void,
 ): VendorNodeRef<T> {
-  return builder.loadableNodeRef<T | null, string, string, string, T>(name, {
+  const ref = builder.loadableNodeRef<T | null, string, string, string, T>(name, {
     id: { resolve: (record) => localId(record.providerKey, record.vendorId) },
     // Records that arrive in lists prime the loader, so a later field asking for them costs nothing.
     cacheResolved: cacheKeyOf,
@@ -43,6 +43,9 @@ function loadableVendorNode<T extends VendorRecord>(
       return records;
     },
   });
+  // Before any type implements the ref: the loadable fields take their loader getter from it then.
+  ref.getDataloader = sharingLoads(ref.getDataloader);
+  return ref;
 }
 
 const loaded = <T>(records: (T | Error | null)[]): T[] => records.filter((record): record is T => record !== null && !(record instanceof Error));
