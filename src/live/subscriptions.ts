@@ -3,7 +3,8 @@ import type { JobRecord, ProviderKey } from '../domain/provider.js';
 import { isoAt, type Clock, type Timer } from '../infrastructure/clock.js';
 import type { Logger } from '../infrastructure/logger.js';
 import { scopeOf, type BackupTarget, type CurrentState } from './current-state.js';
-import { eventStream, type Bus, type EventStreamOptions, type SlowConsumer, type Topic } from './pubsub.js';
+import { eventStream, type EventStreamOptions } from './event-stream.js';
+import type { Bus, SlowConsumer, Topic } from './pubsub.js';
 import type { WatchRegistry } from './registry.js';
 import { fingerprintOf, type StatusEvent } from './status-events.js';
 
@@ -183,6 +184,11 @@ class BackupWatch implements EventStreamOptions<BackupStatusEvent, BackupStatusE
     if (!match || (match.ids && !match.ids.has(event.record.vendorId))) return null;
     if (match.target.sourceVendorId !== null && event.record.source?.vendorId !== match.target.sourceVendorId) return null;
     return event;
+  }
+
+  /** What `select` reads, as a string: subscribers to the same backups select each event once between them. */
+  get selectionKey(): string {
+    return JSON.stringify([...this.byProvider].map(([key, { target, ids }]) => [key, ids && [...ids].sort(), target.sourceVendorId]));
   }
 
   initial(): Promise<BackupStatusEvent[]> {

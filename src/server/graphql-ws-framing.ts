@@ -11,7 +11,7 @@ import { SubscriptionStream, type ResultSink } from './plugins/subscription-stre
  * use-shared-subscription-results) that is the same payload serialised ten thousand times. Here a
  * result is serialised once, however many subscribers it reaches (results are memoised by object
  * identity), and each socket gets its own bytes: the message's head with its operation id, the
- * shared payload and a closing brace, in one buffer and one send per socket, nothing re-stringified.
+ * shared payload and a closing brace, in one write per socket, nothing re-stringified.
  * graphql-ws keeps the rest of the protocol: acknowledgement, validation errors, `error` when the
  * stream throws, `complete` when it ends or the client completes it, and closing.
  */
@@ -28,18 +28,18 @@ export interface StreamMasking {
 /** For a stream that is already masked (or needs no masking). */
 export const UNMASKED: StreamMasking = { result: (result) => result, thrown: (error) => error };
 
-const payloads = new WeakMap<ExecutionResult, Buffer>();
-const OPEN = Buffer.from('{"id":');
-const TYPE = Buffer.from(',"type":"next","payload":');
-const CLOSE = Buffer.from('}');
+const payloads = new WeakMap<ExecutionResult, string>();
 const TEXT = { binary: false };
 
-/** The `payload` of a `next` message, exactly as graphql-ws writes it (errors last, through their toJSON). */
-export function serialisedPayload(result: ExecutionResult): Buffer {
+/**
+ * The `payload` of a `next` message, exactly as graphql-ws writes it (errors last, through their
+ * toJSON), and the message's closing brace: its UTF-8 bytes, one latin1 character each.
+ */
+function payloadBytes(result: ExecutionResult): string {
   let payload = payloads.get(result);
-  if (!payload) {
+  if (payload === undefined) {
     const { errors, ...rest } = result;
-    payload = Buffer.from(JSON.stringify(errors ? { ...rest, errors: errors.map((error) => error.toJSON()) } : result));
+    payload = Buffer.from(`${JSON.stringify(errors ? { ...rest, errors: errors.map((error) => error.toJSON()) } : result)}}`).toString('latin1');
     payloads.set(result, payload);
   }
   return payload;
@@ -68,11 +68,14 @@ export function framed(socket: WebSocket, wire: Duplex, id: string, result: Awai
  */
 class FramedResults implements AsyncIterableIterator<never>, ResultSink {
   /**
-   * The operation's id as JSON, kept as a string: a Buffer per socket would be a slice of Node's
-   * shared 8 KiB pool and keep a whole slab alive (about 0.7 KiB of memory outside the heap each).
+   * The message up to its payload (`{"id":…,"type":"next","payload":`), its UTF-8 bytes as a latin1
+   * string (see send), kept as a string: a Buffer
+   * per socket would be a slice of Node's shared 8 KiB pool and keep a whole slab alive (about 0.7
+   * KiB of memory outside the heap each).
    */
-  private readonly quotedId: string;
-  private readonly quotedIdBytes: number;
+  private readonly head: string;
+  /** Frames are written whole to the connection (no permessage-deflate); fixed once the socket is open. */
+  private readonly whole: boolean;
   private readonly results: AsyncIterator<ExecutionResult>;
   /** The pending `next()` of a pushed stream, settled when the results end or fail. */
   private outcome: { resolve(done: IteratorResult<never>): void; reject(error: unknown): void } | null = null;
@@ -84,8 +87,8 @@ class FramedResults implements AsyncIterableIterator<never>, ResultSink {
     results: AsyncIterable<ExecutionResult>,
     private readonly masking: StreamMasking,
   ) {
-    this.quotedId = JSON.stringify(id);
-    this.quotedIdBytes = Buffer.byteLength(this.quotedId);
+    this.head = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`).toString('latin1');
+    this.whole = socket.extensions === '';
     this.results = results[Symbol.asyncIterator]();
   }
 
@@ -145,50 +148,27 @@ class FramedResults implements AsyncIterableIterator<never>, ResultSink {
   }
 
   /**
-   * The whole WebSocket frame, header and message, in one buffer and one write to the connection:
-   * ws's send would write them as two (a writev) after an options object and a header buffer of
-   * its own. Safe beside ws's own writes, which are whole frames written at once, as long as it
-   * neither compresses nor queues: the gateway's server negotiates no permessage-deflate; a socket
-   * that did is sent to through ws.
+   * The whole WebSocket frame, header and message, in one write to the connection: ws's send would
+   * write them as two (a writev) after an options object and a header buffer of its own. The frame
+   * is a latin1 string of its bytes: Node copies a string this small straight into the write,
+   * where a Buffer would be allocated and filled per socket first. Safe beside ws's own writes,
+   * which are whole frames written at once, as long as it neither compresses nor queues: the
+   * gateway's server negotiates no permessage-deflate; a socket that did is sent to through ws.
    */
   private send(result: ExecutionResult): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    const payload = serialisedPayload(result);
-    const length = OPEN.length + this.quotedIdBytes + TYPE.length + payload.length + CLOSE.length;
-    const whole = this.socket.extensions === '';
-    const frame = Buffer.allocUnsafe(length + (whole ? headerLength(length) : 0));
-    let at = whole ? writeHeader(frame, length) : 0;
-    at += OPEN.copy(frame, at);
-    at += frame.write(this.quotedId, at);
-    at += TYPE.copy(frame, at);
-    at += payload.copy(frame, at);
-    CLOSE.copy(frame, at);
-    if (whole) this.wire.write(frame);
-    else this.socket.send(frame, TEXT);
+    const message = this.head + payloadBytes(result);
+    if (this.whole) this.wire.write(header(message.length) + message, 'latin1');
+    else this.socket.send(Buffer.from(message, 'latin1'), TEXT);
   }
 }
 
-/** Bytes of the header of a server's frame (unmasked) carrying `length` bytes (RFC 6455, 5.2). */
-function headerLength(length: number): number {
-  return length < 126 ? 2 : length < 65_536 ? 4 : 10;
-}
-
-/** The header of a final, uncompressed, unmasked text frame, as ws writes it; returns its length. */
-function writeHeader(frame: Buffer, length: number): number {
-  frame[0] = 0x81;
-  if (length < 126) {
-    frame[1] = length;
-    return 2;
-  }
-  if (length < 65_536) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
-    return 4;
-  }
-  frame[1] = 127;
-  frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
-  frame.writeUInt32BE(length >>> 0, 6);
-  return 10;
+/** The header of a final, uncompressed, unmasked text frame carrying `length` bytes, as ws writes it (RFC 6455, 5.2), one latin1 character a byte. */
+function header(length: number): string {
+  if (length < 126) return String.fromCharCode(0x81, length);
+  if (length < 65_536) return String.fromCharCode(0x81, 126, length >>> 8, length & 0xff);
+  const high = Math.floor(length / 2 ** 32);
+  return String.fromCharCode(0x81, 127, high >>> 24, (high >>> 16) & 0xff, (high >>> 8) & 0xff, high & 0xff, length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff);
 }
 
 const DONE: IteratorResult<never> = Object.freeze({ value: undefined, done: true });

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { GraphQLError, GraphQLInt, GraphQLObjectType, GraphQLSchema, parse, subscribe, type ExecutionArgs } from 'graphql';
+import { GraphQLError, GraphQLInt, GraphQLObjectType, GraphQLString, GraphQLSchema, parse, subscribe, type ExecutionArgs } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,15 +18,15 @@ const ticks = new GraphQLObjectType({
   fields: {
     ticks: {
       type: GraphQLInt,
-      args: { count: { type: GraphQLInt }, failAt: { type: GraphQLInt }, throwAt: { type: GraphQLInt }, pad: { type: GraphQLInt } },
+      args: { count: { type: GraphQLInt }, failAt: { type: GraphQLInt }, throwAt: { type: GraphQLInt }, pad: { type: GraphQLInt }, note: { type: GraphQLString } },
       subscribe: async function* (_root, { count, throwAt }: { count: number; throwAt?: number }) {
         for (let tick = 1; tick <= count; tick += 1) {
           if (tick === throwAt) throw new Error(`the stream broke at ${tick}`);
           yield tick;
         }
       },
-      resolve: (tick: number, { failAt, pad }: { failAt?: number; pad?: number }) => {
-        if (tick === failAt) throw new GraphQLError(`tick ${tick} failed${'.'.repeat(pad ?? 0)}`, { extensions: { code: 'TICK_FAILED' } });
+      resolve: (tick: number, { failAt, pad, note }: { failAt?: number; pad?: number; note?: string }) => {
+        if (tick === failAt) throw new GraphQLError(`tick ${tick} failed${note ?? ''}${'.'.repeat(pad ?? 0)}`, { extensions: { code: 'TICK_FAILED' } });
         return tick;
       },
     },
@@ -59,7 +59,7 @@ async function serve(framed: boolean): Promise<{ url: string; close(): Promise<v
 }
 
 /** Opens a socket, runs one operation and returns every message for it, up to `complete` or `error`. */
-function run(url: string, query: string): Promise<string[]> {
+function run(url: string, query: string, id = 'op-1'): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, 'graphql-transport-ws');
     const messages: string[] = [];
@@ -68,7 +68,7 @@ function run(url: string, query: string): Promise<string[]> {
     socket.on('message', (data) => {
       const message = data.toString();
       const { type } = JSON.parse(message) as { type: string };
-      if (type === 'connection_ack') return socket.send(JSON.stringify({ id: 'op-1', type: 'subscribe', payload: { query } }));
+      if (type === 'connection_ack') return socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query } }));
       messages.push(message);
       if (type === 'complete' || type === 'error') {
         socket.close();
@@ -96,8 +96,10 @@ describe('graphql-ws framing', () => {
     // A frame's length takes 7 bits, 16 bits or 64 bits of its header (RFC 6455, 5.2).
     ['a frame whose length takes 16 bits', 'subscription { ticks(count: 2, failAt: 1, pad: 300) }', ['next', 'next', 'complete']],
     ['a frame whose length takes 64 bits', 'subscription { ticks(count: 2, failAt: 1, pad: 70000) }', ['next', 'next', 'complete']],
-  ])('%s: the same bytes as plain graphql-ws', async (_name, query, types) => {
-    const [expected, actual] = await Promise.all([run(plain.url, query), run(framed.url, query)]);
+    // Lengths count UTF-8 bytes, not characters.
+    ['an id and a message beyond ASCII', 'subscription { ticks(count: 2, failAt: 1, note: " – ünï ✓ 😀") }', ['next', 'next', 'complete'], 'öp-✓-😀'],
+  ])('%s: the same bytes as plain graphql-ws', async (_name, query, types, id?: string) => {
+    const [expected, actual] = await Promise.all([run(plain.url, query, id), run(framed.url, query, id)]);
     expect(actual).toEqual(expected);
     expect(actual.map((message) => (JSON.parse(message) as { type: string }).type)).toEqual(types);
   });

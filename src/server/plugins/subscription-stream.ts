@@ -1,6 +1,6 @@
 import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import { outsideEveryCall } from '../../infrastructure/call-context.js';
-import { isPushing, type ItemReceiver } from '../../live/pubsub.js';
+import { isPushing, type ItemReceiver } from '../../live/event-stream.js';
 
 /**
  * One subscription's results, and everything the gateway does around them, in one iterator layer.
