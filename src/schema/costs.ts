@@ -100,13 +100,15 @@ const POLICY_BY_IDS = 4;
 /**
  * What loading one node by its global id may cost, by the type the id names: a DataLoader load (one
  * request) unless listed here. Ids of several nodes cost the sum, an upper bound again (a batch of
- * one type shares its requests). An id that names no type (not decodable) resolves to null
- * without a request and costs the minimum.
+ * one type shares its requests). An id that decodes to no type is refused before anything runs
+ * (BAD_USER_INPUT), and one of a provider this tenant lacks resolves to null without a request:
+ * both cost the minimum.
  */
 export const BY_ID_COSTS: Record<string, number> = {
   BackupPolicy: POLICY_BY_IDS,
-  // A job the gateway no longer holds is rebuilt from the vendor: a ZStack policy run reads its
-  // trigger's history, then the backups it made (providers/zstack/policy-runs.ts pollRun).
+  // A job the gateway no longer holds is rebuilt from the vendor, two reads at most where one vendor
+  // page holds it: a ZStack policy run reads its trigger's history, then the backups it made; a VBS
+  // run its policy's tasks, then the backup; a CBR checkpoint the vault's backups, then its logs.
   Job: 2,
 };
 const LOAD_BY_ID = 1;
