@@ -1,6 +1,7 @@
 import type { FieldComplexityValue } from '@pothos/plugin-complexity';
 import { GraphQLError, getNamedType, isListType, isNonNullType, isObjectType, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/paging.js';
+import { parseResourceId } from '../domain/ids.js';
 import { REPORT_SCAN_PAGES } from '../domain/protection.js';
 import { unsafeCharacterIn } from '../domain/text-hygiene.js';
 
@@ -88,7 +89,44 @@ const childListing: Cost = (args) => ({ field: NEWEST_FIRST_PAGE, multiplier: pa
 const load: Cost = 1;
 const MUTATION: Cost = 2;
 /** A provider's policies: one call, or three on ZStack (job groups, jobs, triggers), read once per request. */
-const POLICY_READ = 3;
+const POLICY_LISTING = 3;
+/**
+ * Some policies by their ids: four reads on ZStack (their job groups and jobs side by side, then the
+ * groups' member jobs, then their triggers: providers/zstack/policies.ts readParts), on VBS the
+ * policy listing and the tasks of each policy found (two for one id).
+ */
+const POLICY_BY_IDS = 4;
+
+/**
+ * What loading one node by its global id may cost, by the type the id names: a DataLoader load (one
+ * request) unless listed here. Ids of several nodes cost the sum, an upper bound again (a batch of
+ * one type shares its requests). An id that decodes to no type is refused before anything runs
+ * (BAD_USER_INPUT), and one of a provider this tenant lacks resolves to null without a request:
+ * both cost the minimum.
+ */
+export const BY_ID_COSTS: Record<string, number> = {
+  BackupPolicy: POLICY_BY_IDS,
+  // A job the gateway no longer holds is rebuilt from the vendor, two reads at most where one vendor
+  // page holds it: a ZStack policy run reads its trigger's history, then the backups it made; a VBS
+  // run its policy's tasks, then the backup; a CBR checkpoint the vault's backups, then its logs.
+  Job: 2,
+};
+const LOAD_BY_ID = 1;
+
+/**
+ * The by-id cost of the node a global id names: `node` and `nodes` receive their ids decoded
+ * (plugin-relay's globalID arguments, `{ typename, id }`), `_entities` as the client wrote them.
+ */
+export function byIdCost(globalId: unknown): number {
+  const typename = typeof globalId === 'string' ? parseResourceId(globalId)?.typename : typenameOfDecoded(globalId);
+  return (typename !== undefined ? BY_ID_COSTS[typename] : undefined) ?? LOAD_BY_ID;
+}
+
+const typenameOfDecoded = (id: unknown) =>
+  typeof id === 'object' && id !== null && typeof (id as Args).typename === 'string' ? ((id as Args).typename as string) : undefined;
+
+const idOfRepresentation = (representation: unknown) => (typeof representation === 'object' && representation !== null ? (representation as Args).id : undefined);
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 /** What the storages policies are bound to hold: one vault listing (CBR), read once per request. */
 const HELD_READ = 1;
 /**
@@ -97,7 +135,7 @@ const HELD_READ = 1;
  * backup, a scan where the vendor cannot filter on status itself. All are shared within a request,
  * so in a list this is an upper bound.
  */
-const PROTECTION: Cost = POLICY_READ + HELD_READ + ASSUMED_LIST_LENGTH + SCAN_PAGES;
+const PROTECTION: Cost = POLICY_LISTING + HELD_READ + ASSUMED_LIST_LENGTH + SCAN_PAGES;
 
 export const FIELD_COSTS: Record<string, Cost> = {
   'Query.backups': (args, ctx) => {
@@ -113,15 +151,15 @@ export const FIELD_COSTS: Record<string, Cost> = {
   'Query.databaseInstances': listing,
   'Query.backupStorages': (_args, ctx) => ({ field: ctx.providers, multiplier: ASSUMED_LIST_LENGTH }),
   'Query.providers': (_args, ctx) => ({ field: 0, multiplier: ctx.providers }),
-  'Query.node': load,
+  'Query.node': (args) => byIdCost(args.id),
   'Query.nodes': (args, ctx) => {
     const ids = capped(args.ids, 'ids', ctx);
-    return { field: ids, multiplier: ids };
+    return { field: sum((args.ids as unknown[]).slice(0, ids).map(byIdCost)), multiplier: ids };
   },
-  'Query.job': load,
+  'Query.job': (args) => byIdCost(args.id),
   'Query._entities': (args, ctx) => {
     const count = capped(args.representations, 'representations', ctx);
-    return { field: count, multiplier: count };
+    return { field: sum((args.representations as unknown[]).slice(0, count).map((r) => byIdCost(idOfRepresentation(r)))), multiplier: count };
   },
   'Volume.backups': childListing,
   'Volume.snapshots': (args) => ({ field: 1, multiplier: pageOf(args) }),
@@ -154,14 +192,14 @@ export const FIELD_COSTS: Record<string, Cost> = {
   'RevertVolumeToSnapshotSuccess.volume': 2,
   'RestoreDatabaseToPointInTimeSuccess.instance': load,
   // Reads the vault and where the disk is before the write (providers/huawei/cbr/protection.ts).
-  // A policy write reads what it changes first (the provider's policies; on ZStack its groups, jobs
-  // and triggers, and the target volumes) beside its writes, which are priced by the mutation rate.
+  // A policy write reads what it changes first (the policy by its id; on ZStack its group, jobs and
+  // triggers, and the target volumes) beside its writes, which are priced by the mutation rate.
   ...Object.fromEntries(
-    ['create', 'update', 'delete', 'attach', 'detach'].map((verb) => [`Mutation.${verb}BackupPolicy`, POLICY_READ + ASSUMED_LIST_LENGTH + MUTATION]),
+    ['create', 'update', 'delete', 'attach', 'detach'].map((verb) => [`Mutation.${verb}BackupPolicy`, POLICY_BY_IDS + ASSUMED_LIST_LENGTH + MUTATION]),
   ),
   // A run reads the policy (on ZStack its member jobs too) and where the vendor's runs stand (ZStack's
   // newest history entry, VBS's backup tasks) before the write; its own job polls count as the write.
-  'Mutation.runBackupPolicy': POLICY_READ + 2 + MUTATION,
+  'Mutation.runBackupPolicy': POLICY_BY_IDS + 2 + MUTATION,
   'Mutation.protectVolume': 3,
   'Mutation.unprotectVolume': 2,
   'ProtectVolumeSuccess.volume': load,
@@ -170,7 +208,7 @@ export const FIELD_COSTS: Record<string, Cost> = {
   'UnprotectVolumeSuccess.backupStorage': load,
   'BackupStorage.protectedVolumes': { field: 1, multiplier: ASSUMED_LIST_LENGTH },
   // Its provider's policies, read once per request (counted per storage as an upper bound).
-  'BackupStorage.policies': { field: POLICY_READ, multiplier: ASSUMED_LIST_LENGTH },
+  'BackupStorage.policies': { field: POLICY_LISTING, multiplier: ASSUMED_LIST_LENGTH },
   'Subscription.backupStatusChanged': (args, ctx) => {
     const filter = (args.filter ?? {}) as Args;
     capped(filter.providers, 'filter.providers', ctx);
@@ -182,7 +220,7 @@ export const FIELD_COSTS: Record<string, Cost> = {
   'Subscription.jobUpdated': (_args, ctx) => (ctx.perEvent ? 0 : 1),
   // A page of policies per provider, plus one policy read per row where the vendor has no bulk read
   // (TaurusDB: one GET per instance); the other vendors read a page in one or a few calls.
-  'Query.backupPolicies': (args, ctx) => ({ field: POLICY_READ * ctx.providers + pageOf(args), multiplier: pageOf(args) }),
+  'Query.backupPolicies': (args, ctx) => ({ field: POLICY_LISTING * ctx.providers + pageOf(args), multiplier: pageOf(args) }),
   'BackupPolicy.targets': { field: 1, multiplier: ASSUMED_LIST_LENGTH },
   // A resource's protection: its provider's policies (read once per request, counted here once per
   // resource as an upper bound) and its newest backup (one request alone, a shared walk in a list).
@@ -191,7 +229,7 @@ export const FIELD_COSTS: Record<string, Cost> = {
   // Up to REPORT_SCAN_PAGES vendor pages of resources, per provider the policies (TaurusDB: one read
   // per instance of a page), what their vaults hold (CBR) and the newest-backup walks of both kinds, assumed ASSUMED_LIST_LENGTH pages each.
   'Query.protectionReport': (args, ctx) => ({
-    field: REPORT_SCAN_PAGES + ctx.providers * (POLICY_READ + HELD_READ + MAX_PAGE_SIZE + 2 * ASSUMED_LIST_LENGTH),
+    field: REPORT_SCAN_PAGES + ctx.providers * (POLICY_LISTING + HELD_READ + MAX_PAGE_SIZE + 2 * ASSUMED_LIST_LENGTH),
     multiplier: pageOf(args),
   }),
 };
