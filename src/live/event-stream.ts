@@ -15,7 +15,7 @@ export interface EventStreamOptions<T, P> {
   /**
    * Streams with the same key select the same item from the same payload and identify and
    * fingerprint it alike, so it is selected once for all of them. Without a key a stream selects for
-   * itself. Read when the stream starts and stops listening (it may be a getter).
+   * itself. Read once, when the stream starts (it may be a getter).
    */
   readonly selectionKey?: string | undefined;
   /** The current state, delivered first; events that arrive meanwhile wait behind it. */
@@ -74,6 +74,8 @@ class EventStream<T, P> implements PushingStream<T | SlowConsumer> {
   /** Fingerprint last delivered per identity. */
   private readonly delivered = new Map<string, string>();
   private fanouts: TopicFanout<P>[];
+  /** The group it is fanned out in: its selection key, or itself. Kept, so that leaving finds the group joined. */
+  readonly groupKey: unknown;
   private waiting: ((result: IteratorResult<T | SlowConsumer>) => void) | null = null;
   /** Set instead of `waiting` once the stream pushes its items (pushTo). */
   private receiver: ItemReceiver<T | SlowConsumer> | null = null;
@@ -83,6 +85,7 @@ class EventStream<T, P> implements PushingStream<T | SlowConsumer> {
   private done = false;
 
   constructor(readonly options: EventStreamOptions<T, P>) {
+    this.groupKey = options.selectionKey ?? this;
     this.fanouts = options.topics.map((topic) => TopicFanout.of(options.bus, topic));
     for (const fanout of this.fanouts) fanout.add(this);
     options.initial().then(
@@ -237,18 +240,16 @@ class TopicFanout<P> {
   }
 
   add(stream: EventStream<any, P>): void {
-    const key = stream.options.selectionKey ?? stream;
-    let group = this.groups.get(key);
-    if (!group) this.groups.set(key, (group = new Set()));
+    let group = this.groups.get(stream.groupKey);
+    if (!group) this.groups.set(stream.groupKey, (group = new Set()));
     group.add(stream);
   }
 
   /** The last stream gone, the topic's bus listener goes too. */
   remove(stream: EventStream<any, P>): void {
-    const key = stream.options.selectionKey ?? stream;
-    const group = this.groups.get(key);
+    const group = this.groups.get(stream.groupKey);
     if (!group?.delete(stream) || group.size > 0) return;
-    this.groups.delete(key);
+    this.groups.delete(stream.groupKey);
     if (this.groups.size > 0) return;
     this.unlisten();
     fanoutsOf.get(this.bus)?.delete(this.topic);
